@@ -1,0 +1,21 @@
+from .article import Article, ArticleAuthor, ArticleFilm, ArticlePerson, Exchange
+from .film import Award, Credit, Film, Language
+from .person import Person
+from .quote import Quote
+from .theme import Theme, ThemedItem
+
+__all__ = [
+    "Article",
+    "ArticleAuthor",
+    "ArticleFilm",
+    "ArticlePerson",
+    "Award",
+    "Credit",
+    "Exchange",
+    "Film",
+    "Language",
+    "Person",
+    "Quote",
+    "Theme",
+    "ThemedItem",
+]

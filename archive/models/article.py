@@ -1,0 +1,285 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+from taggit.managers import TaggableManager
+
+from .film import Film
+from .person import Person
+from .slugs import SlugManager, unique_slug
+from .theme import ThemedItem
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, with a publication time that has come.
+
+        Every public page, feed, sitemap and search goes through this one rule. A piece whose
+        publication time is in the future is scheduled: it appears by itself when the time
+        comes, with no job to run.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Article(models.Model):
+    """A review, an interview or a feature."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", "Review"
+        INTERVIEW = "interview", "Interview"
+        FEATURE = "feature", "Feature"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.REVIEW)
+    title = models.CharField("title", max_length=250)
+    slug = models.SlugField(
+        "slug",
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text="Used in the page address. Left empty, it is made from the title.",
+        error_messages={"unique": "Another article already uses this slug. Choose another."},
+    )
+    standfirst = models.TextField(
+        "standfirst", blank=True, help_text="One or two sentences introducing the piece."
+    )
+    body = models.TextField(
+        "body",
+        blank=True,
+        help_text="Markdown. For an interview, the introduction; the questions and answers "
+        "are entered as exchanges below.",
+    )
+    authors = models.ManyToManyField(
+        Person,
+        through="ArticleAuthor",
+        related_name="articles_written",
+        verbose_name="byline",
+        blank=True,
+    )
+    films = models.ManyToManyField(
+        Film, through="ArticleFilm", related_name="articles", verbose_name="films", blank=True
+    )
+    people = models.ManyToManyField(
+        Person,
+        through="ArticlePerson",
+        related_name="articles_about",
+        verbose_name="people it is about",
+        blank=True,
+    )
+    themes = TaggableManager(
+        verbose_name="themes",
+        through=ThemedItem,
+        blank=True,
+        help_text="Separate themes with commas; a theme may have several words.",
+    )
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="A future time schedules the piece: it becomes public by itself then. "
+        "Left empty when publishing, it is set to now.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+    source_name = models.CharField(
+        "first published in",
+        max_length=200,
+        blank=True,
+        help_text="For a piece first published elsewhere: the publication's name.",
+    )
+    source_url = models.URLField(
+        "original address", blank=True, help_text="Where the piece was first published."
+    )
+
+    objects = SlugManager.from_queryset(ArticleQuerySet)()
+
+    class Meta:
+        verbose_name = "article"
+        verbose_name_plural = "articles"
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "published_at"], name="article_public_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_time",
+                violation_error_message="A published article needs a publication time.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:article_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.source_url and not self.source_name:
+            raise ValidationError(
+                {"source_name": "Name the publication the piece first appeared in."}
+            )
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class ArticleAuthor(models.Model):
+    """A name in an article's byline. Deleting a person who wrote for us is refused."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="bylines", verbose_name="author"
+    )
+    order = models.PositiveSmallIntegerField("order", default=0)
+
+    class Meta:
+        verbose_name = "byline"
+        verbose_name_plural = "byline"
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="author_once_per_article")
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class ArticleFilm(models.Model):
+    """A film an article is about. Deleting a film that articles are about is refused."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="film_links")
+    film = models.ForeignKey(
+        Film, on_delete=models.PROTECT, related_name="article_links", verbose_name="film"
+    )
+    order = models.PositiveSmallIntegerField("order", default=0)
+
+    class Meta:
+        verbose_name = "film it is about"
+        verbose_name_plural = "films it is about"
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "film"], name="film_once_per_article")
+        ]
+
+    def __str__(self):
+        return str(self.film)
+
+
+class ArticlePerson(models.Model):
+    """A person an article is about. Deleting a person that articles are about is refused."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_links")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="article_links", verbose_name="person"
+    )
+    order = models.PositiveSmallIntegerField("order", default=0)
+
+    class Meta:
+        verbose_name = "person it is about"
+        verbose_name_plural = "people it is about"
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="person_once_per_article")
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class Exchange(models.Model):
+    """One question and its answer in an interview, addressable by a stable anchor."""
+
+    INTERVIEWER_LABEL = "Interviewer"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="exchanges", verbose_name="interview"
+    )
+    order = models.PositiveSmallIntegerField("order", default=0)
+    anchor = models.SlugField(
+        "anchor",
+        max_length=80,
+        blank=True,
+        help_text="The #address of this exchange within the article. Made from the question "
+        "when left empty; changing it breaks links that point here.",
+    )
+    question = models.TextField("question", help_text="Markdown is allowed.")
+    interviewer = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions_asked",
+        verbose_name="asked by",
+        help_text="Leave empty when the interviewer is not named; readers see “Interviewer”.",
+    )
+    answer = models.TextField("answer", help_text="Markdown; separate paragraphs by a blank line.")
+    interviewee = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="answers_given",
+        verbose_name="answered by",
+        error_messages={"null": "Choose who gives this answer."},
+    )
+
+    class Meta:
+        verbose_name = "exchange"
+        verbose_name_plural = "exchanges"
+        ordering = ["article", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "anchor"], name="exchange_anchor_unique"),
+        ]
+
+    def __str__(self):
+        return Truncator(self.question).words(10)
+
+    def save(self, *args, **kwargs):
+        if not self.anchor:
+            # Dashes and quotation marks separate words ("film—\"It's" is not "filmits").
+            spaced = re.sub(r"[^\w\s'’-]", " ", self.question)
+            words = " ".join(slugify(spaced).split("-")[:6])
+            self.anchor = unique_slug(
+                self,
+                words or "exchange",
+                field="anchor",
+                max_length=60,
+                queryset=Exchange.objects.filter(article_id=self.article_id),
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def question_speaker_name(self):
+        return self.interviewer.name if self.interviewer_id else self.INTERVIEWER_LABEL

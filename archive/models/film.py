@@ -1,0 +1,278 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django_countries.fields import CountryField
+from taggit.managers import TaggableManager
+
+from .identifiers import imdb_title, wikidata_item
+from .person import Person
+from .slugs import SlugManager, unique_slug
+from .theme import ThemedItem
+
+
+class CodeManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Language(models.Model):
+    """A spoken language of a film."""
+
+    code = models.CharField(
+        "code", max_length=20, unique=True, help_text="Language code (BCP 47), such as ar or en."
+    )
+    name = models.CharField("name", max_length=100, help_text="In English, such as Arabic.")
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = "language"
+        verbose_name_plural = "languages"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Film(models.Model):
+    class Kind(models.TextChoices):
+        FEATURE = "feature", "Feature film"
+        DOCUMENTARY = "documentary", "Documentary"
+        SHORT = "short", "Short film"
+        SHORT_DOCUMENTARY = "short-documentary", "Short documentary"
+        ANIMATION = "animation", "Animation"
+        SERIES = "series", "Series"
+
+    title = models.CharField("title", max_length=200, help_text="The title readers know it by.")
+    original_title = models.CharField(
+        "original title",
+        max_length=200,
+        blank=True,
+        help_text="In its own language and script, if different from the title.",
+    )
+    original_title_language = models.CharField(
+        "language of original title",
+        max_length=20,
+        blank=True,
+        help_text="Language code of the original title, such as ar for Arabic.",
+    )
+    slug = models.SlugField(
+        "slug",
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text="Used in the page address. Left empty, it is made from the title.",
+        error_messages={"unique": "Another film already uses this slug. Choose another."},
+    )
+    year = models.PositiveSmallIntegerField(
+        "year",
+        validators=[MinValueValidator(1870), MaxValueValidator(2100)],
+        help_text="Year of first release or premiere.",
+    )
+    runtime_minutes = models.PositiveSmallIntegerField(
+        "runtime (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Where sources disagree, use the festival or release cut's listing.",
+    )
+    countries = CountryField("countries of production", multiple=True, blank=True)
+    languages = models.ManyToManyField(
+        Language, verbose_name="languages", blank=True, related_name="films"
+    )
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.FEATURE)
+    synopsis = models.TextField("synopsis", blank=True, help_text="Markdown is allowed.")
+    image = models.ImageField("poster or still", upload_to="films/", blank=True)
+    image_alt = models.CharField(
+        "image description",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    image_credit = models.CharField("image credit", max_length=200, blank=True)
+    wikidata_id = models.CharField(
+        "Wikidata ID", max_length=20, blank=True, validators=[wikidata_item]
+    )
+    imdb_id = models.CharField("IMDb ID", max_length=20, blank=True, validators=[imdb_title])
+    themes = TaggableManager(
+        verbose_name="themes",
+        through=ThemedItem,
+        blank=True,
+        help_text="Separate themes with commas; a theme may have several words.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = "film"
+        verbose_name_plural = "films"
+        ordering = ["title", "year"]
+        indexes = [models.Index(fields=["year"], name="film_year_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(image="") | ~Q(image_alt=""),
+                name="film_image_has_description",
+                violation_error_message="Describe the image for readers who cannot see it.",
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="film_wikidata_id_unique",
+                violation_error_message="Another film already has this Wikidata ID.",
+            ),
+            models.UniqueConstraint(
+                fields=["imdb_id"],
+                condition=~Q(imdb_id=""),
+                name="film_imdb_id_unique",
+                violation_error_message="Another film already has this IMDb ID.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:film_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Credit(models.Model):
+    """A person's role on a film."""
+
+    class Role(models.TextChoices):
+        DIRECTOR = "director", "Director"
+        CO_DIRECTOR = "co-director", "Co-director"
+        WRITER = "writer", "Writer"
+        PRODUCER = "producer", "Producer"
+        CINEMATOGRAPHER = "cinematographer", "Director of photography"
+        EDITOR = "editor", "Editor"
+        COMPOSER = "composer", "Composer"
+        CAST = "cast", "Cast"
+        SELF = "self", "Appears as self"
+
+    film = models.ForeignKey(
+        Film, on_delete=models.CASCADE, related_name="credits", verbose_name="film"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="credits", verbose_name="person"
+    )
+    role = models.CharField("role", max_length=20, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(
+        "order", default=0, help_text="Lower numbers are listed first within a role."
+    )
+    credited_as = models.CharField(
+        "credited as",
+        max_length=200,
+        blank=True,
+        help_text="The name in the film's credits, if it differs from the person's name.",
+    )
+    note = models.CharField(
+        "note", max_length=200, blank=True, help_text="For example the production company."
+    )
+
+    class Meta:
+        verbose_name = "credit"
+        verbose_name_plural = "credits"
+        ordering = ["film", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["film", "person", "role"],
+                name="credit_once_per_person_role",
+                violation_error_message="This person already has this role on this film.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_role_display()} — {self.film}"
+
+    @property
+    def wikidata_property(self):
+        return WIKIDATA_PROPERTY_BY_ROLE[self.role]
+
+    @property
+    def schema_org_property(self):
+        return SCHEMA_ORG_PROPERTY_BY_ROLE[self.role]
+
+
+# How each role is said in the shared vocabularies (Wikidata, and schema.org on a Movie).
+WIKIDATA_PROPERTY_BY_ROLE = {
+    Credit.Role.DIRECTOR: "P57",
+    Credit.Role.CO_DIRECTOR: "P57",
+    Credit.Role.WRITER: "P58",
+    Credit.Role.PRODUCER: "P162",
+    Credit.Role.CINEMATOGRAPHER: "P344",
+    Credit.Role.EDITOR: "P1040",
+    Credit.Role.COMPOSER: "P86",
+    Credit.Role.CAST: "P161",
+    Credit.Role.SELF: "P161",
+}
+SCHEMA_ORG_PROPERTY_BY_ROLE = {
+    Credit.Role.DIRECTOR: "director",
+    Credit.Role.CO_DIRECTOR: "director",
+    Credit.Role.WRITER: "author",
+    Credit.Role.PRODUCER: "producer",
+    Credit.Role.CINEMATOGRAPHER: "contributor",
+    Credit.Role.EDITOR: "contributor",
+    Credit.Role.COMPOSER: "musicBy",
+    Credit.Role.CAST: "actor",
+    Credit.Role.SELF: "actor",
+}
+
+
+class Award(models.Model):
+    """An award or a nomination a film received, at a festival or from an academy."""
+
+    class Outcome(models.TextChoices):
+        WON = "won", "Won"
+        NOMINATED = "nominated", "Nominated"
+
+    film = models.ForeignKey(
+        Film, on_delete=models.CASCADE, related_name="awards", verbose_name="film"
+    )
+    body = models.CharField(
+        "awarding body or festival", max_length=200, help_text="Such as Sundance Film Festival."
+    )
+    edition = models.CharField(
+        "edition", max_length=100, blank=True, help_text="Such as 90th, if the body numbers them."
+    )
+    year = models.PositiveSmallIntegerField(
+        "year", validators=[MinValueValidator(1870), MaxValueValidator(2100)]
+    )
+    category = models.CharField("category", max_length=200)
+    outcome = models.CharField("outcome", max_length=20, choices=Outcome.choices)
+    recipients = models.ManyToManyField(
+        Person,
+        verbose_name="named recipients",
+        blank=True,
+        related_name="awards",
+        help_text="The people the award or nomination names, if it names any.",
+    )
+
+    class Meta:
+        verbose_name = "award or nomination"
+        verbose_name_plural = "awards and nominations"
+        ordering = ["film", "year", "body", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["film", "body", "year", "category"],
+                name="award_once_per_film_category",
+                violation_error_message="This film already has this award or nomination.",
+            ),
+        ]
+
+    def __str__(self):
+        edition = f"{self.edition} " if self.edition else ""
+        return f"{edition}{self.body} {self.year}: {self.category} ({self.get_outcome_display()})"

@@ -1,0 +1,86 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from .identifiers import imdb_name, wikidata_item
+from .slugs import SlugManager, unique_slug
+
+
+class Person(models.Model):
+    """Anyone the archive names: filmmakers, people on screen, writers, interviewees."""
+
+    name = models.CharField("name", max_length=200, help_text="The name readers know them by.")
+    slug = models.SlugField(
+        "slug",
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text="Used in the page address. Left empty, it is made from the name.",
+        error_messages={"unique": "Another person already uses this slug. Choose another."},
+    )
+    alternative_names = models.TextField(
+        "alternative spellings",
+        blank=True,
+        help_text="One per line: other spellings and transliterations found in sources "
+        "(for example “Umar Harah”). Search finds the person by any of them.",
+    )
+    native_name = models.CharField(
+        "name in native script", max_length=200, blank=True, help_text="For example in Arabic."
+    )
+    native_name_language = models.CharField(
+        "language of native name",
+        max_length=20,
+        blank=True,
+        help_text="Language code of the native-script name, such as ar for Arabic.",
+    )
+    biography = models.TextField(
+        "short biography", blank=True, help_text="A few sentences. Markdown is allowed."
+    )
+    birth_date = models.DateField("date of birth", null=True, blank=True)
+    death_date = models.DateField("date of death", null=True, blank=True)
+    wikidata_id = models.CharField(
+        "Wikidata ID", max_length=20, blank=True, validators=[wikidata_item]
+    )
+    imdb_id = models.CharField("IMDb ID", max_length=20, blank=True, validators=[imdb_name])
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = "person"
+        verbose_name_plural = "people"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_date__isnull=True)
+                | Q(death_date__isnull=True)
+                | Q(death_date__gte=F("birth_date")),
+                name="person_dies_after_birth",
+                violation_error_message="The date of death is before the date of birth.",
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="person_wikidata_id_unique",
+                violation_error_message="Another person already has this Wikidata ID.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:person_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def alternative_name_list(self):
+        return [line.strip() for line in self.alternative_names.splitlines() if line.strip()]

@@ -1,0 +1,165 @@
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from ..markup import plain_text
+from .article import Article, Exchange
+from .film import Film
+from .person import Person
+from .theme import ThemedItem
+
+TYPOGRAPHIC_MARKS = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00a0": " ", "\u202f": " ",
+    }
+)  # fmt: skip
+
+
+def normalise_for_matching(text):
+    """Text as compared for a verbatim check: spacing and curly or straight quotes don't count."""
+    text = unicodedata.normalize("NFC", text).translate(TYPOGRAPHIC_MARKS)
+    return " ".join(text.split())
+
+
+class QuoteQuerySet(models.QuerySet):
+    def published(self):
+        """Quotes whose source article the public may see (Article.objects.published())."""
+        return self.filter(article__in=Article.objects.published())
+
+
+class Quote(models.Model):
+    """Words picked from an article: a critic's line from a review, an answer in an interview."""
+
+    text = models.TextField(
+        "text",
+        help_text="Copied word for word from the source article; it is checked against it.",
+    )
+    speaker = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        verbose_name="speaker",
+        help_text="Who said or wrote these words. Leave empty when they are the article's own "
+        "words and its writer is not named.",
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="quotes", verbose_name="source article"
+    )
+    exchange = models.ForeignKey(
+        Exchange,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        verbose_name="source exchange",
+        help_text="For an interview: the question and answer the words come from. Found by "
+        "itself when left empty.",
+    )
+    film = models.ForeignKey(
+        Film,
+        on_delete=models.PROTECT,
+        related_name="quotes",
+        verbose_name="film",
+        help_text="The film the words are about; one of the films the article is about.",
+    )
+    featured = models.BooleanField(
+        "featured", default=False, help_text="Shown as a pull quote on the film's page."
+    )
+    order = models.PositiveSmallIntegerField("order", default=0)
+    themes = TaggableManager(
+        verbose_name="themes",
+        through=ThemedItem,
+        blank=True,
+        help_text="Separate themes with commas; a theme may have several words.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "quote"
+        verbose_name_plural = "quotes"
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["film", "featured"], name="quote_film_featured_idx")]
+
+    def __str__(self):
+        text = " ".join(self.text.split())
+        return f"“{text[:77]}…”" if len(text) > 80 else f"“{text}”"
+
+    def get_absolute_url(self):
+        return reverse("archive:quote_detail", kwargs={"pk": self.pk})
+
+    @property
+    def passage_url(self):
+        """Where the words stand in their source: the exchange, or the marked passage."""
+        if self.exchange_id:
+            return self.exchange.get_absolute_url()
+        return f"{self.article.get_absolute_url()}#quote-{self.pk}"
+
+    def clean(self):
+        if not self.article_id:
+            return
+        errors = {}
+        if self.film_id and not self.article.film_links.filter(film_id=self.film_id).exists():
+            errors["film"] = (
+                f"“{self.article}” is not about this film. Choose one of the films the article "
+                "is about, or add this film to the article first."
+            )
+        if self.exchange_id and self.exchange.article_id != self.article_id:
+            errors["exchange"] = "This exchange belongs to another article."
+        elif self.text.strip():
+            errors.update(self._check_verbatim())
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_verbatim(self):
+        wanted = normalise_for_matching(self.text)
+        if self.exchange_id:
+            exchanges = [self.exchange]
+            in_article = False
+        else:
+            exchanges = list(self.article.exchanges.select_related("interviewee", "interviewer"))
+            in_article = any(
+                wanted in normalise_for_matching(plain_text(source))
+                for source in (self.article.standfirst, self.article.body)
+            )
+        found_in = [
+            (exchange, part)
+            for exchange in exchanges
+            for part in ("question", "answer")
+            if wanted in normalise_for_matching(plain_text(getattr(exchange, part)))
+        ]
+        if not in_article and not found_in:
+            where = f"“{self.article}”"
+            if self.exchange_id:
+                where = f"this exchange of {where}"
+            return {
+                "text": f"These words do not appear word for word in {where}. Copy them exactly "
+                "from the source; differences in spacing and in curly or straight quotation "
+                "marks are ignored."
+            }
+        if in_article or len(found_in) != 1:
+            return {}
+        exchange, part = found_in[0]
+        self.exchange = exchange
+        said_by = exchange.interviewee if part == "answer" else exchange.interviewer
+        if self.speaker_id != (said_by.pk if said_by else None):
+            name = said_by.name if said_by else "the unnamed interviewer"
+            return {"speaker": f"In the source these words are {name}’s. Choose {name}."}
+        return {}
+
+    @property
+    def attribution(self):
+        """Who the words are by, as a reader sees it; an unsigned piece is named by its kind."""
+        if self.speaker_id:
+            return self.speaker.name
+        authors = [author.name for author in self.article.authors.all()]
+        return ", ".join(authors) if authors else self.article.get_kind_display()

@@ -1,0 +1,28 @@
+"""
+How editors type themes, and how themes are shown back to them.
+
+django-taggit's default parser splits on spaces when a string has no comma, which would turn
+"civil defence" into two themes. Here only commas, semicolons and line breaks separate themes,
+so a theme keeps every word it was given.
+"""
+
+import re
+
+SEPARATORS = re.compile(r"[,;\n\r]+")
+
+
+def parse_themes(text):
+    """Split an editor's theme string into distinct theme names, in the order typed."""
+    names = []
+    seen = set()
+    for part in SEPARATORS.split(text or ""):
+        name = " ".join(part.strip().strip("\"'").split())
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+def themes_to_string(themes):
+    """The string an editor sees in a theme field: names in alphabetical order, comma-separated."""
+    return ", ".join(sorted((theme.name for theme in themes), key=str.casefold))

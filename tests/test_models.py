@@ -1,0 +1,287 @@
+import datetime as dt
+import time
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.test import TestCase
+from django.utils import timezone
+
+from archive.models import Article, Credit, Exchange, Film, Person, Quote
+
+from .factories import (
+    make_article,
+    make_credit,
+    make_exchange,
+    make_film,
+    make_person,
+    make_quote,
+)
+
+
+class PublishedTests(TestCase):
+    """What readers may see is decided by Article.objects.published() alone."""
+
+    @classmethod
+    def setUpTestData(cls):
+        now = timezone.now()
+        cls.public = make_article(title="Public")
+        cls.draft = make_article(title="Draft", status=Article.Status.DRAFT)
+        cls.scheduled = make_article(title="Scheduled", published_at=now + dt.timedelta(days=2))
+        cls.draft_with_past_time = make_article(
+            title="Old draft", status=Article.Status.DRAFT, published_at=now - dt.timedelta(days=3)
+        )
+
+    def test_only_published_pieces_whose_time_has_come(self):
+        self.assertQuerySetEqual(Article.objects.published(), [self.public])
+
+    def test_flags(self):
+        self.assertTrue(self.public.is_public)
+        self.assertTrue(self.scheduled.is_scheduled)
+        self.assertFalse(self.scheduled.is_public)
+        self.assertFalse(self.draft.is_public)
+
+    def test_publishing_without_a_time_publishes_now(self):
+        article = make_article(status=Article.Status.DRAFT)
+        self.assertIsNone(article.published_at)
+        article.status = Article.Status.PUBLISHED
+        article.save()
+        self.assertLessEqual(article.published_at, timezone.now())
+        self.assertIn(article, Article.objects.published())
+
+    def test_database_refuses_published_without_time(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Article.objects.filter(pk=self.public.pk).update(published_at=None)
+
+    def test_quotes_follow_their_article(self):
+        film = make_film()
+        make_article(films=[film])
+        for article in (self.public, self.draft, self.scheduled):
+            article.film_links.create(film=film)
+            article.body = "Words worth quoting."
+            article.save()
+            make_quote(article, film, "Words worth quoting.")
+        self.assertEqual([quote.article for quote in Quote.objects.published()], [self.public])
+
+
+class SchedulingTests(TestCase):
+    def test_scheduled_piece_becomes_public_by_itself(self):
+        """No job runs: the publication time passing is enough."""
+        article = make_article(published_at=timezone.now() + dt.timedelta(seconds=1))
+        self.assertNotIn(article, Article.objects.published())
+        time.sleep(1.2)
+        self.assertIn(article, Article.objects.published())
+
+
+class SlugTests(TestCase):
+    def test_slug_made_from_title_and_kept_unique(self):
+        first = make_film(title="Last Men in Aleppo")
+        second = make_film(title="Last Men in Aleppo", year=2018)
+        self.assertEqual(first.slug, "last-men-in-aleppo")
+        self.assertEqual(second.slug, "last-men-in-aleppo-2")
+
+    def test_slug_is_ascii_for_urls(self):
+        person = make_person(name="Søren Steen Jespersen")
+        self.assertEqual(person.slug, "sren-steen-jespersen")
+        self.assertEqual(person.get_absolute_url(), "/people/sren-steen-jespersen/")
+
+    def test_taken_slug_is_a_form_error_an_editor_understands(self):
+        make_article(title="Taken", slug="taken")
+
+        class ArticleForm(forms.ModelForm):
+            class Meta:
+                model = Article
+                fields = ["title", "slug", "kind", "status"]
+
+        form = ArticleForm(
+            data={"title": "Another", "slug": "taken", "kind": "review", "status": "draft"}
+        )
+        self.assertFalse(form.is_valid())
+        self.assertEqual(
+            form.errors["slug"], ["Another article already uses this slug. Choose another."]
+        )
+
+
+class ExchangeTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.director = make_person(name="Feras Fayyad")
+        cls.interview = make_article(kind=Article.Kind.INTERVIEW)
+
+    def test_anchor_made_from_question_and_stable(self):
+        exchange = make_exchange(
+            self.interview, self.director, question="There's a line in your film—\"It's not\""
+        )
+        self.assertEqual(exchange.anchor, "theres-a-line-in-your-film")
+        exchange.question = "A reworded question"
+        exchange.save()
+        exchange.refresh_from_db()
+        self.assertEqual(exchange.anchor, "theres-a-line-in-your-film")
+        self.assertEqual(
+            exchange.get_absolute_url(),
+            f"/articles/{self.interview.slug}/#theres-a-line-in-your-film",
+        )
+
+    def test_anchors_unique_within_an_article(self):
+        first = make_exchange(self.interview, self.director, question="Why?")
+        second = make_exchange(self.interview, self.director, question="Why?")
+        self.assertEqual([first.anchor, second.anchor], ["why", "why-2"])
+
+    def test_unnamed_interviewer(self):
+        exchange = make_exchange(self.interview, self.director)
+        self.assertEqual(exchange.question_speaker_name, "Interviewer")
+
+    def test_answer_needs_a_speaker(self):
+        exchange = Exchange(article=self.interview, question="Q?", answer="A.")
+        with self.assertRaises(ValidationError) as raised:
+            exchange.full_clean()
+        self.assertIn("interviewee", raised.exception.message_dict)
+
+
+class QuoteValidationTests(TestCase):
+    """A quote is refused unless its words are really in its source."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.film = make_film(title="Last Men in Aleppo")
+        cls.other_film = make_film(title="Another film")
+        cls.director = make_person(name="Feras Fayyad")
+        cls.review = make_article(
+            films=[cls.film],
+            body="The inhuman reality of Aleppo’s citizens unfolds\nin real-time.\n\n"
+            "The *moving* cinematic music accompanies every scene.",
+        )
+        cls.interview = make_article(films=[cls.film], kind=Article.Kind.INTERVIEW, body="Intro.")
+        cls.exchange = make_exchange(
+            cls.interview,
+            cls.director,
+            question="What was important to you?",
+            answer="Yes. Of course.\n\n"
+            "I believe that the shocking image can leave a lasting effect.",
+        )
+
+    def quote(self, **fields):
+        fields.setdefault("article", self.review)
+        fields.setdefault("film", self.film)
+        return Quote(**fields)
+
+    def test_verbatim_text_with_other_quote_marks_and_spacing_is_accepted(self):
+        quote = self.quote(text="The inhuman reality of Aleppo's citizens unfolds in  real-time.")
+        quote.full_clean()
+
+    def test_markdown_emphasis_does_not_count(self):
+        self.quote(text="The moving cinematic music accompanies every scene.").full_clean()
+
+    def test_altered_text_is_refused_with_a_clear_message(self):
+        quote = self.quote(text="The inhuman reality of Aleppo unfolds in real-time.")
+        with self.assertRaises(ValidationError) as raised:
+            quote.full_clean()
+        self.assertIn("do not appear word for word", raised.exception.message_dict["text"][0])
+
+    def test_film_must_be_one_the_article_is_about(self):
+        quote = self.quote(text="in real-time.", film=self.other_film)
+        with self.assertRaises(ValidationError) as raised:
+            quote.full_clean()
+        self.assertIn("is not about this film", raised.exception.message_dict["film"][0])
+
+    def test_exchange_found_by_itself_and_speaker_checked(self):
+        quote = self.quote(
+            article=self.interview,
+            speaker=self.director,
+            text="I believe that the shocking image can leave a lasting effect.",
+        )
+        quote.full_clean()
+        self.assertEqual(quote.exchange, self.exchange)
+        quote.save()
+        self.assertEqual(
+            quote.passage_url, f"/articles/{self.interview.slug}/#{self.exchange.anchor}"
+        )
+
+    def test_wrong_speaker_is_refused(self):
+        quote = self.quote(
+            article=self.interview, text="I believe that the shocking image can leave"
+        )
+        with self.assertRaises(ValidationError) as raised:
+            quote.full_clean()
+        self.assertIn("Feras Fayyad", raised.exception.message_dict["speaker"][0])
+
+    def test_exchange_of_another_article_is_refused(self):
+        quote = self.quote(text="Yes. Of course.", exchange=self.exchange, speaker=self.director)
+        with self.assertRaises(ValidationError) as raised:
+            quote.full_clean()
+        self.assertIn("exchange", raised.exception.message_dict)
+
+    def test_attribution_of_unsigned_piece(self):
+        quote = make_quote(self.review, self.film, "in real-time.")
+        self.assertEqual(quote.attribution, "Review")
+
+
+class DeletionTests(TestCase):
+    """Deleting one thing never silently deletes an editor's other work."""
+
+    def test_film_with_articles_cannot_be_deleted(self):
+        film = make_film()
+        make_article(films=[film])
+        with self.assertRaises(ProtectedError):
+            film.delete()
+
+    def test_person_with_credits_cannot_be_deleted(self):
+        person = make_person()
+        make_credit(make_film(), person)
+        with self.assertRaises(ProtectedError):
+            person.delete()
+
+    def test_article_with_quotes_cannot_be_deleted(self):
+        film = make_film()
+        article = make_article(films=[film], body="Quotable words.")
+        make_quote(article, film, "Quotable words.")
+        with self.assertRaises(ProtectedError):
+            article.delete()
+
+    def test_film_takes_its_own_credits_and_awards_with_it(self):
+        film = make_film()
+        make_credit(film, make_person())
+        film.awards.create(body="Festival", year=2017, category="Prize", outcome="won")
+        film.delete()
+        self.assertFalse(Credit.objects.exists())
+
+
+class ConstraintTests(TestCase):
+    def test_credit_once_per_person_film_and_role(self):
+        film, person = make_film(), make_person()
+        make_credit(film, person, Credit.Role.DIRECTOR)
+        make_credit(film, person, Credit.Role.EDITOR)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            make_credit(film, person, Credit.Role.DIRECTOR)
+
+    def test_death_not_before_birth(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            make_person(birth_date=dt.date(2000, 1, 1), death_date=dt.date(1999, 1, 1))
+
+    def test_image_needs_a_description(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            make_film(image="films/still.jpg")
+
+    def test_identifiers_are_validated(self):
+        film = Film(title="X", year=2017, wikidata_id="42", imdb_id="nm0000001")
+        with self.assertRaises(ValidationError) as raised:
+            film.full_clean()
+        self.assertEqual(set(raised.exception.message_dict), {"wikidata_id", "imdb_id"})
+
+    def test_roles_map_to_shared_vocabularies(self):
+        credit = Credit(role=Credit.Role.CINEMATOGRAPHER)
+        self.assertEqual(
+            (credit.wikidata_property, credit.schema_org_property), ("P344", "contributor")
+        )
+        credit.role = Credit.Role.SELF
+        self.assertEqual((credit.wikidata_property, credit.schema_org_property), ("P161", "actor"))
+        for role in Credit.Role:
+            self.assertTrue(Credit(role=role).schema_org_property)
+
+    def test_alternative_spellings(self):
+        person = make_person(
+            name="Khaled Omar Harrah", alternative_names="Umar Harah\n\n Khaled Harrah "
+        )
+        self.assertEqual(person.alternative_name_list, ["Umar Harah", "Khaled Harrah"])
+        self.assertEqual(Person.objects.get_by_natural_key(person.slug), person)

@@ -1,0 +1,121 @@
+"""Settings come from the environment; production mode refuses an unsafe secret key."""
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+CONFIG_VARIABLES = (
+    "DATABASE_URL",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_DEBUG",
+    "DJANGO_ALLOWED_HOSTS",
+    "REDIS_URL",
+)
+GOOD_KEY = "k7#Qv2-the-production-key-is-long-and-random-9fz0Lw3x8pA5dRtY1mN6bVc"
+
+
+def run_settings(code, setup=True, **environ):
+    """Run `code` in a fresh interpreter whose only configuration is `environ`."""
+    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
+    env.update(environ, DJANGO_SETTINGS_MODULE="site_config.settings")
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}" if setup else code],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_out_of_the_box_is_the_demo_on_sqlite():
+    result = run_settings(
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'])"
+    )
+    assert result.returncode == 0, result.stderr
+    debug, engine, name = result.stdout.split()
+    assert (debug, engine) == ("True", "django.db.backends.sqlite3")
+    assert Path(name) == PROJECT / "db.sqlite3"
+
+
+DEVELOPMENT_KEY = "django-insecure-film-archive-development-key-not-for-production"
+
+
+@pytest.mark.parametrize("key", [None, "", DEVELOPMENT_KEY])
+def test_production_refuses_a_missing_or_default_secret_key(key):
+    environ = {"DJANGO_DEBUG": "false"}
+    if key is not None:
+        environ["DJANGO_SECRET_KEY"] = key
+    result = run_settings("print('started')", **environ)
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_gunicorn_entry_point_defaults_to_production_mode():
+    result = run_settings("import site_config.wsgi", setup=False)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_with_a_real_key_starts():
+    result = run_settings(
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.STORAGES['staticfiles']['BACKEND'])",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="films.example.org, www.films.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "False ['films.example.org', 'www.films.example.org']" in result.stdout
+    assert "CompressedManifestStaticFilesStorage" in result.stdout
+
+
+def test_database_url():
+    result = run_settings(
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['ENGINE'], d['NAME'], d['HOST'], d['CONN_HEALTH_CHECKS'])",
+        DATABASE_URL="postgres://editor@db.internal:5432/archive",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "archive",
+        "db.internal",
+        "True",
+    ]
+
+
+def test_nonsense_debug_value_is_explained():
+    result = run_settings("pass", DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false" in result.stderr
+
+
+def redis_is_running():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_redis_url_selects_a_shared_cache_that_works():
+    if not redis_is_running():
+        if os.environ.get("CI"):
+            pytest.fail("Redis should be running at 127.0.0.1:6379 in CI")
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    result = run_settings(
+        "from django.core.cache import caches; cache = caches['default']; "
+        "cache.set('settings-test', 'shared', 10); "
+        "print(type(cache).__name__, cache.get('settings-test'))",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RedisCache", "shared"]

@@ -1,0 +1,82 @@
+from django import forms
+from django.db import IntegrityError, transaction
+from django.test import TestCase
+
+from archive.models import Article, Film, Theme
+from archive.themes import parse_themes, themes_to_string
+
+from .factories import make_article, make_film
+
+
+class ParsingTests(TestCase):
+    def test_multi_word_themes_are_kept_whole(self):
+        self.assertEqual(parse_themes("civil defence"), ["civil defence"])
+        self.assertEqual(
+            parse_themes("civil defence, Syria;children in war\nAleppo"),
+            ["civil defence", "Syria", "children in war", "Aleppo"],
+        )
+
+    def test_spacing_quotes_and_repeats_are_tidied(self):
+        self.assertEqual(parse_themes('  "civil   war" , Civil War, ,'), ["civil war"])
+        self.assertEqual(parse_themes(""), [])
+
+    def test_edit_string(self):
+        film = make_film()
+        film.themes.add("Syria", "civil defence")
+        self.assertEqual(themes_to_string(film.themes.all()), "civil defence, Syria")
+
+
+class ThemeFieldTests(TestCase):
+    """What an editor types in a themes field is what gets saved."""
+
+    class FilmForm(forms.ModelForm):
+        class Meta:
+            model = Film
+            fields = ["title", "year", "kind", "themes"]
+
+    def test_form_keeps_multi_word_themes(self):
+        form = self.FilmForm(
+            data={
+                "title": "A",
+                "year": 2017,
+                "kind": "documentary",
+                "themes": "civil defence, Syria",
+            }
+        )
+        self.assertTrue(form.is_valid(), form.errors)
+        film = form.save()
+        self.assertEqual(sorted(t.name for t in film.themes.all()), ["Syria", "civil defence"])
+
+    def test_case_variants_resolve_to_the_existing_theme(self):
+        make_film().themes.add("Syria")
+        form = self.FilmForm(
+            data={"title": "B", "year": 2017, "kind": "documentary", "themes": "SYRIA, syria"}
+        )
+        self.assertTrue(form.is_valid(), form.errors)
+        film = form.save()
+        self.assertEqual([t.name for t in film.themes.all()], ["Syria"])
+        self.assertEqual(Theme.objects.count(), 1)
+
+    def test_themes_shared_across_films_articles_and_quotes(self):
+        make_film().themes.add("Aleppo")
+        make_article().themes.add("aleppo")
+        self.assertEqual(Theme.objects.get().name, "Aleppo")
+        self.assertEqual(Article.objects.filter(themes__slug="aleppo").count(), 1)
+
+
+class ThemeModelTests(TestCase):
+    def test_database_refuses_a_case_variant(self):
+        Theme.objects.create(name="Syria")
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Theme.objects.create(name="syria", slug="syria-2")
+
+    def test_unicode_slugs(self):
+        theme = Theme.objects.create(name="حلب")
+        self.assertEqual(theme.slug, "حلب")
+        self.assertEqual(theme.get_absolute_url(), "/themes/%D8%AD%D9%84%D8%A8/")
+
+    def test_unicode_theme_page(self):
+        film = make_film(title="Aleppo film")
+        film.themes.add("حلب")
+        response = self.client.get(Theme.objects.get().get_absolute_url())
+        self.assertContains(response, "Aleppo film")
