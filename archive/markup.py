@@ -7,6 +7,7 @@ so a `<script>`, an event handler or a `javascript:` link never reaches a reader
 """
 
 import html
+import re
 
 import markdown
 import nh3
@@ -41,3 +42,43 @@ def plain_text(text):
         return ""
     converted = markdown.markdown(text, output_format="html")
     return html.unescape(nh3.clean(converted, tags=set()))
+
+
+QUOTE_MARK_VARIANTS = {
+    "'": "['\u2018\u2019]",
+    "\u2018": "['\u2018\u2019]",
+    "\u2019": "['\u2018\u2019]",
+    '"': '(?:"|&quot;|[\u201c\u201d])',
+    "\u201c": '(?:"|&quot;|[\u201c\u201d])',
+    "\u201d": '(?:"|&quot;|[\u201c\u201d])',
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+}
+
+
+def passage_pattern(text):
+    """A pattern finding `text` in rendered HTML, whatever its spacing and quotation marks."""
+    parts = []
+    for char in " ".join(text.split()):
+        if char == " ":
+            parts.append(r"\s+")
+        else:
+            parts.append(QUOTE_MARK_VARIANTS.get(char, re.escape(char)))
+    return re.compile("".join(parts))
+
+
+def mark_passages(rendered, passages):
+    """Wrap each quoted passage found in already-sanitised HTML in a `<mark>`.
+
+    `passages` are (element id, text) pairs; a passage that crosses markup (say, half in
+    italics) is left unmarked rather than breaking the HTML. Ids are the site's own.
+    """
+    for element_id, text in passages:
+        match = passage_pattern(text).search(rendered)
+        if match:
+            rendered = (
+                f'{rendered[: match.start()]}<mark class="quoted" id="{element_id}">'
+                f"{match.group(0)}</mark>{rendered[match.end() :]}"
+            )
+    return mark_safe(rendered)  # noqa: S308 - sanitised input, our own tags around it

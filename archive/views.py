@@ -1,7 +1,15 @@
-from django.db.models import Prefetch
-from django.shortcuts import redirect
-from django.views.generic import DetailView, ListView
+from django import forms
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Max, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView, TemplateView
 
+from . import structured_data
+from .markup import mark_passages, render_markdown
 from .models import Article, Award, Credit, Exchange, Film, Person, Quote, Theme
 
 
@@ -11,6 +19,7 @@ def public_articles():
 
 
 def public_quotes():
+    """Published quotes with their speaker, source and film, as lists of quotes show them."""
     return (
         Quote.objects.published()
         .select_related("speaker", "article", "exchange", "film")
@@ -18,12 +27,56 @@ def public_quotes():
     )
 
 
-class HomeView(ListView):
-    template_name = "archive/home.html"
-    context_object_name = "articles"
+def grouped_credits(credits):
+    """Credits grouped by role, in the order roles are listed in `Credit.Role`."""
+    groups = {role: [] for role in Credit.Role}
+    for credit in credits:
+        groups[Credit.Role(credit.role)].append(credit)
+    return [(role.label, members) for role, members in groups.items() if members]
 
-    def get_queryset(self):
-        return public_articles()[:12]
+
+def query_without_page(request):
+    """The list's filters as a query string, for links to its other pages."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+class HomeView(TemplateView):
+    template_name = "archive/home.html"
+
+    def get_context_data(self, **kwargs):
+        articles = list(public_articles()[:10])
+        # Featured: the films with the most recent public coverage.
+        latest_coverage = Max(
+            "article_links__article__published_at",
+            filter=Q(article_links__article__in=Article.objects.published()),
+        )
+        featured_films = (
+            Film.objects.annotate(latest=latest_coverage)
+            .filter(latest__isnull=False)
+            .order_by("-latest")
+            .prefetch_related("themes")[:6]
+        )
+        return super().get_context_data(
+            articles=articles,
+            featured_films=featured_films,
+            themes=Theme.objects.public(),
+            **kwargs,
+        )
+
+
+class FilmFilterForm(forms.Form):
+    """The film list's filters; a value that makes no sense is reported and ignored."""
+
+    year = forms.IntegerField(required=False, min_value=1870, max_value=2100)
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Film.Kind.choices])
+    theme = forms.ModelChoiceField(
+        required=False,
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        empty_label="Any theme",
+    )
 
 
 class FilmListView(ListView):
@@ -31,7 +84,25 @@ class FilmListView(ListView):
     paginate_by = 24
 
     def get_queryset(self):
-        return Film.objects.prefetch_related("themes")
+        self.filters = FilmFilterForm(self.request.GET)
+        self.filters.is_valid()
+        cleaned = self.filters.cleaned_data
+        films = Film.objects.all()
+        if cleaned.get("year"):
+            films = films.filter(year=cleaned["year"])
+        if cleaned.get("kind"):
+            films = films.filter(kind=cleaned["kind"])
+        if cleaned.get("theme"):
+            films = films.filter(themes=cleaned["theme"])
+        return films
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filters=self.filters,
+            years=Film.objects.order_by("-year").values_list("year", flat=True).distinct(),
+            query=query_without_page(self.request),
+            **kwargs,
+        )
 
 
 class FilmDetailView(DetailView):
@@ -45,56 +116,163 @@ class FilmDetailView(DetailView):
     def get_context_data(self, **kwargs):
         film = self.object
         articles = list(public_articles().filter(films=film))
+        reviews = [a for a in articles if a.kind == Article.Kind.REVIEW]
         return super().get_context_data(
-            reviews=[a for a in articles if a.kind == Article.Kind.REVIEW],
+            credit_groups=grouped_credits(film.credits.all()),
+            reviews=reviews,
             interviews=[a for a in articles if a.kind == Article.Kind.INTERVIEW],
-            other_articles=[
-                a for a in articles if a.kind not in (Article.Kind.REVIEW, Article.Kind.INTERVIEW)
-            ],
+            other_articles=[a for a in articles if a.kind == Article.Kind.FEATURE],
             featured_quotes=public_quotes().filter(film=film, featured=True),
+            related_films=film.related_films(),
+            structured_data=structured_data.movie(self.request, film, reviews),
             **kwargs,
         )
 
 
 class ArticleDetailView(DetailView):
+    preview = False
+
     def get_queryset(self):
-        return Article.objects.published().prefetch_related(
+        articles = Article.objects.all() if self.preview else Article.objects.published()
+        return articles.prefetch_related(
             "authors",
-            "films",
             "people",
             "themes",
+            Prefetch(
+                "films",
+                queryset=Film.objects.prefetch_related(
+                    Prefetch("credits", queryset=Credit.objects.select_related("person"))
+                ),
+            ),
             Prefetch(
                 "exchanges",
                 queryset=Exchange.objects.select_related("interviewer", "interviewee"),
             ),
+            Prefetch("quotes", queryset=Quote.objects.order_by("pk")),
         )
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        quotes = list(article.quotes.all())
+        body_quotes = [(f"quote-{q.pk}", q.text) for q in quotes if not q.exchange_id]
+        exchanges = list(article.exchanges.all())
+        for exchange in exchanges:
+            marked = [(f"quote-{q.pk}", q.text) for q in quotes if q.exchange_id == exchange.pk]
+            exchange.question_html = mark_passages(render_markdown(exchange.question), marked)
+            exchange.answer_html = mark_passages(render_markdown(exchange.answer), marked)
+        return super().get_context_data(
+            body_html=mark_passages(render_markdown(article.body), body_quotes),
+            exchanges=exchanges,
+            preview=self.preview,
+            structured_data=None
+            if self.preview
+            else structured_data.article(self.request, article),
+            **kwargs,
+        )
+
+
+@method_decorator([never_cache, staff_member_required], name="dispatch")
+class ArticlePreviewView(ArticleDetailView):
+    """An article as readers will see it, for staff only, whatever its status or time."""
+
+    preview = True
+    pk_url_kwarg = "pk"
+
+    def get_object(self, queryset=None):
+        if not self.request.user.has_perm("archive.view_article"):
+            raise Http404("No article found.")
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 class PersonDetailView(DetailView):
     queryset = Person.objects.prefetch_related(
-        Prefetch("credits", queryset=Credit.objects.select_related("film"))
+        Prefetch(
+            "credits",
+            queryset=Credit.objects.select_related("film").order_by("-film__year", "film__title"),
+        )
     )
 
     def get_context_data(self, **kwargs):
         person = self.object
         return super().get_context_data(
+            credit_groups=grouped_credits(person.credits.all()),
             articles_written=public_articles().filter(authors=person),
+            interviews_given=public_articles().filter(exchanges__interviewee=person).distinct(),
             articles_about=public_articles().filter(people=person),
             quotes=public_quotes().filter(speaker=person),
+            structured_data=structured_data.person(self.request, person),
             **kwargs,
         )
 
 
+class ThemeListView(ListView):
+    template_name = "archive/theme_list.html"
+    context_object_name = "themes"
+
+    def get_queryset(self):
+        return Theme.objects.public()
+
+
 class ThemeDetailView(DetailView):
-    model = Theme
+    def get_queryset(self):
+        return Theme.objects.public()
 
     def get_context_data(self, **kwargs):
         theme = self.object
+        articles = list(public_articles().filter(themes=theme))
         return super().get_context_data(
-            films=Film.objects.filter(themes=theme),
-            articles=public_articles().filter(themes=theme),
+            films=Film.objects.filter(themes=theme).prefetch_related("themes"),
+            article_groups=[
+                (kind.label, [a for a in articles if a.kind == kind])
+                for kind in Article.Kind
+                if any(a.kind == kind for a in articles)
+            ],
             quotes=public_quotes().filter(themes=theme),
             **kwargs,
+        )
+
+
+class QuoteFilterForm(forms.Form):
+    film = forms.ModelChoiceField(
+        required=False, queryset=Film.objects.all(), to_field_name="slug", empty_label="Any film"
+    )
+    person = forms.ModelChoiceField(
+        required=False,
+        queryset=Person.objects.filter(quotes__isnull=False).distinct(),
+        to_field_name="slug",
+        empty_label="Anyone",
+    )
+    theme = forms.ModelChoiceField(
+        required=False, queryset=Theme.objects.all(), to_field_name="slug", empty_label="Any theme"
+    )
+
+
+class QuoteListView(ListView):
+    template_name = "archive/quote_list.html"
+    context_object_name = "quotes"
+    paginate_by = 30
+
+    def get_queryset(self):
+        self.filters = QuoteFilterForm(self.request.GET)
+        self.filters.is_valid()
+        cleaned = self.filters.cleaned_data
+        quotes = public_quotes()
+        if cleaned.get("film"):
+            quotes = quotes.filter(film=cleaned["film"])
+        if cleaned.get("person"):
+            quotes = quotes.filter(speaker=cleaned["person"])
+        if cleaned.get("theme"):
+            quotes = quotes.filter(themes=cleaned["theme"])
+        return quotes
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filters=self.filters, query=query_without_page(self.request), **kwargs
         )
 
 
@@ -106,3 +284,13 @@ class QuoteDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         return redirect(self.get_object().passage_url)
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,4 +1,56 @@
 import os
+import shutil
+from pathlib import Path
+
+import pytest
 
 # Playwright's sync API and pytest-django's live server share one process in the browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PROJECT = Path(__file__).resolve().parent.parent
+VNU_JAR = PROJECT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def missing_tool(reason):
+    """Skip when a real tool is missing on a developer's machine; in CI it must be there."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI installs it: see .ci/run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (no browser download)."""
+    if not CHROMIUM.exists():
+        missing_tool("Chromium is not installed: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def vnu():
+    """The Nu HTML Checker's command line, if Java and vnu-jar are installed."""
+    java = shutil.which("java")
+    if not java or not VNU_JAR.exists():
+        missing_tool("The Nu HTML Checker needs Java and `npm install vnu-jar`")
+    return [java, "-jar", str(VNU_JAR)]

@@ -1,3 +1,6 @@
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -148,6 +151,48 @@ class Film(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def related_films(self, limit=6):
+        """Other films sharing people or themes with this one, closest first, with what they share.
+
+        A shared person weighs more than a shared theme. Reads this film's credits and themes
+        through their prefetches when the caller made them, then makes three queries.
+        """
+        own_people = {credit.person_id for credit in self.credits.all()}
+        own_themes = {theme.pk for theme in self.themes.all()}
+        people = defaultdict(dict)
+        for credit in (
+            Credit.objects.filter(person_id__in=own_people)
+            .exclude(film_id=self.pk)
+            .select_related("person")
+            .order_by("person__name")
+        ):
+            people[credit.film_id][credit.person_id] = credit.person
+        themes = defaultdict(list)
+        for item in (
+            ThemedItem.objects.filter(
+                content_type__app_label="archive",
+                content_type__model="film",
+                tag_id__in=own_themes,
+            )
+            .exclude(object_id=self.pk)
+            .select_related("tag")
+            .order_by("tag__name")
+        ):
+            themes[item.object_id].append(item.tag)
+        films = Film.objects.in_bulk(set(people) | set(themes))
+        related = [
+            RelatedFilm(film, list(people[pk].values()), themes[pk]) for pk, film in films.items()
+        ]
+        related.sort(key=lambda r: (-(2 * len(r.people) + len(r.themes)), r.film.title))
+        return related[:limit]
+
+
+@dataclass
+class RelatedFilm:
+    film: Film
+    people: list
+    themes: list
+
 
 class Credit(models.Model):
     """A person's role on a film."""
@@ -274,5 +319,10 @@ class Award(models.Model):
         ]
 
     def __str__(self):
+        return f"{self.event}: {self.category} ({self.get_outcome_display()})"
+
+    @property
+    def event(self):
+        """The ceremony or festival edition, as readers name it: “90th Academy Awards, 2018”."""
         edition = f"{self.edition} " if self.edition else ""
-        return f"{edition}{self.body} {self.year}: {self.category} ({self.get_outcome_display()})"
+        return f"{edition}{self.body}, {self.year}"

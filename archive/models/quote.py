@@ -100,9 +100,8 @@ class Quote(models.Model):
     @property
     def passage_url(self):
         """Where the words stand in their source: the exchange, or the marked passage."""
-        if self.exchange_id:
-            return self.exchange.get_absolute_url()
-        return f"{self.article.get_absolute_url()}#quote-{self.pk}"
+        anchor = self.exchange.anchor if self.exchange_id else f"quote-{self.pk}"
+        return f"{self.article.get_absolute_url()}#{anchor}"
 
     def clean(self):
         if not self.article_id:

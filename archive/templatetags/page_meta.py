@@ -1,0 +1,32 @@
+from django import template
+from django.utils.translation import get_language_info
+
+from archive.structured_data import as_script
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's one address: its path, plus the page number past the first page."""
+    request = context["request"]
+    url = request.build_absolute_uri(request.path)
+    page = context.get("page_obj")
+    if page is not None and page.number > 1:
+        url += f"?page={page.number}"
+    return url
+
+
+@register.filter
+def text_direction(language_code):
+    """`rtl` for a right-to-left language (Arabic, Hebrew, Persian…), otherwise `ltr`."""
+    try:
+        return "rtl" if get_language_info(language_code)["bidi"] else "ltr"
+    except KeyError:
+        return "auto"
+
+
+@register.filter
+def json_ld(data):
+    """Structured data as a JSON-LD data block (see archive.structured_data)."""
+    return as_script(data)

@@ -1,0 +1,274 @@
+"""The public reading site: what a reader finds on each page, and what never shows."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.template.loader import render_to_string
+from django.test import TestCase
+
+from .public_data import build_archive
+
+HIDDEN = ["Secret draft review", "Unpublished words here", "Scheduled interview", "Later."]
+
+
+class PublicPageTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        build_archive(cls)
+
+    def assertNothingHidden(self, response):
+        for text in HIDDEN:
+            self.assertNotContains(response, text)
+
+
+class HomePageTests(PublicPageTestCase):
+    def test_latest_articles_films_and_themes(self):
+        response = self.client.get("/")
+        self.assertContains(response, "An unforgettable portrait")
+        self.assertContains(response, "Fayyad on filming")
+        self.assertContains(response, "A review of the rescuers&#x27; film.")
+        self.assertContains(response, 'href="/films/last-men-in-aleppo/"')
+        self.assertContains(response, 'href="/themes/civil-defence/"')
+        self.assertNotContains(response, "draft-only theme")
+        self.assertNothingHidden(response)
+
+    def test_title_description_and_canonical(self):
+        response = self.client.get("/")
+        self.assertContains(response, "<title>Film Archive</title>", html=True)
+        self.assertContains(response, '<meta name="description"')
+        self.assertContains(response, '<link rel="canonical" href="http://testserver/">')
+
+
+class FilmListTests(PublicPageTestCase):
+    def test_lists_films(self):
+        response = self.client.get("/films/")
+        self.assertContains(response, "Last Men in Aleppo")
+        self.assertContains(response, "The White Helmets")
+
+    def test_filters(self):
+        self.assertNotContains(self.client.get("/films/?year=2016"), "Last Men in Aleppo")
+        response = self.client.get("/films/?kind=short-documentary")
+        self.assertContains(response, "The White Helmets")
+        self.assertNotContains(response, "Last Men in Aleppo</cite>")
+        response = self.client.get("/films/?theme=syria")
+        self.assertContains(response, "Last Men in Aleppo")
+        self.assertNotContains(response, "The White Helmets</cite>")
+
+    def test_malformed_parameters_never_fail(self):
+        response = self.client.get("/films/?year=abc&kind=nonsense&theme=no-such-theme")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Some filters were not understood")
+        self.assertContains(response, "Last Men in Aleppo")
+        for query in ("page=abc", "page=99999", "page=-1", "page=0", "year=99999999999999999999"):
+            with self.subTest(query=query):
+                self.assertIn(self.client.get(f"/films/?{query}").status_code, (200, 404))
+
+
+class FilmPageTests(PublicPageTestCase):
+    def setUp(self):
+        self.response = self.client.get("/films/last-men-in-aleppo/")
+
+    def test_facts(self):
+        response = self.response
+        self.assertContains(response, "<cite>Last Men in Aleppo</cite>", html=True)
+        self.assertContains(
+            response, '<span lang="ar" dir="rtl">آخر الرجال في حلب</span>', html=True
+        )
+        for text in ("2017", "104 minutes", "Denmark, Syria", "Arabic", "Documentary"):
+            self.assertContains(response, text)
+        self.assertContains(response, "Rescuers in <em>Aleppo</em>.", html=True)
+
+    def test_credits_grouped_by_role_and_linked(self):
+        self.assertContains(self.response, "<dt>Director</dt>", html=True)
+        self.assertContains(self.response, "<dt>Appears as self</dt>", html=True)
+        self.assertContains(self.response, 'href="/people/feras-fayyad/"')
+        self.assertContains(self.response, 'href="/people/khaled-omar-harrah/"')
+
+    def test_awards(self):
+        self.assertContains(self.response, "World Cinema Grand Jury Prize: Documentary")
+        self.assertContains(self.response, "Best Documentary Feature, 90th Academy Awards, 2018")
+        self.assertContains(self.response, "Nominated")
+
+    def test_reviews_and_interviews_in_separate_lists(self):
+        content = self.response.content.decode()
+        reviews = content[content.index('id="reviews"') : content.index('id="interviews"')]
+        interviews = content[content.index('id="interviews"') : content.index('id="credits"')]
+        self.assertIn("An unforgettable portrait", reviews)
+        self.assertNotIn("Fayyad on filming", reviews)
+        self.assertIn("Fayyad on filming", interviews)
+        self.assertNotIn("An unforgettable portrait", interviews)
+        self.assertContains(self.response, 'By <a href="/people/ada-critic/">Ada Critic</a>')
+
+    def test_drafts_and_scheduled_pieces_do_not_show(self):
+        self.assertNothingHidden(self.response)
+
+    def test_featured_quotes_link_to_their_passage(self):
+        self.assertContains(self.response, "unforgettable portrait of Syrian civilians.")
+        self.assertContains(
+            self.response, f'href="/articles/{self.review.slug}/#quote-{self.body_quote.pk}"'
+        )
+        self.assertContains(
+            self.response, f'href="/articles/{self.interview.slug}/#{self.exchange.anchor}"'
+        )
+
+    def test_themes_and_related_films_saying_what_they_share(self):
+        self.assertContains(self.response, 'href="/themes/civil-defence/"')
+        self.assertContains(self.response, 'href="/films/the-white-helmets/"')
+        self.assertContains(self.response, 'the theme <a href="/themes/civil-defence/">')
+
+    def test_open_graph(self):
+        self.assertContains(self.response, '<meta property="og:type" content="video.movie">')
+        self.assertContains(self.response, '<meta property="video:duration" content="6240">')
+
+    def test_unknown_film_is_404(self):
+        response = self.client.get("/films/no-such-film/")
+        self.assertEqual(response.status_code, 404)
+        self.assertContains(response, "Page not found", status_code=404)
+        self.assertContains(response, "Film Archive", status_code=404)
+
+
+class ArticlePageTests(PublicPageTestCase):
+    def test_review(self):
+        response = self.client.get(self.review.get_absolute_url())
+        self.assertContains(response, '<p class="kind">Review</p>', html=True)
+        self.assertContains(response, "A review of the rescuers&#x27; film.")
+        self.assertContains(response, "Ada Critic")
+        self.assertContains(response, "The raw footage in itself is an <em>amazing</em>")
+        self.assertContains(response, 'href="/films/last-men-in-aleppo/"')
+        self.assertContains(response, 'href="/people/khaled-omar-harrah/"')
+        self.assertContains(response, 'href="/themes/cinematography/"')
+        self.assertContains(response, '<meta property="og:type" content="article">')
+
+    def test_quoted_passage_is_marked(self):
+        response = self.client.get(self.review.get_absolute_url())
+        self.assertContains(
+            response,
+            f'<mark class="quoted" id="quote-{self.body_quote.pk}">Last Men in Aleppo is an '
+            "unforgettable portrait of Syrian civilians.</mark>",
+            html=True,
+        )
+
+    def test_interview_exchanges_are_attributed_questions_and_answers(self):
+        response = self.client.get(self.interview.get_absolute_url())
+        self.assertContains(response, "An introduction to the interview.")
+        self.assertContains(response, f'<section class="qa" id="{self.exchange.anchor}"')
+        self.assertContains(response, 'class="qa-question"', count=2)
+        self.assertContains(response, 'class="qa-answer"', count=2)
+        self.assertContains(response, '<p class="speaker">Interviewer</p>', html=True, count=2)
+        self.assertContains(response, '<a href="/people/feras-fayyad/">Feras Fayyad</a>')
+        content = response.content.decode()
+        self.assertLess(
+            content.index("Did you put the cameras down?"), content.index("Are you hopeful?")
+        )
+
+    def test_drafts_and_scheduled_articles_are_404(self):
+        for article in (self.draft, self.scheduled):
+            with self.subTest(article=article.title):
+                self.assertEqual(self.client.get(article.get_absolute_url()).status_code, 404)
+
+
+class PreviewTests(PublicPageTestCase):
+    def test_staff_preview_a_draft_marked_uncached_and_unindexed(self):
+        editor = get_user_model().objects.create_user("editor", is_staff=True)
+        editor.user_permissions.add(Permission.objects.get(codename="view_article"))
+        self.client.force_login(editor)
+        response = self.client.get(f"/preview/articles/{self.draft.pk}/")
+        self.assertContains(response, "Secret draft review")
+        self.assertContains(response, "This is a draft; readers cannot see it.")
+        self.assertContains(response, '<meta name="robots" content="noindex, nofollow">')
+        self.assertEqual(response["X-Robots-Tag"], "noindex, nofollow")
+        self.assertIn("no-cache", response["Cache-Control"])
+        self.assertNotContains(response, "application/ld+json")
+        response = self.client.get(f"/preview/articles/{self.scheduled.pk}/")
+        self.assertContains(response, "Scheduled for")
+
+    def test_readers_cannot_preview(self):
+        response = self.client.get(f"/preview/articles/{self.draft.pk}/")
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/admin/login/", response["Location"])
+        reader = get_user_model().objects.create_user("reader")
+        self.client.force_login(reader)
+        response = self.client.get(f"/preview/articles/{self.draft.pk}/")
+        self.assertNotEqual(response.status_code, 200)
+
+
+class PersonPageTests(PublicPageTestCase):
+    def test_names_dates_and_work(self):
+        response = self.client.get(self.subject.get_absolute_url())
+        self.assertContains(response, "Khaled Omar Harrah")
+        self.assertContains(response, "“Umar Harah”")
+        self.assertContains(response, '<span lang="ar" dir="rtl">خالد عمر حرح</span>', html=True)
+        self.assertContains(response, "11 August 2016")
+        self.assertContains(response, "<dt>Appears as self</dt>", html=True)
+        self.assertContains(response, "An unforgettable portrait")
+        self.assertNothingHidden(response)
+
+    def test_interviews_given_and_quotes(self):
+        response = self.client.get(self.director.get_absolute_url())
+        self.assertContains(response, "Fayyad on filming")
+        self.assertContains(response, "It&#x27;s not about journalism.")
+        self.assertContains(response, "<dt>Producer</dt>", html=True)
+
+    def test_articles_written(self):
+        response = self.client.get(self.critic.get_absolute_url())
+        self.assertContains(response, "Articles by Ada Critic")
+        self.assertContains(response, "An unforgettable portrait")
+
+
+class ThemePageTests(PublicPageTestCase):
+    def test_theme_list_counts_only_what_readers_see(self):
+        response = self.client.get("/themes/")
+        self.assertContains(
+            response,
+            '<tr><th scope="row"><a href="/themes/syria/">Syria</a></th>'
+            "<td>1</td><td>1</td><td>1</td></tr>",
+            html=True,
+        )
+        self.assertNotContains(response, "draft-only theme")
+
+    def test_theme_page_groups_by_kind(self):
+        response = self.client.get("/themes/syria/")
+        self.assertContains(response, '<h2 id="films">Films</h2>', html=True)
+        self.assertContains(response, "Reviews</h2>")
+        self.assertContains(response, "An unforgettable portrait")
+        self.assertContains(response, "unforgettable portrait of Syrian civilians.")
+        self.assertNothingHidden(response)
+
+    def test_theme_of_drafts_only_is_404(self):
+        self.assertEqual(self.client.get("/themes/draft-only-theme/").status_code, 404)
+        self.assertEqual(self.client.get("/themes/nothing/").status_code, 404)
+
+
+class QuoteListTests(PublicPageTestCase):
+    def test_quotes_link_to_their_passages(self):
+        response = self.client.get("/quotes/")
+        self.assertContains(response, "unforgettable portrait of Syrian civilians.")
+        self.assertContains(response, f"#{self.exchange.anchor}")
+        self.assertNothingHidden(response)
+
+    def test_filters(self):
+        response = self.client.get("/quotes/?person=feras-fayyad")
+        self.assertContains(response, "It&#x27;s not about journalism.")
+        self.assertNotContains(response, "unforgettable portrait of Syrian civilians.")
+        response = self.client.get("/quotes/?theme=syria&film=last-men-in-aleppo")
+        self.assertContains(response, "unforgettable portrait of Syrian civilians.")
+        self.assertNotContains(response, "about journalism")
+
+    def test_unknown_filter_values(self):
+        response = self.client.get("/quotes/?film=nope&person=%00&theme=x&page=abc")
+        self.assertIn(response.status_code, (200, 404))
+        response = self.client.get("/quotes/?film=nope")
+        self.assertContains(response, "Some filters were not understood")
+
+    def test_quote_address_leads_to_passage(self):
+        response = self.client.get(f"/quotes/{self.answer_quote.pk}/")
+        self.assertRedirects(
+            response, self.exchange.get_absolute_url(), fetch_redirect_response=False
+        )
+        self.assertEqual(self.client.get(f"/quotes/{self.draft_quote.pk}/").status_code, 404)
+
+
+class ErrorPageTests(TestCase):
+    def test_500_page_is_in_the_site_design_and_needs_no_database(self):
+        html = render_to_string("500.html")
+        self.assertIn("Something went wrong", html)
+        self.assertIn("Film Archive", html)

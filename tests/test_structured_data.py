@@ -1,0 +1,112 @@
+"""JSON-LD on public pages uses real schema.org types and properties, and only public facts."""
+
+import json
+import re
+from pathlib import Path
+
+from .test_pages import PublicPageTestCase
+
+VOCABULARY = json.loads((Path(__file__).parent / "data" / "schemaorg.json").read_text())
+TYPES, PROPERTIES = VOCABULARY["types"], VOCABULARY["properties"]
+
+
+def supertypes(type_name):
+    seen, pending = set(), [type_name]
+    while pending:
+        current = pending.pop()
+        if current not in seen:
+            seen.add(current)
+            pending.extend(TYPES.get(current, {}).get("super", []))
+    return seen
+
+
+def vocabulary_problems(node, path="$"):
+    """Every type that doesn't exist and every property used on a type it doesn't belong to."""
+    problems = []
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            problems += vocabulary_problems(item, f"{path}[{index}]")
+        return problems
+    if not isinstance(node, dict):
+        return problems
+    type_name = node.get("@type")
+    if type_name not in TYPES:
+        return [f"{path}: unknown type {type_name!r}"]
+    ancestry = supertypes(type_name)
+    for key, value in node.items():
+        if key.startswith("@"):
+            continue
+        prop = PROPERTIES.get(key)
+        if prop is None:
+            problems.append(f"{path}.{key}: unknown property")
+        elif prop.get("superseded"):
+            problems.append(f"{path}.{key}: superseded property")
+        elif not ancestry & set(prop["domain"]):
+            problems.append(f"{path}.{key}: not a property of {type_name}")
+        problems += vocabulary_problems(value, f"{path}.{key}")
+    return problems
+
+
+class StructuredDataTests(PublicPageTestCase):
+    def json_ld(self, url):
+        content = self.client.get(url).content.decode()
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
+        self.assertEqual(len(blocks), 1, url)
+        data = json.loads(blocks[0])
+        self.assertEqual(data["@context"], "https://schema.org")
+        self.assertEqual(vocabulary_problems(data), [])
+        return data
+
+    def test_checker_catches_mistakes(self):
+        self.assertEqual(
+            vocabulary_problems({"@type": "Movie", "headline": "x", "duration": "PT1M"}), []
+        )
+        self.assertTrue(vocabulary_problems({"@type": "Movie", "reviewBody": "x"}))
+        self.assertTrue(vocabulary_problems({"@type": "Film"}))
+
+    def test_movie(self):
+        data = self.json_ld("/films/last-men-in-aleppo/")
+        self.assertEqual(data["@type"], "Movie")
+        self.assertEqual(data["name"], "Last Men in Aleppo")
+        self.assertEqual(data["alternateName"], "آخر الرجال في حلب")
+        self.assertEqual(data["duration"], "PT1H44M")
+        self.assertEqual(data["dateCreated"], "2017")
+        self.assertEqual([c["name"] for c in data["countryOfOrigin"]], ["Denmark", "Syria"])
+        self.assertEqual(data["inLanguage"], ["ar"])
+        self.assertEqual([p["name"] for p in data["director"]], ["Feras Fayyad"])
+        self.assertEqual([p["name"] for p in data["actor"]], ["Khaled Omar Harrah"])
+        self.assertEqual(
+            data["award"],
+            ["World Cinema Grand Jury Prize: Documentary, Sundance Film Festival, 2017"],
+        )
+        self.assertEqual([r["name"] for r in data["review"]], ["An unforgettable portrait"])
+        self.assertEqual(data["review"][0]["author"][0]["name"], "Ada Critic")
+        self.assertNotIn("Secret draft review", json.dumps(data))
+
+    def test_review(self):
+        data = self.json_ld(self.review.get_absolute_url())
+        self.assertEqual(data["@type"], "Review")
+        self.assertEqual(data["itemReviewed"]["@type"], "Movie")
+        self.assertEqual(data["itemReviewed"]["name"], "Last Men in Aleppo")
+        self.assertNotIn("reviewRating", data)
+
+    def test_interview(self):
+        data = self.json_ld(self.interview.get_absolute_url())
+        self.assertEqual(data["@type"], "NewsArticle")
+        self.assertEqual(
+            [item["name"] for item in data["about"]], ["Last Men in Aleppo", "The White Helmets"]
+        )
+        self.assertNotIn("author", data)
+
+    def test_person(self):
+        data = self.json_ld(self.subject.get_absolute_url())
+        self.assertEqual(data["@type"], "Person")
+        self.assertEqual(data["deathDate"], "2016-08-11")
+        self.assertEqual(data["alternateName"], ["Umar Harah", "خالد عمر حرح"])
+
+    def test_text_cannot_close_the_script_element(self):
+        self.film.synopsis = "</script><script>alert(1)</script>"
+        self.film.save()
+        content = self.client.get("/films/last-men-in-aleppo/").content.decode()
+        self.assertNotIn("<script>alert(1)", content)
+        self.json_ld("/films/last-men-in-aleppo/")
