@@ -1,0 +1,108 @@
+"""A reader in Chromium: following links from the home page, quotes to their passages, and
+accessibility (axe) on every page type, at phone and desktop widths."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+PAGE_TYPES = {
+    "home": "/",
+    "film-list": "/films/",
+    "film": "/films/last-men-in-aleppo/",
+    "review": "/articles/last-men-in-aleppo-review/",
+    "interview": "/articles/feras-fayyad-interview/",
+    "person": "/people/feras-fayyad/",
+    "theme-list": "/themes/",
+    "theme": "/themes/civil-defence/",
+    "quote-list": "/quotes/",
+    "not-found": "/films/no-such-film/",
+}
+HIGHLIGHT = "rgb(255, 229, 138)"
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    call_command("loaddata", "demo", verbosity=0)
+    return live_server.url
+
+
+def test_reader_follows_a_film_to_its_review_and_interview(page, site):
+    page.goto(site)
+    page.locator(".sidebar").get_by_role("link", name="Last Men in Aleppo", exact=True).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Last Men in Aleppo"
+    assert page.locator('[lang="ar"][dir="rtl"]').inner_text() == "آخر الرجال في حلب"
+
+    page.locator("section:has(#reviews)").get_by_role("link", name="Last Men in Aleppo").click()
+    assert page.url.endswith("/articles/last-men-in-aleppo-review/")
+    assert "unforgettable portrait of Syrian civilians" in page.locator(".body").inner_text()
+
+    page.go_back()
+    interviews = page.locator("section:has(#interviews)")
+    interviews.get_by_role("link", name="Feras Fayyad on Last Men in Aleppo").click()
+    assert page.url.endswith("/articles/feras-fayyad-interview/")
+    assert page.locator(".qa").count() == 11
+    assert page.locator(".qa-question .speaker").first.inner_text().lower() == "interviewer"
+    assert page.locator(".qa-answer .speaker").first.inner_text().lower() == "feras fayyad"
+
+
+def test_featured_quotes_lead_to_their_marked_passages(page, site):
+    page.goto(f"{site}/films/last-men-in-aleppo/")
+    quotes = page.locator(".pull-quotes figure")
+    assert quotes.count() == 3
+    for index in range(3):
+        page.goto(f"{site}/films/last-men-in-aleppo/")
+        quote = page.locator(".pull-quotes figure").nth(index)
+        words = quote.locator("blockquote").inner_text().strip()
+        quote.locator("figcaption a").last.click()
+        page.wait_for_load_state()
+        target = page.locator(":target")
+        assert target.count() == 1, page.url
+        assert words in " ".join(target.inner_text().split())
+        marked = page.locator(":target mark.quoted, mark.quoted:target").first
+        assert marked.evaluate("e => getComputedStyle(e).backgroundColor") == HIGHLIGHT
+        assert marked.is_visible()
+
+
+def test_reader_follows_a_person_and_a_theme(page, site):
+    page.goto(f"{site}/films/last-men-in-aleppo/")
+    page.locator(".credits").get_by_role("link", name="Khaled Omar Harrah").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Khaled Omar Harrah"
+    assert "11 August 2016" in page.content()
+    page.get_by_role("link", name="Last Men in Aleppo", exact=True).first.click()
+    page.locator(".themes").get_by_role("link", name="civil defence").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "civil defence"
+    assert page.get_by_role("link", name="The White Helmets").count() >= 1
+
+
+def test_pages_read_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/articles/feras-fayyad-interview/")
+    assert "Yes. That's it." in page.locator(".interview").inner_text()
+    context.close()
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_accessibility_and_screenshots(browser, site, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for label, width in (("phone", 390), ("desktop", 1280)):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(f"{site}{PAGE_TYPES[name]}")
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, f"{name} scrolls sideways at {width}px"
+        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+        violations = Axe().run(page).response["violations"]
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']}: "
+            + ", ".join(re.sub(r"\s+", " ", n["html"])[:80] for n in v["nodes"][:3])
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], f"{name} at {width}px"
+        context.close()
