@@ -1,4 +1,4 @@
-"""In production, static files are collected once, hashed and compressed, and whitenoise serves them."""
+"""In production, static files are collected once, hashed and compressed, served by whitenoise."""
 
 import os
 import subprocess
