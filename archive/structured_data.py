@@ -154,8 +154,8 @@ def article(request, article):
     about += [person_reference(request, person) for person in article.people.all()]
     if about and article.kind != Article.Kind.REVIEW:
         data["about"] = about
-    if article.source_url:
-        data["isBasedOn"] = article.source_url
+    if article.source_link:
+        data["isBasedOn"] = article.source_link
     return data
 
 

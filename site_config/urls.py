@@ -3,14 +3,18 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 
 from archive.sitemaps import sitemaps
-from archive.views import robots_txt
+from archive.views import healthz, robots_txt
+
+public = cache_control(public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
-    path("robots.txt", robots_txt, name="robots_txt"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("sitemap.xml", public(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", public(robots_txt), name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
     path("", include("archive.urls")),
 ]
 

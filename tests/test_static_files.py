@@ -36,7 +36,8 @@ def test_collected_files_are_hashed_compressed_and_served(tmp_path):
             "-c",
             "import django; django.setup(); "
             "from django.test import Client; from django.templatetags.static import static; "
-            "url = static('css/site.css'); r = Client().get(url, HTTP_ACCEPT_ENCODING='br'); "
+            "url = static('css/site.css'); "
+            "r = Client().get(url, HTTP_ACCEPT_ENCODING='br', secure=True); "
             "print(url, r.status_code, r.get('Content-Encoding'), r.get('Cache-Control'))",
         ],
         cwd=PROJECT,

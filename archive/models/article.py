@@ -138,6 +138,12 @@ class Article(models.Model):
         return (self.slug,)
 
     @property
+    def source_link(self):
+        """The original address, if it is a web address a reader can safely follow."""
+        scheme = self.source_url.split(":", 1)[0].lower()
+        return self.source_url if scheme in ("http", "https") else ""
+
+    @property
     def is_public(self):
         return (
             self.status == self.Status.PUBLISHED

@@ -1,0 +1,87 @@
+"""Bad input never yields a 500: every public URL pattern, walked with hostile values."""
+
+import re
+
+from django.core.management import call_command
+from django.test import Client, TestCase
+from django.urls import URLPattern, URLResolver, get_resolver
+
+HOSTILE_VALUES = [
+    "x" * 10_000,
+    "%00",
+    "a%00b",
+    "%0d%0aSet-Cookie:%20evil=1",
+    "%01%02%1f%7f",
+    "..%2F..%2Fetc%2Fpasswd",
+    "../../etc/passwd",
+    "' OR 1=1 --",
+    "1; DROP TABLE archive_film",
+    "%E2%80%AE%E2%81%A6",  # bidi controls
+    "%F0%9F%8E%AC",  # an emoji
+    "%D8%AD%D9%84%D8%A8",  # Arabic
+    "%ED%A0%80",  # an invalid UTF-8 surrogate
+    "%FF%FE",
+    "-1",
+    "0",
+    "99999999999999999999999999",
+    "1e309",
+    "NaN",
+    "<script>alert(1)</script>",
+    "%25",
+    "null",
+]
+QUERY_PARAMETERS = ["page", "year", "kind", "theme", "film", "person", "q"]
+
+
+def public_patterns(resolver=None, prefix=""):
+    """(route, pattern) for every URL pattern except the admin's."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            yield from public_patterns(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route
+
+
+def fill(route, value):
+    path = re.sub(r"<(?:\w+:)?\w+>", value, route.lstrip("^").rstrip("$"))
+    return "/" + path.replace("\\", "")
+
+
+class HostileInputTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("loaddata", "demo", verbosity=0)
+
+    def setUp(self):
+        self.client = Client(raise_request_exception=False)
+
+    def assertNoServerError(self, url):
+        response = self.client.get(url)
+        self.assertLess(response.status_code, 500, url[:200])
+
+    def test_hostile_values_in_paths(self):
+        routes = list(public_patterns())
+        self.assertGreater(len(routes), 15)
+        for route in routes:
+            for value in HOSTILE_VALUES:
+                with self.subTest(route=route, value=value[:30]):
+                    self.assertNoServerError(fill(route, value))
+
+    def test_hostile_values_in_query_parameters(self):
+        routes = [r for r in public_patterns() if "<" not in r]
+        routes += ["films/last-men-in-aleppo/", "themes/syria/", "feeds/films/last-men-in-aleppo/"]
+        for route in routes:
+            for value in HOSTILE_VALUES:
+                query = "&".join(f"{name}={value}" for name in QUERY_PARAMETERS)
+                with self.subTest(route=route, value=value[:30]):
+                    self.assertNoServerError(f"/{route}?{query}")
+
+    def test_repeated_and_odd_parameters(self):
+        for query in ("page=1&page=2", "page=", "page", "&&&", "=", "year[]=1", "theme=a&theme=b"):
+            with self.subTest(query=query):
+                self.assertNoServerError(f"/films/?{query}")
+                self.assertNoServerError(f"/quotes/?{query}")

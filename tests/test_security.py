@@ -1,0 +1,202 @@
+"""Secure by default: deployment checks, headers, cookies, and brute-force protection."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+
+PROJECT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "security-test-key-pX4v9Lq2mW7zR3tY8nB1cK6hJ5gF0dS-not-a-real-one",
+    "DJANGO_ALLOWED_HOSTS": "films.example.org",
+    "DJANGO_BEHIND_PROXY": "true",
+}
+
+
+def run_production(code, **environ):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(PRODUCTION, DJANGO_SETTINGS_MODULE="site_config.settings", **environ)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deployment_checks_report_nothing():
+    result = run_production(
+        "import os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'site_config.settings'; "
+        "sys.argv = ['manage.py', 'check', '--deploy', '--fail-level', 'WARNING']; "
+        "from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(sys.argv)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    """Production pages need collected, hashed static files."""
+    root = tmp_path_factory.mktemp("static")
+    result = run_production(
+        "import os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'site_config.settings'; "
+        "from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'collectstatic', '--no-input', '-v0'])",
+        DJANGO_STATIC_ROOT=str(root),
+    )
+    assert result.returncode == 0, result.stderr
+    return str(root)
+
+
+def production_headers(path, static_root, **environ):
+    result = run_production(
+        "import json, django; django.setup(); "
+        "from django.core.management import call_command; "
+        "call_command('migrate', verbosity=0); "
+        "from django.test import Client; "
+        f"r = Client().get({path!r}, secure=True, HTTP_HOST='films.example.org'); "
+        "print(json.dumps({'status': r.status_code, 'headers': dict(r.headers), "
+        "'cookies': list(r.cookies)}))",
+        DATABASE_URL="sqlite://:memory:",
+        DJANGO_STATIC_ROOT=static_root,
+        **environ,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_public_page_headers_in_production(static_root):
+    response = production_headers("/films/", static_root)
+    headers = response["headers"]
+    assert response["status"] == 200
+    policy = headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "nonce-" not in policy
+    max_age = int(headers["Strict-Transport-Security"].split("max-age=")[1].split(";")[0])
+    assert max_age >= 15_768_000
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert sorted(headers["Cache-Control"].split(", ")) == ["max-age=120", "public"]
+    assert "Cookie" not in headers.get("Vary", "")
+    assert response["cookies"] == []
+
+
+def test_plain_http_is_redirected_to_https_behind_the_proxy(static_root):
+    result = run_production(
+        "import django; django.setup(); "
+        "from django.core.management import call_command; call_command('migrate', verbosity=0); "
+        "from django.test import Client; c = Client(HTTP_HOST='films.example.org'); "
+        "print(c.get('/films/').status_code, c.get('/films/', HTTP_X_FORWARDED_PROTO='https')"
+        ".status_code)",
+        DATABASE_URL="sqlite://:memory:",
+        DJANGO_STATIC_ROOT=static_root,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["301", "200"]
+
+
+def test_admin_cookies_are_secure_http_only_and_same_site(static_root):
+    result = run_production(
+        "import django; django.setup(); "
+        "from django.core.management import call_command; call_command('migrate', verbosity=0); "
+        "from django.test import Client; "
+        "r = Client().get('/admin/login/', secure=True, HTTP_HOST='films.example.org'); "
+        "c = r.cookies['csrftoken']; "
+        "print(bool(c['secure']), bool(c['httponly']), c['samesite'])",
+        DATABASE_URL="sqlite://:memory:",
+        DJANGO_STATIC_ROOT=static_root,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["True", "True", "Lax"]
+
+
+def test_admin_address_is_configurable():
+    result = run_production(
+        "import django; django.setup(); from django.urls import reverse; "
+        "print(reverse('admin:index'))",
+        DJANGO_ADMIN_URL="editorial-desk",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "/editorial-desk/"
+
+
+class PublicPagesAreCacheableTests(TestCase):
+    """A CDN can cache public pages: no cookies set, no Vary on Cookie."""
+
+    def test_no_cookies_and_no_vary_cookie(self):
+        call_command("loaddata", "demo", verbosity=0)
+        for url in (
+            "/",
+            "/films/",
+            "/films/last-men-in-aleppo/",
+            "/articles/feras-fayyad-interview/",
+            "/people/feras-fayyad/",
+            "/themes/",
+            "/themes/syria/",
+            "/quotes/",
+            "/feeds/articles/",
+            "/sitemap.xml",
+            "/robots.txt",
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(list(response.cookies), [])
+                self.assertNotIn("Cookie", response.get("Vary", ""))
+                self.assertIn("public", response["Cache-Control"])
+
+
+class BruteForceTests(TestCase):
+    """Repeated failed sign-ins to the admin are locked out, per address and username."""
+
+    @classmethod
+    def setUpTestData(cls):
+        get_user_model().objects.create_user(
+            "editor", password="right-horse-battery", is_staff=True
+        )
+
+    def sign_in(self, password, address="203.0.113.7", forged="192.0.2.1"):
+        """Through one proxy, which appends the address it saw to what the client sent."""
+        return self.client.post(
+            "/admin/login/",
+            {"username": "editor", "password": password, "next": "/admin/"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"{forged}, {address}",
+        )
+
+    @override_settings(PROXY_COUNT=1)
+    def test_lockout_after_repeated_failures_uses_the_proxys_client_address(self):
+        for _ in range(4):
+            self.assertEqual(self.sign_in("wrong").status_code, 200)
+        self.assertEqual(self.sign_in("wrong").status_code, 429)
+        locked = self.sign_in("right-horse-battery")
+        self.assertEqual(locked.status_code, 429)
+        self.assertContains(locked, "Too many sign-in attempts", status_code=429)
+        forging = self.sign_in("right-horse-battery", forged="198.51.100.99")
+        self.assertEqual(forging.status_code, 429)
+        elsewhere = self.sign_in("right-horse-battery", address="198.51.100.20")
+        self.assertEqual(elsewhere.status_code, 302)
+
+    def test_without_proxies_the_connection_address_counts(self):
+        for _ in range(5):
+            self.sign_in("wrong", address=f"203.0.113.{_}")
+        self.assertEqual(
+            self.sign_in("right-horse-battery", address="198.51.100.20").status_code, 429
+        )
