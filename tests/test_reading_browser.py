@@ -93,7 +93,15 @@ def test_accessibility_and_screenshots(browser, site, name):
     for label, width in (("phone", 390), ("desktop", 1280)):
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
+        csp_violations = []
+        page.on(
+            "console",
+            lambda message, found=csp_violations: (
+                "Content Security Policy" in message.text and found.append(message.text)
+            ),
+        )
         page.goto(f"{site}{PAGE_TYPES[name]}")
+        assert csp_violations == [], name
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
         assert not overflow, f"{name} scrolls sideways at {width}px"
         page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
