@@ -23,6 +23,7 @@ urlpatterns = [
     path("people/<slug:slug>/", public(views.PersonDetailView.as_view()), name="person_detail"),
     path("themes/", public(views.ThemeListView.as_view()), name="theme_list"),
     path("themes/<theme:slug>/", public(views.ThemeDetailView.as_view()), name="theme_detail"),
+    path("search/", views.search_view, name="search"),
     path("quotes/", public(views.QuoteListView.as_view()), name="quote_list"),
     path("quotes/<int:pk>/", public(views.QuoteDetailView.as_view()), name="quote_detail"),
     path("preview/articles/<int:pk>/", views.ArticlePreviewView.as_view(), name="article_preview"),

@@ -1,17 +1,19 @@
 from django import forms
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Max, Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import structured_data
+from . import search, structured_data
 from .markup import mark_passages, render_markdown
-from .models import Article, Award, Credit, Exchange, Film, Person, Quote, Theme
+from .models import Article, Award, Credit, Exchange, Film, Person, Quote, SearchDocument, Theme
 
 
 def public_articles():
@@ -292,6 +294,7 @@ def robots_txt(request):
         "User-agent: *",
         f"Disallow: {reverse('admin:index')}",
         "Disallow: /preview/",
+        "Disallow: /search/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
@@ -307,3 +310,64 @@ def healthz(request):
         connection.close()
         return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search the archive",
+        required=False,
+        max_length=search.MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": "Searches are limited to %(limit_value)d characters; "
+            "this one has %(show_value)d. Try a few distinctive words."
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Everything"), *SearchDocument.Kind.choices]
+    )
+    theme = forms.ModelChoiceField(
+        label="Theme",
+        required=False,
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        empty_label="Any theme",
+    )
+    year = forms.IntegerField(label="Year", required=False, min_value=1870, max_value=2100)
+
+
+@cache_control(public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+def search_view(request):
+    """Ranked search over films, people, public articles and quotes (see archive.search)."""
+    form = SearchForm(request.GET)
+    form.is_valid()
+    cleaned = form.cleaned_data
+    text = cleaned.get("q", "").strip()
+    ids = []
+    if text:
+        ids = search.search(
+            text, kind=cleaned.get("kind"), theme=cleaned.get("theme"), year=cleaned.get("year")
+        )
+    paginator = Paginator(ids, 20)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger):
+        page = paginator.page(1) if not ids else None
+        if page is None:
+            raise Http404("No such page of results.") from None
+    response = render(
+        request,
+        "archive/search.html",
+        {
+            "form": form,
+            "text": text,
+            "understood": text and not search.parse_query(text).is_empty,
+            "results": search.results(text, list(page.object_list)) if ids else [],
+            "page_obj": page,
+            "paginator": paginator,
+            "query": query_without_page(request),
+            "themes": Theme.objects.public()[:12] if not ids else [],
+            "noindex": True,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response

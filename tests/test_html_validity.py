@@ -21,6 +21,9 @@ PAGES = {
     "quote-list": "/quotes/",
     "quote-list-filtered": "/quotes/?person=feras-fayyad",
     "not-found": "/films/no-such-film/",
+    "search": "/search/?q=Aleppo+%22tools+of+cinema%22+-Netflix",
+    "search-empty": "/search/",
+    "search-nothing": "/search/?q=zanzibar&kind=film",
 }
 
 

@@ -108,6 +108,15 @@ class QueryCountTests(TestCase):
         self.assertEqual(self.count("/quotes/"), 6)
         self.assertEqual(self.count("/quotes/?theme=shared-theme&film=big"), 8)
 
+    def test_search(self):
+        self.assertEqual(self.count("/search/?q=body"), self.count("/search/?q=body+number+2"))
+        # PostgreSQL ranks in three steps (title matches, recent matches, ranking); SQLite in one.
+        ranking = 3 if connection.vendor == "postgresql" else 1
+        self.assertEqual(self.count("/search/?q=body"), 1 + ranking + 1)
+        filtered = "/search/?q=body&kind=article&theme=shared-theme"
+        self.assertEqual(self.count(filtered), 1 + 1 + ranking + 1)
+        self.assertEqual(self.count("/search/"), 2)
+
     def test_feeds_and_sitemap(self):
         self.assertEqual(self.count("/feeds/articles/"), 4)
         self.assertEqual(self.count("/feeds/films/big/atom/"), 5)

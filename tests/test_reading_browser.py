@@ -19,6 +19,7 @@ PAGE_TYPES = {
     "theme": "/themes/civil-defence/",
     "quote-list": "/quotes/",
     "not-found": "/films/no-such-film/",
+    "search": "/search/?q=White+Helmets",
 }
 HIGHLIGHT = "rgb(255, 229, 138)"
 
@@ -75,6 +76,20 @@ def test_reader_follows_a_person_and_a_theme(page, site):
     page.locator(".themes").get_by_role("link", name="civil defence").click()
     assert page.get_by_role("heading", level=1).inner_text() == "civil defence"
     assert page.get_by_role("link", name="The White Helmets").count() >= 1
+
+
+def test_reader_searches_from_the_header(page, site):
+    page.goto(f"{site}/films/")
+    page.get_by_role("searchbox", name="Search the archive").fill("Umar Harah")
+    page.get_by_role("searchbox", name="Search the archive").press("Enter")
+    page.wait_for_url("**/search/?q=Umar+Harah")
+    first = page.locator(".result").first
+    assert first.locator("h2").inner_text() == "Khaled Omar Harrah"
+    marks = page.locator(".snippet mark").all_inner_texts()
+    assert {"Umar", "Harah"} <= set(marks)
+    assert marks and all(m.lower() in ("umar", "harah") for m in marks)
+    first.locator("h2 a").click()
+    assert page.url.endswith("/people/khaled-omar-harrah/")
 
 
 def test_pages_read_without_javascript(browser, site):

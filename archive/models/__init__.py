@@ -2,6 +2,7 @@ from .article import Article, ArticleAuthor, ArticleFilm, ArticlePerson, Exchang
 from .film import Award, Credit, Film, Language
 from .person import Person
 from .quote import Quote
+from .search import SearchDocument
 from .theme import Theme, ThemedItem
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Language",
     "Person",
     "Quote",
+    "SearchDocument",
     "Theme",
     "ThemedItem",
 ]

@@ -1,0 +1,361 @@
+"""
+Searching the archive: one index table (SearchDocument) kept up to date as things are saved,
+ranked full-text search on PostgreSQL and a plain-text fallback on SQLite.
+
+PostgreSQL: weighted vectors (titles and names "A", summaries "B", bodies "C") with GIN
+indexes, `websearch_to_tsquery` (several words, "quoted phrases", -exclusions, or), ts_rank
+and ts_headline. Ranking costs grow with the number of matches, so only a bounded set of
+candidates is ranked: every match on a title or a name, and the most recent other matches,
+up to CANDIDATES of each.
+
+SQLite: the same query language, read by `parse_query`, answered with case-insensitive
+substring matching over the same text, ranked by where the words are found.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Concat
+from django.db.models.signals import post_delete, post_save
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .markup import plain_text
+from .models import Article, Exchange, Film, Person, Quote, ThemedItem
+from .models.search import SearchDocument
+
+CONFIG = "english"
+CANDIDATES = 500
+MAX_QUERY_LENGTH = 200
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+# Keeping the index up to date -------------------------------------------------------------
+
+
+def film_document(film):
+    return {
+        "title": film.title,
+        "names": film.original_title,
+        "summary": f"{film.get_kind_display()}, {film.year}",
+        "body": plain_text(film.synopsis),
+        "year": film.year,
+        "url": film.get_absolute_url(),
+        "label": "Film",
+    }
+
+
+def person_document(person):
+    return {
+        "title": person.name,
+        "names": "\n".join([*person.alternative_name_list, person.native_name]).strip(),
+        "summary": "",
+        "body": plain_text(person.biography),
+        "year": None,
+        "url": person.get_absolute_url(),
+        "label": "Person",
+    }
+
+
+def article_document(article):
+    exchanges = [
+        f"{plain_text(exchange.question)}\n{plain_text(exchange.answer)}"
+        for exchange in article.exchanges.all()
+    ]
+    return {
+        "title": article.title,
+        "names": "",
+        "summary": article.standfirst,
+        "body": "\n".join([plain_text(article.body), *exchanges]),
+        "year": article.published_at.year if article.published_at else None,
+        "url": article.get_absolute_url(),
+        "label": article.get_kind_display(),
+    }
+
+
+def quote_document(quote):
+    return {
+        "title": quote.text,
+        "names": quote.attribution,
+        "summary": quote.article.title,
+        "body": "",
+        "year": quote.article.published_at.year if quote.article.published_at else None,
+        "url": quote.passage_url,
+        "label": "Quote",
+    }
+
+
+DOCUMENTS = {
+    Film: (SearchDocument.Kind.FILM, film_document),
+    Person: (SearchDocument.Kind.PERSON, person_document),
+    Article: (SearchDocument.Kind.ARTICLE, article_document),
+    Quote: (SearchDocument.Kind.QUOTE, quote_document),
+}
+
+
+def index(obj):
+    """Write (or rewrite) the search document of a film, person, article or quote."""
+    kind, describe = DOCUMENTS[type(obj)]
+    document, _ = SearchDocument.objects.update_or_create(
+        kind=kind, object_id=obj.pk, defaults=describe(obj)
+    )
+    if connection.vendor == "postgresql":
+        SearchDocument.objects.filter(pk=document.pk).update(
+            vector=SearchVector("title", weight="A", config=CONFIG)
+            + SearchVector("names", weight="A", config=CONFIG)
+            + SearchVector("summary", weight="B", config=CONFIG)
+            + SearchVector("body", weight="C", config=CONFIG),
+            title_vector=SearchVector("title", "names", config=CONFIG),
+        )
+
+
+def unindex(obj):
+    kind, _ = DOCUMENTS[type(obj)]
+    SearchDocument.objects.filter(kind=kind, object_id=obj.pk).delete()
+
+
+def rebuild():
+    """Index everything again (after loading a fixture or a backup). Returns the count."""
+    SearchDocument.objects.all().delete()
+    count = 0
+    for queryset in (
+        Film.objects.all(),
+        Person.objects.all(),
+        Article.objects.prefetch_related("exchanges"),
+        Quote.objects.select_related("article", "exchange", "speaker").prefetch_related(
+            "article__authors"
+        ),
+    ):
+        for obj in queryset.iterator(chunk_size=500):
+            index(obj)
+            count += 1
+    return count
+
+
+def saved(sender, instance, **kwargs):
+    """Keep the index in step with every save, fixtures and backups included."""
+    try:
+        if sender is Exchange:
+            index(instance.article)
+        elif sender is Article:
+            index(instance)
+            for quote in instance.quotes.all():
+                index(quote)
+        else:
+            index(instance)
+    except ObjectDoesNotExist:
+        pass  # loading a fixture: a related row comes later and indexes this one then
+
+
+def deleted(sender, instance, **kwargs):
+    if sender is Exchange:
+        try:
+            index(instance.article)
+        except ObjectDoesNotExist:
+            pass
+    else:
+        unindex(instance)
+
+
+def connect():
+    for model in (*DOCUMENTS, Exchange):
+        post_save.connect(saved, sender=model, dispatch_uid=f"search-save-{model.__name__}")
+        post_delete.connect(deleted, sender=model, dispatch_uid=f"search-del-{model.__name__}")
+
+
+# Reading a query -----------------------------------------------------------------------------
+
+TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)')
+
+
+@dataclass
+class ParsedQuery:
+    words: list
+    phrases: list
+    excluded: list
+
+    @property
+    def is_empty(self):
+        return not (self.words or self.phrases)
+
+
+def parse_query(text):
+    """Words, "quoted phrases" and -excluded terms, as a web search engine reads them."""
+    words, phrases, excluded = [], [], []
+    for minus_phrase, phrase, minus_word, word in TOKEN.findall(text):
+        term = " ".join(re.findall(r"\w+(?:['’]\w+)*", phrase or word))
+        if not term or (word and term.lower() == "or"):
+            continue
+        if minus_phrase or minus_word:
+            excluded.append(term)
+        elif phrase and " " in term:
+            phrases.append(term)
+        else:
+            words.extend(term.split())
+    return ParsedQuery(words, phrases, excluded)
+
+
+# Searching ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    kind: str
+    label: str
+    title: str
+    url: str
+    snippet: str
+    year: int | None
+
+
+def visible_documents(kind=None, theme=None, year=None):
+    """Documents of things readers may see (the one `published()` rule), with the filters."""
+    documents = SearchDocument.objects.filter(
+        Q(kind__in=[SearchDocument.Kind.FILM, SearchDocument.Kind.PERSON])
+        | Q(
+            kind=SearchDocument.Kind.ARTICLE, object_id__in=Article.objects.published().values("pk")
+        )
+        | Q(kind=SearchDocument.Kind.QUOTE, object_id__in=Quote.objects.published().values("pk"))
+    )
+    if kind:
+        documents = documents.filter(kind=kind)
+    if year:
+        documents = documents.filter(year=year)
+    if theme:
+        tagged = Q()
+        for model_kind in ("film", "article", "quote"):
+            items = ThemedItem.objects.filter(
+                tag=theme, content_type__app_label="archive", content_type__model=model_kind
+            ).values("object_id")
+            tagged |= Q(kind=model_kind, object_id__in=items)
+        documents = documents.filter(tagged)
+    return documents
+
+
+def search(text, kind=None, theme=None, year=None):
+    """Ranked result ids for a query, best first (at most 2 × CANDIDATES)."""
+    parsed = parse_query(text)
+    if parsed.is_empty:
+        return []
+    documents = visible_documents(kind, theme, year)
+    if connection.vendor == "postgresql":
+        return postgres_search(text, documents)
+    return fallback_search(parsed, documents)
+
+
+def postgres_search(text, documents):
+    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+    matches = documents.filter(vector=query)
+    on_titles = list(matches.filter(title_vector=query).values_list("pk", flat=True)[:CANDIDATES])
+    recent = list(
+        matches.exclude(pk__in=on_titles)
+        .order_by(F("year").desc(nulls_last=True), "-pk")
+        .values_list("pk", flat=True)[:CANDIDATES]
+    )
+    ranked = (
+        SearchDocument.objects.filter(pk__in=on_titles + recent)
+        .annotate(rank=SearchRank(F("vector"), query, normalization=Value(1)))
+        .order_by("-rank", F("year").desc(nulls_last=True), "pk")
+        .values_list("pk", flat=True)
+    )
+    return list(ranked)
+
+
+def fallback_search(parsed, documents):
+    text_fields = ("title", "names", "summary", "body")
+    for term in parsed.words + parsed.phrases:
+        documents = documents.filter(
+            Q(title__icontains=term)
+            | Q(names__icontains=term)
+            | Q(summary__icontains=term)
+            | Q(body__icontains=term)
+        )
+    for term in parsed.excluded:
+        for field in text_fields:
+            documents = documents.exclude(**{f"{field}__icontains": term})
+    weights = {"title": 4, "names": 4, "summary": 2, "body": 1}
+    scored = []
+    for document in documents.only("pk", "year", *text_fields)[: CANDIDATES * 2]:
+        score = sum(
+            weight
+            for term in parsed.words + parsed.phrases
+            for field, weight in weights.items()
+            if term.lower() in getattr(document, field).lower()
+        )
+        scored.append((-score, -(document.year or 0), document.pk))
+    return [pk for _, _, pk in sorted(scored)]
+
+
+def results(text, ids):
+    """The result rows for one page of ids, in that order, with highlighted snippets."""
+    documents = SearchDocument.objects.filter(pk__in=ids)
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config=CONFIG)
+        options = {
+            "config": CONFIG,
+            "start_sel": MARK_START,
+            "stop_sel": MARK_END,
+            "max_words": 30,
+            "min_words": 12,
+            "max_fragments": 2,
+            "fragment_delimiter": " … ",
+        }
+        documents = documents.annotate(
+            snippet=SearchHeadline(
+                Concat(
+                    "title",
+                    Value("\n"),
+                    "names",
+                    Value("\n"),
+                    "summary",
+                    Value("\n"),
+                    "body",
+                    output_field=TextField(),
+                ),
+                query,
+                **options,
+            )
+        )
+    by_pk = {document.pk: document for document in documents}
+    parsed = parse_query(text)
+    rows = []
+    for pk in ids:
+        document = by_pk.get(pk)
+        if document is None:
+            continue
+        snippet = getattr(document, "snippet", None) or fallback_snippet(document, parsed)
+        rows.append(
+            Result(
+                kind=document.kind,
+                label=document.label,
+                title=document.title,
+                url=document.url,
+                snippet=highlighted(snippet),
+                year=document.year,
+            )
+        )
+    return rows
+
+
+def fallback_snippet(document, parsed, width=220):
+    text = " ".join(f"{document.names} {document.summary} {document.body}".split())
+    text = text or document.title
+    terms = sorted(parsed.words + parsed.phrases, key=len, reverse=True)
+    lowered = text.lower()
+    positions = [lowered.find(term.lower()) for term in terms if term.lower() in lowered]
+    start = max(min(positions) - width // 3, 0) if positions else 0
+    excerpt = text[start : start + width]
+    if terms:
+        pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+        excerpt = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", excerpt)
+    return ("…" if start else "") + excerpt + ("…" if start + width < len(text) else "")
+
+
+def highlighted(snippet):
+    """Escape a snippet, then turn the match markers into <mark> elements."""
+    escaped = str(escape(snippet))
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))  # noqa: S308

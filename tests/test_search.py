@@ -1,0 +1,261 @@
+"""Searching the archive: what a reader finds, how it is ranked, and what is never found.
+
+The same tests run on SQLite (the fallback) and on PostgreSQL (ranked full-text search);
+those that need PostgreSQL's stemming and ranking say so.
+"""
+
+import datetime as dt
+import re
+import unittest
+
+from django.db import connection
+from django.test import TestCase
+from django.utils import timezone
+
+from archive import search
+from archive.models import Article, SearchDocument
+
+from .factories import make_article, make_exchange, make_film, make_person, make_quote
+
+
+def titles(response):
+    return re.findall(r'<h2><a href="[^"]*">(.*?)</a></h2>', response.content.decode())
+
+
+class SearchTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        now = timezone.now()
+        cls.khaled = make_person(
+            name="Khaled Omar Harrah",
+            alternative_names="Umar Harah",
+            biography="A volunteer rescuer in Aleppo.",
+        )
+        cls.director = make_person(name="Feras Fayyad", biography="Syrian filmmaker.")
+        cls.film = make_film(
+            title="Last Men in Aleppo",
+            original_title="آخر الرجال في حلب",
+            year=2017,
+            kind="documentary",
+            synopsis="Rescuers of the civil defence dig survivors out of the rubble.",
+        )
+        cls.film.themes.add("civil defence")
+        cls.other_film = make_film(
+            title="The White Helmets", year=2016, synopsis="A Netflix short about rescuers."
+        )
+        cls.review = make_article(
+            films=[cls.film],
+            title="A brutal portrait of Aleppo",
+            standfirst="The review.",
+            body="The rescuers of the White Helmets run towards the bombs.\n\n"
+            "The cinematography is quite extraordinary.",
+            published_at=now - dt.timedelta(days=3),
+        )
+        cls.review.themes.add("cinematography")
+        cls.interview = make_article(
+            films=[cls.film],
+            kind=Article.Kind.INTERVIEW,
+            title="Fayyad on filming",
+            body="An introduction.",
+            published_at=now - dt.timedelta(days=1),
+        )
+        make_exchange(
+            cls.interview,
+            cls.director,
+            question="Did you ever put the cameras down?",
+            answer="It's about humanity. We need to use the beautiful—the tools of cinema.",
+        )
+        cls.quote = make_quote(
+            cls.interview,
+            cls.film,
+            "We need to use the beautiful—the tools of cinema.",
+            speaker=cls.director,
+        )
+        cls.draft = make_article(
+            films=[cls.film],
+            title="Secret draft about Aleppo rescuers",
+            status=Article.Status.DRAFT,
+            body="Zanzibar rescuers unpublished.",
+        )
+        make_quote(cls.draft, cls.film, "Zanzibar rescuers unpublished.")
+        cls.scheduled = make_article(
+            title="Scheduled zanzibar piece",
+            body="Zanzibar rescuers tomorrow.",
+            published_at=now + dt.timedelta(days=1),
+        )
+
+    def search(self, query, **filters):
+        return self.client.get("/search/", {"q": query, **filters})
+
+
+class FindingTests(SearchTestCase):
+    def test_finds_every_kind(self):
+        self.assertIn("Last Men in Aleppo", titles(self.search("Aleppo")))
+        self.assertIn("A brutal portrait of Aleppo", titles(self.search("bombs")))
+        self.assertIn("Feras Fayyad", titles(self.search("Fayyad")))
+        self.assertIn("Fayyad on filming", titles(self.search("cameras")))  # in an exchange
+        found = titles(self.search("tools of cinema"))
+        self.assertIn("We need to use the beautiful—the tools of cinema.", found)
+
+    def test_people_by_every_spelling_and_films_in_any_script(self):
+        self.assertIn("Khaled Omar Harrah", titles(self.search("Umar Harah")))
+        self.assertIn("Khaled Omar Harrah", titles(self.search("harrah")))
+        self.assertIn("Last Men in Aleppo", titles(self.search("حلب")))
+
+    def test_drafts_and_scheduled_pieces_are_never_found(self):
+        response = self.search("zanzibar")
+        self.assertEqual(titles(response), [])
+        self.assertContains(response, "Nothing found")
+        self.assertNotContains(self.search("Secret draft"), "Secret draft about")
+
+    def test_scheduled_piece_is_found_once_its_time_comes(self):
+        Article.objects.filter(pk=self.scheduled.pk).update(
+            published_at=timezone.now() - dt.timedelta(minutes=1)
+        )
+        self.assertEqual(titles(self.search("zanzibar")), ["Scheduled zanzibar piece"])
+
+    def test_editing_updates_the_index(self):
+        self.review.title = "A lyrical portrait"
+        self.review.save()
+        self.assertIn("A lyrical portrait", titles(self.search("lyrical")))
+        self.interview.exchanges.update()  # no-op; the exchange's own save reindexes:
+        exchange = self.interview.exchanges.get()
+        exchange.answer = "Everything changed in Idlib."
+        exchange.save()
+        self.assertIn("Fayyad on filming", titles(self.search("Idlib")))
+        self.other_film.delete()
+        self.assertEqual(titles(self.search("Netflix")), [])
+
+    def test_phrases_and_exclusions(self):
+        self.assertEqual(
+            titles(self.search('"quite extraordinary"')), ["A brutal portrait of Aleppo"]
+        )
+        self.assertEqual(titles(self.search('"extraordinary quite"')), [])
+        found = titles(self.search("rescuers -Netflix"))
+        self.assertIn("Last Men in Aleppo", found)
+        self.assertNotIn("The White Helmets", found)
+        self.assertIn("The White Helmets", titles(self.search("rescuers")))
+
+    def test_titles_and_names_rank_above_body_text(self):
+        found = titles(self.search("Aleppo"))
+        self.assertLess(found.index("Last Men in Aleppo"), found.index("Khaled Omar Harrah"))
+        self.assertLess(
+            found.index("A brutal portrait of Aleppo"), found.index("Khaled Omar Harrah")
+        )
+
+    def test_snippets_highlight_the_words(self):
+        response = self.search("bombs")
+        self.assertContains(response, "<mark>bombs</mark>")
+        response = self.search("Umar Harah")
+        self.assertRegex(response.content.decode(), r"<mark>Umar</mark>\s*<mark>Harah</mark>")
+
+    def test_snippets_are_escaped(self):
+        self.review.body = "Bombs <script>alert(1)</script> fall."
+        self.review.save()
+        SearchDocument.objects.filter(kind="article", object_id=self.review.pk).update(
+            body="Bombs <script>alert(1)</script> fall."
+        )
+        response = self.search("bombs")
+        self.assertNotContains(response, "<script>alert(1)")
+
+
+class FilterTests(SearchTestCase):
+    def test_kind_theme_and_year_filters_combine_with_the_query(self):
+        self.assertEqual(titles(self.search("Aleppo", kind="film")), ["Last Men in Aleppo"])
+        self.assertEqual(
+            titles(self.search("cinema", kind="quote")),
+            ["We need to use the beautiful—the tools of cinema."],
+        )
+        self.assertEqual(
+            titles(self.search("rescuers", theme="civil-defence")), ["Last Men in Aleppo"]
+        )
+        self.assertEqual(titles(self.search("rescuers", year="2016")), ["The White Helmets"])
+
+    def test_unknown_filters_are_reported_not_failed(self):
+        response = self.search("Aleppo", theme="no-such", year="abc", kind="nonsense")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Select a valid choice")
+
+    def test_pagination(self):
+        for number in range(26):
+            make_person(name=f"Volunteer {number} Zorbanian")
+        first = self.search("zorbanian")
+        self.assertContains(first, "26 results")
+        self.assertEqual(len(titles(first)), 20)
+        second = self.client.get("/search/", {"q": "zorbanian", "page": 2})
+        self.assertEqual(len(titles(second)), 6)
+        self.assertFalse(set(titles(first)) & set(titles(second)))
+        self.assertContains(first, 'href="?q=zorbanian&amp;page=2"')
+        response = self.client.get("/search/", {"q": "zorbanian", "page": 9})
+        self.assertEqual(response.status_code, 404)
+
+
+class BadQueryTests(SearchTestCase):
+    def test_empty_query_gets_a_helpful_page(self):
+        response = self.client.get("/search/")
+        self.assertContains(response, "Quotation marks find a phrase")
+        self.assertContains(self.search("   "), "Quotation marks find a phrase")
+
+    def test_absurdly_long_query(self):
+        response = self.search("aleppo " * 1500)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Searches are limited to 200 characters")
+
+    def test_punctuation_only_and_odd_syntax(self):
+        for query in (
+            "!!!",
+            "?",
+            '"',
+            "---",
+            "-",
+            '"unterminated',
+            "a & b | !c",
+            "(*)",
+            "or",
+            "\x00",
+        ):
+            with self.subTest(query=query):
+                response = self.search(query)
+                self.assertEqual(response.status_code, 200)
+        self.assertContains(self.search("!!!"), "There are no words to search for")
+
+    def test_search_page_is_not_indexed(self):
+        response = self.search("Aleppo")
+        self.assertEqual(response["X-Robots-Tag"], "noindex")
+        self.assertContains(response, '<meta name="robots" content="noindex, nofollow">')
+        self.assertContains(self.client.get("/robots.txt"), "Disallow: /search/")
+
+    def test_search_box_in_every_page_header(self):
+        self.assertContains(self.client.get("/films/"), '<form class="site-search" role="search"')
+
+
+class QueryParsingTests(unittest.TestCase):
+    def test_web_search_syntax(self):
+        parsed = search.parse_query('white helmets "tools of cinema" -netflix -"short film" or')
+        self.assertEqual(parsed.words, ["white", "helmets"])
+        self.assertEqual(parsed.phrases, ["tools of cinema"])
+        self.assertEqual(parsed.excluded, ["netflix", "short film"])
+        self.assertTrue(search.parse_query("!!! ---").is_empty)
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL's full-text search")
+class PostgresSearchTests(SearchTestCase):
+    def test_stemming(self):
+        self.assertIn("Fayyad on filming", titles(self.search("camera")))
+        self.assertIn("A brutal portrait of Aleppo", titles(self.search("bomb")))
+
+    def test_vectors_and_index_are_in_place(self):
+        document = SearchDocument.objects.get(kind="film", object_id=self.film.pk)
+        self.assertIn("'aleppo':4A", document.vector)
+        self.assertIn("'rubbl':21C", document.vector)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'archive_searchdocument'"
+            )
+            names = {row[0] for row in cursor.fetchall()}
+        self.assertTrue({"archive_search_vector_gin", "archive_search_title_vector_gin"} <= names)
+
+    def test_or(self):
+        found = titles(self.search("Netflix or humanity"))
+        self.assertIn("The White Helmets", found)
+        self.assertIn("Fayyad on filming", found)
