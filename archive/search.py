@@ -36,6 +36,15 @@ MARK_START, MARK_END = "\x02", "\x03"
 
 # Keeping the index up to date -------------------------------------------------------------
 
+# Titles and names weigh most, then summaries (standfirsts), then bodies.
+WEIGHTED_VECTOR = (
+    SearchVector("title", weight="A", config=CONFIG)
+    + SearchVector("names", weight="A", config=CONFIG)
+    + SearchVector("summary", weight="B", config=CONFIG)
+    + SearchVector("body", weight="C", config=CONFIG)
+)
+TITLE_VECTOR = SearchVector("title", "names", config=CONFIG)
+
 
 def film_document(film):
     return {
@@ -105,11 +114,7 @@ def index(obj):
     )
     if connection.vendor == "postgresql":
         SearchDocument.objects.filter(pk=document.pk).update(
-            vector=SearchVector("title", weight="A", config=CONFIG)
-            + SearchVector("names", weight="A", config=CONFIG)
-            + SearchVector("summary", weight="B", config=CONFIG)
-            + SearchVector("body", weight="C", config=CONFIG),
-            title_vector=SearchVector("title", "names", config=CONFIG),
+            vector=WEIGHTED_VECTOR, title_vector=TITLE_VECTOR
         )
 
 
@@ -118,21 +123,31 @@ def unindex(obj):
     SearchDocument.objects.filter(kind=kind, object_id=obj.pk).delete()
 
 
-def rebuild():
-    """Index everything again (after loading a fixture or a backup). Returns the count."""
+def rebuild(chunk_size=1000):
+    """Index everything again, in bulk (after a bulk import or an upgrade). Returns the count."""
     SearchDocument.objects.all().delete()
     count = 0
-    for queryset in (
-        Film.objects.all(),
-        Person.objects.all(),
-        Article.objects.prefetch_related("exchanges"),
-        Quote.objects.select_related("article", "exchange", "speaker").prefetch_related(
-            "article__authors"
+    for model, queryset in (
+        (Film, Film.objects.all()),
+        (Person, Person.objects.all()),
+        (Article, Article.objects.prefetch_related("exchanges")),
+        (
+            Quote,
+            Quote.objects.select_related("article", "exchange", "speaker").prefetch_related(
+                "article__authors"
+            ),
         ),
     ):
-        for obj in queryset.iterator(chunk_size=500):
-            index(obj)
-            count += 1
+        kind, describe = DOCUMENTS[model]
+        batch = []
+        for obj in queryset.iterator(chunk_size=chunk_size):
+            batch.append(SearchDocument(kind=kind, object_id=obj.pk, **describe(obj)))
+            if len(batch) == chunk_size:
+                count += len(SearchDocument.objects.bulk_create(batch))
+                batch = []
+        count += len(SearchDocument.objects.bulk_create(batch))
+    if connection.vendor == "postgresql":
+        SearchDocument.objects.update(vector=WEIGHTED_VECTOR, title_vector=TITLE_VECTOR)
     return count
 
 

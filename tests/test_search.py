@@ -5,9 +5,11 @@ those that need PostgreSQL's stemming and ranking say so.
 """
 
 import datetime as dt
+import io
 import re
 import unittest
 
+from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
@@ -125,6 +127,13 @@ class FindingTests(SearchTestCase):
         self.assertIn("Fayyad on filming", titles(self.search("Idlib")))
         self.other_film.delete()
         self.assertEqual(titles(self.search("Netflix")), [])
+
+    def test_rebuilding_the_index_finds_the_same(self):
+        before = titles(self.search("Aleppo"))
+        SearchDocument.objects.all().delete()
+        self.assertEqual(titles(self.search("Aleppo")), [])
+        call_command("update_search_index", stdout=io.StringIO())
+        self.assertEqual(titles(self.search("Aleppo")), before)
 
     def test_phrases_and_exclusions(self):
         self.assertEqual(
