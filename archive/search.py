@@ -5,8 +5,8 @@ ranked full-text search on PostgreSQL and a plain-text fallback on SQLite.
 PostgreSQL: weighted vectors (titles and names "A", summaries "B", bodies "C") with GIN
 indexes, `websearch_to_tsquery` (several words, "quoted phrases", -exclusions, or), ts_rank
 and ts_headline. Ranking costs grow with the number of matches, so only a bounded set of
-candidates is ranked: every match on a title or a name, and the most recent other matches,
-up to CANDIDATES of each.
+candidates is ranked: matches on a title or a name, and the newest other matches, up to
+CANDIDATES of each.
 
 SQLite: the same query language, read by `parse_query`, answered with case-insensitive
 substring matching over the same text, ranked by where the words are found.
@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 
 from .markup import plain_text
 from .models import Article, Exchange, Film, Person, Quote, ThemedItem
+from .models.article import public_condition
 from .models.search import SearchDocument
 
 CONFIG = "english"
@@ -83,6 +84,7 @@ def article_document(article):
         "year": article.published_at.year if article.published_at else None,
         "url": article.get_absolute_url(),
         "label": article.get_kind_display(),
+        "article_id": article.pk,
     }
 
 
@@ -95,6 +97,7 @@ def quote_document(quote):
         "year": quote.article.published_at.year if quote.article.published_at else None,
         "url": quote.passage_url,
         "label": "Quote",
+        "article_id": quote.article_id,
     }
 
 
@@ -228,13 +231,12 @@ class Result:
 
 
 def visible_documents(kind=None, theme=None, year=None):
-    """Documents of things readers may see (the one `published()` rule), with the filters."""
+    """Documents of things readers may see, with the filters."""
+    # Articles and quotes are public when their article is: the articles' own rule, applied
+    # through a join, so that each candidate is checked by key however large the archive is.
     documents = SearchDocument.objects.filter(
         Q(kind__in=[SearchDocument.Kind.FILM, SearchDocument.Kind.PERSON])
-        | Q(
-            kind=SearchDocument.Kind.ARTICLE, object_id__in=Article.objects.published().values("pk")
-        )
-        | Q(kind=SearchDocument.Kind.QUOTE, object_id__in=Quote.objects.published().values("pk"))
+        | public_condition("article__")
     )
     if kind:
         documents = documents.filter(kind=kind)
@@ -263,18 +265,20 @@ def search(text, kind=None, theme=None, year=None):
 
 
 def postgres_search(text, documents):
+    """Rank every title or name match and the newest other matches, CANDIDATES of each.
+
+    Ordering candidates by primary key (newest first) lets PostgreSQL stop reading as soon as it
+    has enough of them when a word is everywhere, and use the GIN index when it is rare.
+    """
     query = SearchQuery(text, search_type="websearch", config=CONFIG)
-    matches = documents.filter(vector=query)
-    on_titles = list(matches.filter(title_vector=query).values_list("pk", flat=True)[:CANDIDATES])
-    recent = list(
-        matches.exclude(pk__in=on_titles)
-        .order_by(F("year").desc(nulls_last=True), "-pk")
-        .values_list("pk", flat=True)[:CANDIDATES]
-    )
+    matches = documents.filter(vector=query).order_by("-pk").values_list("pk", flat=True)
+    on_titles = list(matches.filter(title_vector=query)[:CANDIDATES])
+    newest = list(matches[:CANDIDATES])
+    candidates = list(dict.fromkeys(on_titles + newest))
     ranked = (
-        SearchDocument.objects.filter(pk__in=on_titles + recent)
+        SearchDocument.objects.filter(pk__in=candidates)
         .annotate(rank=SearchRank(F("vector"), query, normalization=Value(1)))
-        .order_by("-rank", F("year").desc(nulls_last=True), "pk")
+        .order_by("-rank", F("year").desc(nulls_last=True), "-pk")
         .values_list("pk", flat=True)
     )
     return list(ranked)

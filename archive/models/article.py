@@ -14,15 +14,25 @@ from .slugs import SlugManager, unique_slug
 from .theme import ThemedItem
 
 
+def public_condition(prefix=""):
+    """The rule for what the public may see: published, with a publication time that has come.
+
+    A piece whose publication time is in the future is scheduled: it appears by itself when
+    the time comes, with no job to run. `prefix` applies the rule through a relation (such as
+    "article__" from a quote), so that related rows are filtered by a join on the same rule.
+    """
+    return Q(
+        **{
+            f"{prefix}status": Article.Status.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """What the public may see: published, with a publication time that has come.
-
-        Every public page, feed, sitemap and search goes through this one rule. A piece whose
-        publication time is in the future is scheduled: it appears by itself when the time
-        comes, with no job to run.
-        """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What the public may see. Every public page, feed, sitemap and search uses it."""
+        return self.filter(public_condition())
 
 
 class Article(models.Model):
@@ -106,6 +116,7 @@ class Article(models.Model):
         verbose_name = "article"
         verbose_name_plural = "articles"
         ordering = ["-published_at", "-created_at"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         indexes = [models.Index(fields=["status", "published_at"], name="article_public_idx")]
         constraints = [
             models.CheckConstraint(

@@ -6,7 +6,7 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from ..markup import plain_text
-from .article import Article, Exchange
+from .article import Article, Exchange, public_condition
 from .film import Film
 from .person import Person
 from .theme import ThemedItem
@@ -28,8 +28,8 @@ def normalise_for_matching(text):
 
 class QuoteQuerySet(models.QuerySet):
     def published(self):
-        """Quotes whose source article the public may see (Article.objects.published())."""
-        return self.filter(article__in=Article.objects.published())
+        """Quotes whose source article the public may see (the articles' own rule)."""
+        return self.filter(public_condition("article__"))
 
 
 class Quote(models.Model):

@@ -11,8 +11,8 @@ class SearchDocument(models.Model):
     `title_vector` the titles and names alone, both GIN-indexed; SQLite leaves them empty and
     searches the text. Rows are rewritten by `archive.search.index()` whenever their object
     (or a part of it, such as an interview's exchange) is saved. Whether a reader may see a
-    row's article or quote is decided at query time by `published()`, so a scheduled piece
-    becomes searchable by itself when its time comes.
+    row's article or quote is decided at query time, by the articles' own rule applied through
+    `article` (a join), so a scheduled piece becomes searchable by itself when its time comes.
     """
 
     class Kind(models.TextChoices):
@@ -29,6 +29,14 @@ class SearchDocument(models.Model):
     body = models.TextField("body", blank=True)
     year = models.PositiveSmallIntegerField("year", null=True, blank=True)
     url = models.CharField("address", max_length=300)
+    article = models.ForeignKey(
+        "archive.Article",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For an article or a quote: the article whose publication makes it public.",
+    )
     label = models.CharField("label", max_length=40, help_text="Such as Review, Interview, Film.")
     vector = SearchVectorField(null=True, editable=False)
     title_vector = SearchVectorField(null=True, editable=False)

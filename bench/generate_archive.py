@@ -1,0 +1,213 @@
+"""Generate a synthetic archive of a given size, quickly, for benchmarks.
+
+Films, people, credits and published articles (reviews, interviews with exchanges, features)
+whose words follow a Zipf distribution over a vocabulary drawn from the demo's two source
+documents plus a long tail of rare invented words, so that common words are very common and
+most words are rare, as in real text. Rows are written with bulk inserts; the search index is
+then rebuilt in bulk (`archive.search.rebuild`).
+
+It writes into the database DATABASE_URL names, which must be empty and migrated; with
+--create-postgres NAME it creates (or recreates) a PostgreSQL database of that name on the
+server of DATABASE_URL, migrates it, and fills it.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        python bench/generate_archive.py --create-postgres film_archive_bench \\
+        --films 10000 --people 30000 --articles 100000
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+FIRST_NAMES = (
+    "Amira Omar Lina Karim Sara Yusuf Leila Hassan Nour Samir Maya Tariq Dina Rami Hana Ziad "
+    "Anna Lars Sofie Mads Ida Jonas Clara Felix Emma Noah Alma Oscar Ines Pablo Lucia Marco "
+    "Elena Tomas Yara Adam Rosa Ivan Mira Theo Nadia Kenji Aiko Ravi Priya Chen Mei Kofi Ama"
+).split()
+SURNAMES = (
+    "Haddad Khoury Nasser Saleh Mansour Aziz Fayad Darwish Habib Jaber Hamdan Qasim Rahman "
+    "Jensen Nielsen Hansen Larsen Andersen Berg Lund Holm Dahl Moreau Laurent Rossi Bianchi "
+    "Garcia Torres Novak Kowalski Petrov Sato Tanaka Kim Park Singh Mehta Okafor Mensah Silva "
+    "Costa Weber Fischer Bauer Meyer Wagner Schmidt Hoffmann Klein Wolf Neumann Braun Zimmermann"
+).split()
+
+
+def vocabulary():
+    seeds = " ".join(p.read_text() for p in (PROJECT / "fixtures" / "seeds").glob("*.txt"))
+    words = re.findall(r"[a-z]+(?:'[a-z]+)?", seeds.lower())
+    counts = {}
+    for word in words:
+        counts[word] = counts.get(word, 0) + 1
+    ranked = sorted(counts, key=counts.get, reverse=True)
+    rng = random.Random(7)
+    syllables = (
+        "ka lo mi ra ven tor sel dun bri ash fen gol hir jun kel mor nal pra quo sul".split()
+    )
+    tail = {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(40_000)}
+    return ranked + sorted(tail - set(ranked))
+
+
+class Text:
+    """Sentences of words drawn by Zipf's law (rank r has weight 1 / r)."""
+
+    def __init__(self, words, seed=1):
+        self.words = words
+        self.random = random.Random(seed)
+        total, self.cumulative = 0.0, []
+        for rank in range(1, len(words) + 1):
+            total += 1.0 / rank
+            self.cumulative.append(total)
+
+    def words_(self, count):
+        return self.random.choices(self.words, cum_weights=self.cumulative, k=count)
+
+    def sentence(self, low=6, high=22):
+        words = self.words_(self.random.randint(low, high))
+        return " ".join(words).capitalize() + "."
+
+    def paragraphs(self, count, sentences=(3, 7)):
+        return "\n\n".join(
+            " ".join(self.sentence() for _ in range(self.random.randint(*sentences)))
+            for _ in range(count)
+        )
+
+    def title(self):
+        return " ".join(self.words_(self.random.randint(2, 5))).title()
+
+
+def create_postgres(name):
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    admin = psycopg2.connect(
+        host=config["HOST"], port=config["PORT"], user=config["USER"],
+        password=config["PASSWORD"], dbname=config["NAME"],
+    )  # fmt: skip
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    os.environ["DATABASE_URL"] = f"{base}/{name}"
+
+
+def generate(films, people, articles, seed):
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    from archive import search
+    from archive.models import Article, ArticleFilm, Credit, Exchange, Film, Person
+
+    text = Text(vocabulary(), seed)
+    rng = random.Random(seed)
+    started = time.perf_counter()
+
+    person_rows = []
+    for number in range(people):
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)} {text.title().split()[0]}"
+        person_rows.append(
+            Person(name=name, slug=f"{slugify(name)}-{number}", biography=text.sentence(10, 30))
+        )
+    Person.objects.bulk_create(person_rows, batch_size=2000)
+    person_ids = list(Person.objects.values_list("pk", flat=True))
+
+    kinds = [k for k, _ in Film.Kind.choices]
+    film_rows = [
+        Film(
+            title=(title := text.title()),
+            slug=f"{slugify(title)[:60]}-{number}",
+            year=rng.randint(1950, 2025),
+            runtime_minutes=rng.randint(10, 200),
+            kind=rng.choice(kinds),
+            synopsis=text.paragraphs(1),
+        )
+        for number in range(films)
+    ]
+    Film.objects.bulk_create(film_rows, batch_size=2000)
+    film_ids = list(Film.objects.values_list("pk", flat=True))
+    roles = [r for r, _ in Credit.Role.choices]
+    credits = {}
+    for film_id in film_ids:
+        for order, person_id in enumerate(rng.sample(person_ids, 4)):
+            credits[(film_id, person_id)] = Credit(
+                film_id=film_id, person_id=person_id, role=rng.choice(roles), order=order
+            )
+    Credit.objects.bulk_create(credits.values(), batch_size=5000)
+    print(f"  {people} people, {films} films, {len(credits)} credits", flush=True)
+
+    now = timezone.now()
+    article_kinds = ["review"] * 6 + ["interview"] * 2 + ["feature"] * 2
+    for start in range(0, articles, 5000):
+        batch = []
+        for number in range(start, min(start + 5000, articles)):
+            kind = rng.choice(article_kinds)
+            title = text.title()
+            batch.append(
+                Article(
+                    kind=kind,
+                    title=title,
+                    slug=f"{slugify(title)[:60]}-{number}",
+                    standfirst=text.sentence(12, 25),
+                    body=text.paragraphs(1 if kind == "interview" else rng.randint(2, 4)),
+                    status="published" if rng.random() < 0.95 else "draft",
+                    published_at=now - dt.timedelta(minutes=rng.randint(1, 60 * 24 * 3650)),
+                )
+            )
+        created = Article.objects.bulk_create(batch)
+        ArticleFilm.objects.bulk_create(
+            [ArticleFilm(article_id=a.pk, film_id=rng.choice(film_ids)) for a in created]
+        )
+        Exchange.objects.bulk_create(
+            [
+                Exchange(
+                    article_id=a.pk,
+                    order=order,
+                    anchor=f"q{order}",
+                    question=text.sentence(8, 20),
+                    answer=text.paragraphs(1, (2, 5)),
+                    interviewee_id=rng.choice(person_ids),
+                )
+                for a in created
+                if a.kind == "interview"
+                for order in range(4)
+            ]
+        )
+        print(f"  {start + len(batch)} articles", flush=True)
+    print(f"rows written in {time.perf_counter() - started:.1f} s", flush=True)
+    started = time.perf_counter()
+    count = search.rebuild()
+    print(f"search index: {count} documents in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--films", type=int, default=10_000)
+    parser.add_argument("--people", type=int, default=30_000)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--create-postgres", metavar="NAME")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
+    if args.create_postgres:
+        create_postgres(args.create_postgres)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    if args.create_postgres:
+        call_command("migrate", verbosity=0)
+    generate(args.films, args.people, args.articles, args.seed)
+
+
+if __name__ == "__main__":
+    main()
