@@ -5,8 +5,8 @@ ranked full-text search on PostgreSQL and a plain-text fallback on SQLite.
 PostgreSQL: weighted vectors (titles and names "A", summaries "B", bodies "C") with GIN
 indexes, `websearch_to_tsquery` (several words, "quoted phrases", -exclusions, or), ts_rank
 and ts_headline. Ranking costs grow with the number of matches, so only a bounded set of
-candidates is ranked: matches on a title or a name, and the newest other matches, up to
-CANDIDATES of each.
+candidates is ranked: matches on a title or a name, and other matches, up to CANDIDATES of
+each.
 
 SQLite: the same query language, read by `parse_query`, answered with case-insensitive
 substring matching over the same text, ranked by where the words are found.
@@ -265,16 +265,17 @@ def search(text, kind=None, theme=None, year=None):
 
 
 def postgres_search(text, documents):
-    """Rank every title or name match and the newest other matches, CANDIDATES of each.
+    """Rank title or name matches and other matches, up to CANDIDATES of each.
 
-    Ordering candidates by primary key (newest first) lets PostgreSQL stop reading as soon as it
-    has enough of them when a word is everywhere, and use the GIN index when it is rare.
+    Candidates are read in no particular order, so that PostgreSQL stops reading as soon as it
+    has enough of them when a word is everywhere, and reads only the GIN index's matches when
+    it is rare. Only a query matching more than CANDIDATES documents leaves some unranked.
     """
     query = SearchQuery(text, search_type="websearch", config=CONFIG)
-    matches = documents.filter(vector=query).order_by("-pk").values_list("pk", flat=True)
+    matches = documents.filter(vector=query).order_by().values_list("pk", flat=True)
     on_titles = list(matches.filter(title_vector=query)[:CANDIDATES])
-    newest = list(matches[:CANDIDATES])
-    candidates = list(dict.fromkeys(on_titles + newest))
+    others = list(matches[:CANDIDATES])
+    candidates = list(dict.fromkeys(on_titles + others))
     ranked = (
         SearchDocument.objects.filter(pk__in=candidates)
         .annotate(rank=SearchRank(F("vector"), query, normalization=Value(1)))

@@ -43,6 +43,31 @@ TARGETS = [  # (column title, path; None stands for the hashed name of css/site.
     ("article page", "/articles/feras-fayyad-interview/"),
     ("static CSS", None),
 ]
+# With --mix, one wrk run cycles through every kind of demo page (and the stylesheet).
+MIX_PATHS = [
+    "/",
+    "/films/",
+    "/films/last-men-in-aleppo/",
+    "/films/the-white-helmets/",
+    "/articles/feras-fayyad-interview/",
+    "/articles/last-men-in-aleppo-review/",
+    "/people/feras-fayyad/",
+    "/people/khaled-omar-harrah/",
+    "/themes/",
+    "/themes/civil-defence/",
+    "/quotes/",
+    "/search/?q=White+Helmets",
+    "/feeds/articles/",
+    "/sitemap.xml",
+]
+MIX_SCRIPT = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+"""
 # wrk calls done() once at the end; printing one JSON line avoids parsing "1.23ms"-style units.
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -173,6 +198,11 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--mix",
+        action="store_true",
+        help="one run cycling through every kind of demo page, instead of three URLs in turn",
+    )
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (Debian/Ubuntu), then run again.")
@@ -233,7 +263,16 @@ def main():
         script = temp / "report.lua"
         script.write_text(WRK_SCRIPT)
         results = {}
-        for title, path in TARGETS:
+        targets = TARGETS
+        if options.mix:
+            paths = [*MIX_PATHS, css]
+            for path in paths:
+                if get(base + path) != 200:
+                    sys.exit(f"{path} did not answer 200:\n{log.read_text()[-3000:]}")
+            quoted = ", ".join(json.dumps(path) for path in paths)
+            script.write_text(MIX_SCRIPT % quoted + WRK_SCRIPT)
+            targets = [(f"{len(paths)} URLs", "/")]
+        for title, path in targets:
             url = base + (path or css)
             status = get(url)
             if status != 200:
