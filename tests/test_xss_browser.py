@@ -59,13 +59,13 @@ def build_hostile_archive():
         name=SHORT,
         alternative_names=f"{SHORT}\n{PAYLOADS[0]}",
         native_name=SHORT,
-        native_name_language='ar" onmouseover="window.__xss=1',
+        native_name_language='"><b onclick=x>',
         biography=TEXT,
     )
     film = make_film(
         title=SHORT,
         original_title=SHORT,
-        original_title_language='x" onfocus="window.__xss=1" autofocus="',
+        original_title_language='x" onfocus=alert(1)',
         synopsis=TEXT,
     )
     film.themes.add(SHORT)
