@@ -4,6 +4,7 @@ import json
 import subprocess
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 
 PAGES = {
@@ -39,6 +40,10 @@ def demo_pages(db, tmp_path):
         assert response.status_code in (200, 404), url
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
+        files.append(path)
+    for template in ("500.html", "503.html", "registration/locked_out.html"):
+        path = tmp_path / template.replace("/", "-")
+        path.write_text(render_to_string(template))
         files.append(path)
     return files
 
