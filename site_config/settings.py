@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "axes",
+    "reversion",
     "archive",
 ]
 
@@ -218,6 +219,10 @@ PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", 120))
 TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_TAGS_FROM_STRING = "archive.themes.parse_themes"
 TAGGIT_STRING_FROM_TAGS = "archive.themes.themes_to_string"
+
+# The editors' history (django-reversion) stores each version with its themes' names, so that
+# comparing, reverting and recovering include the themes (see archive/history.py).
+SERIALIZATION_MODULES = {"history-json": "archive.history"}
 
 LOGGING = {
     "version": 1,

@@ -42,6 +42,8 @@ class DemoCommandTests(TestCase):
         if connection.vendor == "sqlite":
             editor = User.objects.get(username=DEMO_USERNAME)
             self.assertTrue(editor.is_staff)
+            self.assertEqual([g.name for g in editor.groups.all()], ["Editors"])
+            self.assertTrue(editor.has_perm("archive.publish_article"))
             self.assertTrue(editor.check_password(DEMO_PASSWORD))
             self.assertIn(DEMO_PASSWORD, output)
             self.run_demo()

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         call_command("runserver", addrport, use_reloader=False)
 
     def ensure_demo_editor(self):
-        """A known login for the demo, created only in the embedded SQLite demo database.
+        """A known login for the demo, in the Editors group, made only in the SQLite demo database.
 
         PostgreSQL is where a publication keeps its real archive: an account with a published
         password must never appear there, so on any other database this only says so.
@@ -56,10 +57,11 @@ class Command(BaseCommand):
         User = get_user_model()
         editor, _ = User.objects.update_or_create(
             username=DEMO_USERNAME,
-            defaults={"is_staff": True, "is_superuser": True, "is_active": True},
+            defaults={"is_staff": True, "is_superuser": False, "is_active": True},
         )
         editor.set_password(DEMO_PASSWORD)
         editor.save()
+        editor.groups.add(Group.objects.get(name="Editors"))
         self.stdout.write(
             f"Demo editor account: username “{DEMO_USERNAME}”, password “{DEMO_PASSWORD}” "
             "(sign in at /admin/)."

@@ -1,0 +1,538 @@
+"""
+The forms of the editors' admin: themes chosen with autocomplete, edit conflicts, the rules of
+publication, quotes checked against their article, and managing themes.
+"""
+
+import datetime as dt
+from collections import Counter
+
+import reversion
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from reversion.models import Version
+
+from .models import Article, Theme, ThemedItem
+from .themes import parse_themes
+
+# How far in the past a publication time may be and still mean "now": the admin's "Now" button
+# fills in the current time, which has passed by the time the editor saves.
+PUBLISH_NOW_GRACE = dt.timedelta(minutes=5)
+THEME_NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length
+
+
+# Themes ---------------------------------------------------------------------------------------
+
+
+class ThemesWidget(AutocompleteSelectMultiple):
+    """The admin's own autocomplete (Select2, shipped with Django) in its "tags" mode.
+
+    Existing themes are suggested as the editor types (from ThemeAdmin's autocomplete view);
+    a theme that does not exist yet is added by typing it whole and pressing Enter or a comma,
+    so that "civil defence" stays one theme. Values are theme names, not ids. Everything is
+    configured through data attributes, so the page needs no script of its own.
+    """
+
+    def get_url(self):
+        return reverse(f"{self.admin_site.name}:archive_theme_autocomplete")
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-tags"] = "true"
+        attrs["data-token-separators"] = '[",", ";"]'
+        return attrs
+
+    def optgroups(self, name, value, attrs=None):
+        """The chosen themes, as they were typed or stored: they need not exist yet."""
+        options = [
+            self.create_option(name, theme, theme, True, index)
+            for index, theme in enumerate(value)
+            if theme
+        ]
+        return [(None, options, 0)]
+
+
+class ThemesField(forms.Field):
+    """A list of theme names; each is the existing theme's name when one differs only in case.
+
+    Accepts names that contain commas or semicolons too (from a form posted without the
+    autocomplete) and splits them as the rest of the archive does (archive/themes.py).
+    """
+
+    widget = forms.SelectMultiple
+
+    def prepare_value(self, value):
+        return [getattr(theme, "name", theme) for theme in value or []]
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        names = []
+        for text in value:
+            names.extend(parse_themes(getattr(text, "name", text)))
+        first_spelling = {}
+        for name in names:
+            first_spelling.setdefault(name.casefold(), name)
+        return list(first_spelling.values())
+
+    def validate(self, value):
+        super().validate(value)
+        for name in value:
+            if "\x00" in name:
+                raise ValidationError("A theme cannot contain null characters.")
+            if len(name) > THEME_NAME_MAX_LENGTH:
+                raise ValidationError(
+                    f"“{name[:40]}…” is too long for a theme: "
+                    f"{THEME_NAME_MAX_LENGTH} characters at most."
+                )
+
+    def clean(self, value):
+        names = super().clean(value)
+        existing = {}
+        for name in names:
+            theme = Theme.objects.filter(name__iexact=name).first()
+            existing[name] = theme.name if theme else name
+        return [existing[name] for name in names]
+
+    def has_changed(self, initial, data):
+        def key(values):
+            return sorted(name.casefold() for name in self.to_python(values))
+
+        return key(self.prepare_value(initial)) != key(data)
+
+
+def themes_field(taggable_field, admin_site, **kwargs):
+    """The form field for a model's themes in the admin."""
+    kwargs.setdefault("label", "Themes")
+    kwargs.setdefault(
+        "help_text",
+        "Start typing to choose an existing theme. For a new one, type it whole and press "
+        "Enter: a theme may have several words.",
+    )
+    return ThemesField(
+        required=not taggable_field.blank,
+        widget=ThemesWidget(taggable_field, admin_site),
+        **kwargs,
+    )
+
+
+# Edit conflicts --------------------------------------------------------------------------------
+
+
+def version_token(instance):
+    """What identifies the version of an object an editor opened: its last change time."""
+    return instance.updated_at.isoformat() if instance.updated_at else ""
+
+
+class EditConflictForm(forms.ModelForm):
+    """Refuses to save over changes made by someone else since the form was opened.
+
+    The form carries the time of the last change it was opened on. If the object has changed
+    since, saving is refused and the form is shown again with everything the editor entered,
+    saying who changed it and when; saving again then keeps the editor's version.
+    """
+
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = version_token(self.instance)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        current = version_token(self.instance)
+        if cleaned_data.get("seen_version") != current:
+            # The next save is a decision taken knowing about the other change.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_version")] = current
+            raise ValidationError(self.conflict_message(), code="edit_conflict")
+        return cleaned_data
+
+    def conflict_message(self):
+        opts = self.instance._meta
+        when = self.instance.updated_at
+        who = "Someone else"
+        latest = (
+            Version.objects.get_for_object(self.instance).select_related("revision__user").first()
+        )
+        # The latest version names who saved it, if it is that change (a quote changed on its
+        # own page changes its article without a version of the article).
+        if (
+            latest
+            and latest.revision.user
+            and abs(latest.revision.date_created - when).total_seconds() < 5
+        ):
+            user = latest.revision.user
+            who = user.get_full_name() or user.get_username()
+        history = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_history", args=[self.instance.pk]
+        )
+        return format_html(
+            "{} changed this {} at {}, after you opened it. Nothing you entered has been saved "
+            'yet: it is all still below. See their change in <a href="{}" target="_blank">the '
+            "history</a>; saving again saves every field as it is in this form.",
+            who,
+            opts.verbose_name,
+            formats.localize(timezone.template_localtime(when)),
+            history,
+        )
+
+
+# Articles and their parts ------------------------------------------------------------------------
+
+
+class ArticleAdminForm(EditConflictForm):
+    """The rules of publication, where an editor can set them (contributors cannot).
+
+    - A draft has no publication time: unpublishing clears it, and typing a time on a draft is
+      refused, since the editor most likely meant to schedule it.
+    - Publishing with no time publishes now; with a future time, schedules.
+    - A new time in the past is refused unless the article is already public (correcting its
+      date) or was first published elsewhere (keeping the original date): anything else is a
+      scheduling mistake that would publish the piece at once, under an old date.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "status" not in self.fields or "published_at" not in self.fields:
+            return cleaned_data
+        status, when = cleaned_data.get("status"), cleaned_data.get("published_at")
+        time_changed = "published_at" in self.changed_data
+        if status == Article.Status.DRAFT:
+            if when and time_changed:
+                self.add_error(
+                    "published_at",
+                    "A draft has no publication time. To schedule the article for this time, "
+                    "set its status to “Published”; to keep it a draft, clear the time.",
+                )
+            else:
+                cleaned_data["published_at"] = None
+        elif status == Article.Status.PUBLISHED and not when:
+            cleaned_data["published_at"] = timezone.now()
+        elif (
+            status == Article.Status.PUBLISHED
+            and time_changed
+            and when < timezone.now() - PUBLISH_NOW_GRACE
+            and not self.instance.is_public
+            and not cleaned_data.get("source_name")
+        ):
+            self.add_error(
+                "published_at",
+                "This time has already passed. Leave it empty to publish now, or choose a time "
+                "in the future to schedule the article. (A piece first published elsewhere "
+                "keeps its original date: fill in “first published in”.)",
+            )
+        return cleaned_data
+
+
+class QuoteAdminForm(EditConflictForm):
+    # Set per request by QuoteAdmin: whether the editor may publish.
+    may_publish = True
+
+    def clean_article(self):
+        article = self.cleaned_data.get("article")
+        if article and not self.may_publish and article.status != Article.Status.DRAFT:
+            raise ValidationError(
+                "Only editors can add quotes to an article that is published or scheduled: "
+                "it would appear on the site at once. Choose a draft."
+            )
+        return article
+
+
+class ExchangeForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        messages = {
+            "question": "Write the question.",
+            "answer": "Write the answer.",
+            "interviewee": "Choose who gives this answer: every answer has a named speaker.",
+        }
+        for name, message in messages.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
+
+
+class ExchangeFormSet(BaseInlineFormSet):
+    """An interview's exchanges, numbered in order: a new one goes after the last."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            kwargs["initial"] = {"order": self.next_order}
+        return kwargs
+
+    @property
+    def next_order(self):
+        if not hasattr(self, "_next_order"):
+            orders = [exchange.order for exchange in self.get_queryset()]
+            self._next_order = max(orders, default=0) + 1
+        return self._next_order
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if (form.instance.pk or form.has_changed()) and not self._should_delete_form(form)
+        ]
+        if kept and self.instance.kind != Article.Kind.INTERVIEW:
+            raise ValidationError(
+                "Only an interview has questions and answers. Choose the kind “Interview”, "
+                "or remove these exchanges."
+            )
+
+
+class ArticleQuoteForm(forms.ModelForm):
+    """A quote edited on its article's page.
+
+    Quote.clean() checks a quote against its article as saved: its films and exchanges. Here
+    those may be in the same submission, not saved yet (a new article, a film added in the
+    row above), so the check is made after they are saved (ArticleAdmin.save_formset) and, if
+    it fails, everything is undone and the form shown again with `refusal`, the errors found.
+    """
+
+    def __init__(self, *args, refusal=None, **kwargs):
+        self.refusal = refusal
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.refusal is not None:
+            raise self.refusal
+        return cleaned_data
+
+    def _post_clean(self):
+        # Quote.clean() checks nothing until the quote has an article: leave that to the check
+        # after saving, against the article as submitted.
+        article_id, self.instance.article_id = self.instance.article_id, None
+        try:
+            super()._post_clean()
+        finally:
+            self.instance.article_id = article_id
+
+    def refusal_from(self, error):
+        """`error` from Quote.full_clean(), with its messages on fields this form shows."""
+        messages = {}
+        for name, errors in error.message_dict.items():
+            key = name if name in self.fields else NON_FIELD_ERRORS
+            messages.setdefault(key, []).extend(errors)
+        return ValidationError(messages)
+
+
+class ArticleQuoteFormSet(BaseInlineFormSet):
+    def __init__(self, *args, refused=None, **kwargs):
+        self.refused = refused or {}
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None:
+            kwargs["refusal"] = self.refused.get(self.add_prefix(index))
+        return kwargs
+
+
+class QuotesRefused(Exception):
+    """Quotes that failed their check once the article was saved: {form prefix: error}."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+# Managing themes -----------------------------------------------------------------------------
+
+
+def tagged_objects(items):
+    """The films, articles and quotes that the ThemedItem rows `items` tag."""
+    ids = {}
+    for content_type_id, object_id in items.values_list("content_type_id", "object_id"):
+        ids.setdefault(content_type_id, set()).add(object_id)
+    found = []
+    for content_type_id, object_ids in ids.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        found.extend(model._default_manager.filter(pk__in=object_ids))
+    return found
+
+
+def usage(items):
+    """What the ThemedItem rows `items` tag, as an editor reads it: “1 film, 2 articles”."""
+    counts = Counter(items.values_list("content_type", flat=True))
+    parts = {}
+    for pk, count in counts.items():
+        opts = ContentType.objects.get_for_id(pk).model_class()._meta
+        noun = opts.verbose_name if count == 1 else opts.verbose_name_plural
+        parts[opts.model_name] = f"{count} {noun}"
+    return ", ".join(parts[name] for name in ("film", "article", "quote") if name in parts)
+
+
+def record_history(objects, user, comment):
+    """Keep a version of each object, as it now is, in one revision."""
+    with reversion.create_revision(atomic=False):
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        for obj in objects:
+            if reversion.is_registered(type(obj)):
+                reversion.add_to_revision(obj)
+
+
+class ThemeAdminForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "slug"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if len(parse_themes(name)) != 1:
+            raise ValidationError("A theme's name cannot contain commas or semicolons.")
+        clash = Theme.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if clash:
+            raise ValidationError(
+                f"There is already a theme “{clash.name}”: themes that differ only in capitals "
+                "are one theme."
+            )
+        return name
+
+
+class RenameThemeForm(forms.Form):
+    """Renames a theme everywhere it is used, and moves its page to a matching address."""
+
+    name = forms.CharField(
+        label="new name",
+        max_length=THEME_NAME_MAX_LENGTH,
+        help_text="Every film, article and quote with this theme will show the new name.",
+    )
+
+    def __init__(self, *args, theme, **kwargs):
+        self.theme = theme
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if len(parse_themes(name)) != 1:
+            raise ValidationError("A theme's name cannot contain commas or semicolons.")
+        if name == self.theme.name:
+            raise ValidationError("This is already the theme's name.")
+        clash = Theme.objects.filter(name__iexact=name).exclude(pk=self.theme.pk).first()
+        if clash:
+            raise ValidationError(
+                f"There is already a theme “{clash.name}”. To make the two themes one, select "
+                "both in the list of themes and merge them."
+            )
+        return name
+
+    @property
+    def new_slug(self):
+        name = self.cleaned_data["name"]
+        if name.casefold() == self.theme.name.casefold():
+            return self.theme.slug
+        base = slug = self.theme.slugify(name)
+        number = 2
+        while Theme.objects.filter(slug=slug).exclude(pk=self.theme.pk).exists():
+            slug = f"{base}-{number}"
+            number += 1
+        return slug
+
+    def save(self, user):
+        with transaction.atomic():
+            old_name, slug = self.theme.name, self.new_slug
+            self.theme.name, self.theme.slug = self.cleaned_data["name"], slug
+            self.theme.save()
+            record_history(
+                tagged_objects(self.theme.themed_items.all()),
+                user,
+                f"Theme “{old_name}” renamed to “{self.theme.name}”.",
+            )
+        return self.theme
+
+
+class MergeThemesForm(forms.Form):
+    """Makes several themes one: everything tagged with any of them is tagged with the one kept.
+
+    An object that already carries the kept theme, or several of the merged ones, keeps a
+    single link to it (ThemedItem allows one per object and theme). The merged themes are then
+    deleted.
+    """
+
+    into = forms.ModelChoiceField(
+        queryset=Theme.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="theme to keep",
+        help_text="The others are merged into it and removed.",
+    )
+
+    def __init__(self, *args, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.themes = themes
+        self.fields["into"].queryset = themes
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if len(self.themes) < 2:
+            raise ValidationError("Choose at least two themes to merge.")
+        return cleaned_data
+
+    @property
+    def merged(self):
+        return [theme for theme in self.themes if theme != self.cleaned_data["into"]]
+
+    def plan(self):
+        """For each merged theme: what moves to the kept theme, and what it already carries."""
+        into = self.cleaned_data["into"]
+        carries_into = ThemedItem.objects.filter(
+            tag=into, content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
+        )
+        return [
+            {
+                "theme": theme,
+                "moving": usage(theme.themed_items.exclude(Exists(carries_into))),
+                "already": usage(theme.themed_items.filter(Exists(carries_into))),
+            }
+            for theme in self.merged
+        ]
+
+    def save(self, user):
+        into = self.cleaned_data["into"]
+        merged = self.merged
+        items = ThemedItem.objects.filter(tag__in=merged)
+        with transaction.atomic():
+            objects = tagged_objects(items)
+            same_object = {
+                "content_type": OuterRef("content_type"),
+                "object_id": OuterRef("object_id"),
+            }
+            # Links that would be duplicates once moved: the object carries the kept theme, or
+            # another merged theme's link (with a lower id) moves with it.
+            items.filter(Exists(ThemedItem.objects.filter(tag=into, **same_object))).delete()
+            items.filter(Exists(items.filter(pk__lt=OuterRef("pk"), **same_object))).delete()
+            items.update(tag=into)
+            for theme in merged:
+                theme.delete()
+            names = ", ".join(f"“{theme.name}”" for theme in merged)
+            record_history(objects, user, f"Themes {names} merged into “{into.name}”.")
+        return into
+
+
+class AddThemesForm(forms.Form):
+    """The themes to add to the articles chosen in the list (the "Add themes…" action)."""
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"] = themes_field(
+            Article._meta.get_field("themes"),
+            admin_site,
+            help_text="Added to every selected article; themes they already have are kept.",
+        )
+        self.fields["themes"].required = True

@@ -1,0 +1,204 @@
+"""
+The editors' history, kept by django-reversion: what a version holds, and how two versions differ.
+
+Reversion stores every saved version of a film, person, article or quote as serialized data.
+Themes are not columns of those models (django-taggit links them through ThemedItem), so
+Django's JSON serializer leaves them out. The format defined here, "history-json" (registered in
+settings.SERIALIZATION_MODULES), adds the names of an object's themes to each version: comparing
+two versions shows a change of themes, and reverting or recovering gives an object its themes
+back, finding each by name or creating it again if it has since been removed. Names, not ids,
+because a theme may be renamed or merged after the version was kept.
+
+Reversion has no comparison of versions; `compare()` lists what changed between two, field by
+field, with the words added and removed in longer texts, and the rows that follow the object
+(an article's exchanges, quotes, byline and links) added, removed or changed.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import reversion
+from django.core.serializers import json
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from reversion.models import Version
+from taggit.managers import TaggableManager
+
+FORMAT = "history-json"
+
+# Columns that change with every save or never mean anything to an editor.
+UNCOMPARED = {"id", "created_at", "updated_at"}
+
+
+def theme_fields(model):
+    return [f for f in model._meta.get_fields() if isinstance(f, TaggableManager)]
+
+
+# The rows each kept model follows into its versions, by accessor name.
+FOLLOWED = {}
+
+
+def keep(model, follow=()):
+    """Keep a version of `model` at every save in the admin, and of the rows in `follow`."""
+    FOLLOWED[model] = list(follow)
+    # Themes are added by the serializer below, as names; as a field reversion would store the
+    # manager itself.
+    exclude = [f.name for f in theme_fields(model)]
+    reversion.register(model, follow=follow, format=FORMAT, exclude=exclude)
+
+
+class Serializer(json.Serializer):
+    """Django's JSON, plus each object's themes as a list of names."""
+
+    def get_dump_object(self, obj):
+        data = super().get_dump_object(obj)
+        for themes in theme_fields(type(obj)):
+            data["fields"][themes.name] = sorted(
+                (theme.name for theme in getattr(obj, themes.name).all()), key=str.casefold
+            )
+        return data
+
+
+class Deserializer(json.Deserializer):
+    """Reads themes back as names: taggit's `set()` finds or creates each theme by its name."""
+
+    def _handle_m2m_field_node(self, field, field_value):
+        if isinstance(field, TaggableManager):
+            return list(field_value)
+        return super()._handle_m2m_field_node(field, field_value)
+
+
+def version_themes(version):
+    return version._object_version.m2m_data.get("themes", [])
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+    words: list = None  # for longer texts: (kind, text) pieces, kind "same", "removed", "added"
+
+
+@dataclass
+class RowChange:
+    label: str  # such as "Exchange “What did you want to show?”"
+    kind: str  # "added", "removed" or "changed"
+    fields: list = field(default_factory=list)
+
+
+def compare(older, newer):
+    """What changed from version `older` to version `newer` of the same object.
+
+    Returns (field changes, row changes): the object's own fields, then the rows it follows.
+    """
+    rows = []
+    older_rows, newer_rows = followed_versions(older), followed_versions(newer)
+    for key in sorted(older_rows.keys() | newer_rows.keys()):
+        before, after = older_rows.get(key), newer_rows.get(key)
+        version = after or before
+        label = f"{capfirst(version._model._meta.verbose_name)} “{version.object_repr}”"
+        if before is None:
+            rows.append(RowChange(label, "added"))
+        elif after is None:
+            rows.append(RowChange(label, "removed"))
+        elif changes := field_changes(before, after):
+            rows.append(RowChange(label, "changed", changes))
+    return field_changes(older, newer), rows
+
+
+def followed_versions(version):
+    """The versions of the rows `version`'s object follows, kept in the same revision."""
+    model = version._model
+    found = {}
+    for name in FOLLOWED.get(model, []):
+        relation = model._meta.get_field(name)
+        related = Version.objects.get_for_model(relation.related_model).filter(
+            revision_id=version.revision_id
+        )
+        for candidate in related:
+            if str(candidate.field_dict.get(relation.field.attname)) == version.object_id:
+                found[(relation.related_model._meta.model_name, candidate.object_id)] = candidate
+    return found
+
+
+def field_changes(older, newer):
+    model = newer._model
+    before, after = older.field_dict, newer.field_dict
+    changes = []
+    for model_field in model._meta.concrete_fields + model._meta.many_to_many:
+        if model_field.name in UNCOMPARED or not isinstance(model_field, models.Field):
+            continue
+        if isinstance(model_field, TaggableManager):
+            continue
+        old, new = before.get(model_field.attname), after.get(model_field.attname)
+        if old == new:
+            continue
+        words = None
+        if isinstance(model_field, models.TextField) and old and new:
+            words = word_diff(old, new)
+        changes.append(
+            FieldChange(
+                capfirst(model_field.verbose_name),
+                describe(model_field, old),
+                describe(model_field, new),
+                words,
+            )
+        )
+    for themes in theme_fields(model):
+        old, new = version_themes(older), version_themes(newer)
+        if {n.casefold() for n in old} != {n.casefold() for n in new}:
+            changes.append(
+                FieldChange(capfirst(themes.verbose_name), ", ".join(old), ", ".join(new))
+            )
+    return changes
+
+
+def describe(model_field, value):
+    """A stored value as an editor reads it."""
+    if value in (None, "", []):
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return "yes" if value else "no"
+    if isinstance(model_field, models.ForeignKey):
+        related = model_field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related else f"#{value} (since deleted)"
+    if isinstance(model_field, models.ManyToManyField):
+        related = model_field.related_model._base_manager.filter(pk__in=value)
+        return ", ".join(str(obj) for obj in related) or "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(model_field, models.DateTimeField):
+        return formats.localize(timezone.template_localtime(value))
+    if isinstance(model_field, models.DateField):
+        return formats.localize(value)
+    return str(value)
+
+
+WORDS = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+def word_diff(old, new, context=12):
+    """The words removed and added between two texts, with long unchanged runs shortened;
+    None when the texts have too little in common for that to be easier to read than both."""
+    before, after = WORDS.findall(old), WORDS.findall(new)
+    pieces = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    if matcher.ratio() < 0.5:
+        return None
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            same = before[i1:i2]
+            if len(same) > 4 * context:
+                same = [*same[: 2 * context], " … ", *same[-2 * context :]]
+            pieces.append(("same", "".join(same)))
+            continue
+        if i2 > i1:
+            pieces.append(("removed", "".join(before[i1:i2])))
+        if j2 > j1:
+            pieces.append(("added", "".join(after[j1:j2])))
+    return pieces

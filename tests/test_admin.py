@@ -1,0 +1,687 @@
+"""The editors' admin: entering articles with their parts, the rules of publication, the two
+groups' permissions, edit conflicts, deletions refused, and changelists that make a fixed number
+of queries.
+
+Forms are posted as a browser would post them: the page is fetched, its form read (every field
+with its current value), a few fields changed, and the whole form sent back.
+"""
+
+import datetime as dt
+from html.parser import HTMLParser
+
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from archive.models import Article, Exchange, Film, Quote, Theme
+
+from .factories import make_article, make_credit, make_exchange, make_film, make_person, make_quote
+
+BODY = "Rescuers dig through the rubble of Aleppo. The camera never looks away."
+
+
+# Helpers shared by the admin tests -------------------------------------------------------------
+
+
+def make_user(username, group=None, **fields):
+    """A staff account in one of the groups the migrations create ("Editors", "Contributors")."""
+    user = User.objects.create_user(username, is_staff=True, **fields)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def admin_url(name, *args, query=""):
+    return reverse(f"admin:archive_{name}", args=args) + query
+
+
+class FormReader(HTMLParser):
+    """Reads the fields of one form of a page, with the values a browser would submit."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.data = form_id, False, {}
+        self.select = self.textarea = None
+        self.select_values = []
+
+    def add(self, name, value):
+        if name and "__prefix__" not in name:
+            self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.add(name, attrs.get("value", "on" if kind in ("checkbox", "radio") else ""))
+        elif tag == "select":
+            self.select, self.select_values, self.first_option = name, [], None
+        elif tag == "option" and self.select:
+            value = attrs.get("value", "")
+            if self.first_option is None:
+                self.first_option = value
+            if "selected" in attrs:
+                self.select_values.append(value)
+        elif tag == "textarea":
+            self.textarea, self.text = name, ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self.select:
+            values = self.select_values
+            if not values and self.first_option is not None and "multiple" not in self.select:
+                values = [self.first_option]
+            for value in values:
+                self.add(self.select, value)
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            self.add(self.textarea, self.text.removeprefix("\n"))
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.text += data
+
+
+def form_data(response, form_id):
+    """The data the form `form_id` of `response` would send, unchanged: {name: [values]}."""
+    reader = FormReader(form_id)
+    reader.feed(response.content.decode())
+    return reader.data
+
+
+def add_row(data, prefix, **fields):
+    """Fill a new row of the inline formset `prefix` with `fields`."""
+    index = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    for name, value in fields.items():
+        data[f"{prefix}-{index}-{name}"] = value if isinstance(value, list) else [value]
+    data[f"{prefix}-TOTAL_FORMS"] = [str(index + 1)]
+    return index
+
+
+def split_time(moment):
+    local = timezone.localtime(moment)
+    return {
+        "published_at_0": local.strftime("%Y-%m-%d"),
+        "published_at_1": local.strftime("%H:%M:%S"),
+    }
+
+
+class AdminTestCase(TestCase):
+    """Editors, a contributor and a film to write about, for the admin tests."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("ed", "Editors", first_name="Edith", last_name="Editor")
+        cls.second_editor = make_user("max", "Editors", first_name="Max", last_name="Second")
+        cls.contributor = make_user("cora", "Contributors")
+        cls.film = make_film(title="Last Men in Aleppo", year=2017)
+        cls.director = make_person(name="Feras Fayyad")
+        Theme.objects.create(name="Syria", slug="syria")
+
+    def login(self, user):
+        self.client.force_login(user)
+
+    def open_form(self, url, form_id):
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        return form_data(response, form_id)
+
+    def new_article_data(self, **fields):
+        data = self.open_form(admin_url("article_add"), "article_form")
+        fields = {"title": "Rubble and light", "kind": "review", "body": BODY, **fields}
+        data.update({name: v if isinstance(v, list) else [v] for name, v in fields.items()})
+        return data
+
+
+# Groups ----------------------------------------------------------------------------------------
+
+
+class GroupTests(AdminTestCase):
+    """The groups a migration makes: who may publish, manage themes and delete."""
+
+    def test_editors_may_do_everything_in_the_archive(self):
+        for permission in [
+            "archive.publish_article",
+            "archive.delete_article",
+            "archive.delete_film",
+            "archive.change_theme",
+            "archive.delete_theme",
+        ]:
+            self.assertTrue(self.editor.has_perm(permission), permission)
+
+    def test_contributors_write_drafts_but_do_not_publish_delete_films_or_manage_themes(self):
+        for permission in ["archive.add_article", "archive.change_article", "archive.add_quote"]:
+            self.assertTrue(self.contributor.has_perm(permission), permission)
+        for permission in [
+            "archive.publish_article",
+            "archive.delete_film",
+            "archive.delete_person",
+            "archive.change_theme",
+            "archive.delete_theme",
+        ]:
+            self.assertFalse(self.contributor.has_perm(permission), permission)
+
+
+# Entering an article ------------------------------------------------------------------------------
+
+
+class ArticleEntryTests(AdminTestCase):
+    """An editor writes an article with its film, themes and quotes in one form."""
+
+    def setUp(self):
+        self.login(self.editor)
+
+    def test_review_with_film_themes_and_quote_saved_in_one_submit(self):
+        data = self.new_article_data(themes=["syria", "civil defence"])
+        data["film_links-0-film"] = [str(self.film.pk)]
+        add_row(data, "quotes", text="The camera never looks away.", film=str(self.film.pk))
+        response = self.client.post(admin_url("article_add"), data)
+        self.assertRedirects(response, admin_url("article_changelist"))
+        article = Article.objects.get(title="Rubble and light")
+        self.assertEqual(article.status, Article.Status.DRAFT)
+        self.assertEqual(list(article.films.all()), [self.film])
+        # "syria" is the existing theme "Syria"; "civil defence" stays one theme.
+        self.assertEqual(
+            sorted(theme.name for theme in article.themes.all()), ["Syria", "civil defence"]
+        )
+        self.assertEqual(Theme.objects.filter(name__iexact="syria").count(), 1)
+        self.assertEqual(article.quotes.get().text, "The camera never looks away.")
+
+    def test_quote_not_in_the_article_is_refused_and_nothing_is_saved(self):
+        data = self.new_article_data()
+        data["film_links-0-film"] = [str(self.film.pk)]
+        add_row(data, "quotes", text="A masterpiece of our time.", film=str(self.film.pk))
+        response = self.client.post(admin_url("article_add"), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "do not appear word for word")
+        # The editor's input is all still there.
+        self.assertContains(response, "A masterpiece of our time.")
+        self.assertContains(response, "Rubble and light")
+        self.assertFalse(Article.objects.filter(title="Rubble and light").exists())
+        self.assertFalse(Quote.objects.exists())
+
+    def test_quote_about_a_film_the_article_is_not_about_is_refused(self):
+        other = make_film(title="The White Helmets", year=2016)
+        data = self.new_article_data()
+        data["film_links-0-film"] = [str(self.film.pk)]
+        add_row(data, "quotes", text="The camera never looks away.", film=str(other.pk))
+        response = self.client.post(admin_url("article_add"), data)
+        self.assertContains(response, "is not about this film")
+        self.assertFalse(Article.objects.exists())
+
+    def test_changing_the_body_under_an_existing_quote_is_refused(self):
+        article = make_article(films=[self.film], body=BODY, status=Article.Status.DRAFT)
+        make_quote(article, self.film, "The camera never looks away.")
+        data = self.open_form(admin_url("article_change", article.pk), "article_form")
+        data["body"] = ["Rescuers dig through the rubble of Aleppo."]
+        response = self.client.post(admin_url("article_change", article.pk), data)
+        self.assertContains(response, "do not appear word for word")
+        article.refresh_from_db()
+        self.assertEqual(article.body, BODY)
+
+    def test_interview_exchange_and_a_quote_from_it_in_one_submit(self):
+        data = self.new_article_data(kind="interview", body="An introduction.")
+        data["film_links-0-film"] = [str(self.film.pk)]
+        add_row(
+            data,
+            "exchanges",
+            question="Why Aleppo?",
+            answer="Because nobody else was filming there.",
+            interviewee=str(self.director.pk),
+            order="1",
+        )
+        add_row(
+            data,
+            "quotes",
+            text="nobody else was filming there",
+            speaker=str(self.director.pk),
+            film=str(self.film.pk),
+        )
+        response = self.client.post(admin_url("article_add"), data)
+        self.assertRedirects(response, admin_url("article_changelist"))
+        quote = Quote.objects.get()
+        self.assertEqual(quote.exchange, Exchange.objects.get(question="Why Aleppo?"))
+
+    def test_quote_from_an_answer_must_name_its_speaker(self):
+        data = self.new_article_data(kind="interview", body="An introduction.")
+        data["film_links-0-film"] = [str(self.film.pk)]
+        add_row(
+            data,
+            "exchanges",
+            question="Why Aleppo?",
+            answer="Because nobody else was filming there.",
+            interviewee=str(self.director.pk),
+            order="1",
+        )
+        add_row(data, "quotes", text="nobody else was filming there", film=str(self.film.pk))
+        response = self.client.post(admin_url("article_add"), data)
+        self.assertContains(response, "In the source these words are Feras Fayyad’s")
+
+    def test_exchange_without_a_speaker_is_refused(self):
+        data = self.new_article_data(kind="interview")
+        add_row(data, "exchanges", question="Why Aleppo?", answer="Because.", order="1")
+        response = self.client.post(admin_url("article_add"), data)
+        self.assertContains(response, "Choose who gives this answer")
+        self.assertFalse(Article.objects.exists())
+
+    def test_exchanges_belong_to_interviews(self):
+        data = self.new_article_data(kind="review")
+        add_row(
+            data,
+            "exchanges",
+            question="Why?",
+            answer="Because.",
+            interviewee=str(self.director.pk),
+            order="1",
+        )
+        response = self.client.post(admin_url("article_add"), data)
+        self.assertContains(response, "Only an interview has questions and answers")
+
+    def test_new_exchange_is_numbered_after_the_last(self):
+        article = make_article(kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT)
+        make_exchange(article, self.director, order=7)
+        response = self.client.get(admin_url("article_change", article.pk))
+        self.assertEqual(
+            response.context["inline_admin_formsets"][3].formset.empty_form["order"].value(), 8
+        )
+
+    def test_slug_already_taken(self):
+        make_article(title="Other", slug="rubble-and-light")
+        response = self.client.post(
+            admin_url("article_add"), self.new_article_data(slug="rubble-and-light")
+        )
+        self.assertContains(response, "Another article already uses this slug. Choose another.")
+
+    def test_preview_and_view_on_site_links(self):
+        draft = make_article(status=Article.Status.DRAFT)
+        public = make_article()
+        preview = reverse("archive:article_preview", args=[draft.pk])
+        response = self.client.get(admin_url("article_change", draft.pk))
+        self.assertContains(response, f'href="{preview}"')
+        self.assertNotContains(response, "View on site")
+        response = self.client.get(admin_url("article_change", public.pk))
+        self.assertContains(response, "View on site")
+        response = self.client.get(admin_url("article_changelist"))
+        self.assertContains(response, f'href="{preview}"')
+        self.assertEqual(self.client.get(preview).status_code, 200)
+
+
+# Publication ------------------------------------------------------------------------------------
+
+
+class PublicationTests(AdminTestCase):
+    """Draft, published now, scheduled, unpublished: what an editor sets and what is refused."""
+
+    def setUp(self):
+        self.login(self.editor)
+        self.article = make_article(films=[self.film], status=Article.Status.DRAFT, body=BODY)
+        self.url = admin_url("article_change", self.article.pk)
+
+    def save(self, **fields):
+        data = self.open_form(self.url, "article_form")
+        data.update({name: [value] for name, value in fields.items()})
+        return self.client.post(self.url, data)
+
+    def test_publishing_without_a_time_publishes_now(self):
+        self.assertRedirects(self.save(status="published"), admin_url("article_changelist"))
+        self.article.refresh_from_db()
+        self.assertTrue(self.article.is_public)
+        self.assertIn(self.article, Article.objects.published())
+
+    def test_a_future_time_schedules_the_article(self):
+        when = timezone.now() + dt.timedelta(days=2)
+        response = self.save(status="published", **split_time(when))
+        self.assertRedirects(response, admin_url("article_changelist"))
+        self.article.refresh_from_db()
+        self.assertTrue(self.article.is_scheduled)
+        self.assertNotIn(self.article, Article.objects.published())
+        listing = self.client.get(admin_url("article_changelist"))
+        self.assertContains(listing, "Scheduled for")
+
+    def test_a_scheduling_time_in_the_past_is_refused(self):
+        when = timezone.now() - dt.timedelta(days=2)
+        response = self.save(status="published", **split_time(when))
+        self.assertContains(response, "This time has already passed")
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.status, Article.Status.DRAFT)
+
+    def test_a_piece_first_published_elsewhere_keeps_its_original_date(self):
+        when = timezone.now() - dt.timedelta(days=400)
+        response = self.save(status="published", source_name="Cineuropa", **split_time(when))
+        self.assertRedirects(response, admin_url("article_changelist"))
+        self.article.refresh_from_db()
+        self.assertTrue(self.article.is_public)
+
+    def test_a_time_on_a_draft_is_refused(self):
+        response = self.save(**split_time(timezone.now() + dt.timedelta(days=1)))
+        self.assertContains(response, "A draft has no publication time")
+
+    def test_unpublishing_in_the_form_clears_the_time(self):
+        self.save(status="published")
+        self.assertRedirects(self.save(status="draft"), admin_url("article_changelist"))
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.status, Article.Status.DRAFT)
+        self.assertIsNone(self.article.published_at)
+
+    def run_action(self, action, articles, **extra):
+        data = {"action": action, ACTION_CHECKBOX_NAME: [str(a.pk) for a in articles], **extra}
+        return self.client.post(admin_url("article_changelist"), data)
+
+    def test_bulk_publish_and_unpublish(self):
+        scheduled = make_article(published_at=timezone.now() + dt.timedelta(days=3))
+        response = self.run_action("publish_now", [self.article, scheduled])
+        self.assertRedirects(response, admin_url("article_changelist"))
+        self.assertEqual(Article.objects.published().count(), 2)
+        self.run_action("unpublish", [self.article, scheduled])
+        self.assertEqual(Article.objects.published().count(), 0)
+        self.assertEqual(
+            set(Article.objects.values_list("status", "published_at")),
+            {(Article.Status.DRAFT, None)},
+        )
+
+    def test_bulk_add_themes_asks_which_then_adds_them(self):
+        other = make_article(status=Article.Status.DRAFT)
+        other.themes.add("Syria")
+        response = self.run_action("add_themes", [self.article, other])
+        self.assertContains(response, "Add the themes")
+        self.assertContains(response, str(self.article))
+        response = self.run_action(
+            "add_themes",
+            [self.article, other],
+            apply="Add the themes",
+            themes=["syria", "war crimes"],
+        )
+        self.assertRedirects(response, admin_url("article_changelist"))
+        for article in (self.article, other):
+            self.assertEqual(
+                sorted(theme.name for theme in article.themes.all()), ["Syria", "war crimes"]
+            )
+
+
+# The two groups ----------------------------------------------------------------------------------
+
+
+class ContributorTests(AdminTestCase):
+    """A contributor writes drafts; the server refuses the rest, whatever they post."""
+
+    def setUp(self):
+        self.login(self.contributor)
+
+    def test_a_contributors_article_is_a_draft_whatever_is_posted(self):
+        data = self.new_article_data(status="published", **split_time(timezone.now()))
+        self.assertRedirects(
+            self.client.post(admin_url("article_add"), data), admin_url("article_changelist")
+        )
+        article = Article.objects.get()
+        self.assertEqual(article.status, Article.Status.DRAFT)
+        self.assertIsNone(article.published_at)
+
+    def test_a_contributor_edits_a_draft_but_not_its_status(self):
+        draft = make_article(status=Article.Status.DRAFT)
+        data = self.open_form(admin_url("article_change", draft.pk), "article_form")
+        self.assertNotIn("status", data)
+        data.update(title=["Better title"], status=["published"])
+        self.client.post(admin_url("article_change", draft.pk), data)
+        draft.refresh_from_db()
+        self.assertEqual((draft.title, draft.status), ("Better title", Article.Status.DRAFT))
+
+    def test_published_and_scheduled_articles_are_read_only(self):
+        for article in (
+            make_article(),
+            make_article(published_at=timezone.now() + dt.timedelta(days=1)),
+        ):
+            url = admin_url("article_change", article.pk)
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 200)
+            self.assertNotContains(response, 'name="title"')
+            response = self.client.post(url, {"title": "Changed"})
+            self.assertEqual(response.status_code, 403)
+            self.assertEqual(
+                self.client.post(
+                    admin_url("article_delete", article.pk), {"post": "yes"}
+                ).status_code,
+                403,
+            )
+            self.assertTrue(Article.objects.filter(pk=article.pk, title=article.title).exists())
+
+    def test_no_publishing_actions(self):
+        draft = make_article(status=Article.Status.DRAFT)
+        response = self.client.get(admin_url("article_changelist"))
+        self.assertNotContains(response, "publish_now")
+        self.assertContains(response, "add_themes")
+        self.client.post(
+            admin_url("article_changelist"),
+            {"action": "publish_now", ACTION_CHECKBOX_NAME: [str(draft.pk)]},
+        )
+        draft.refresh_from_db()
+        self.assertEqual(draft.status, Article.Status.DRAFT)
+
+    def test_bulk_delete_of_published_articles_is_refused(self):
+        draft, public = make_article(status=Article.Status.DRAFT), make_article()
+        data = {"action": "delete_selected", ACTION_CHECKBOX_NAME: [str(draft.pk), str(public.pk)]}
+        response = self.client.post(admin_url("article_changelist"), data)
+        self.assertContains(response, "published or scheduled articles")
+        response = self.client.post(admin_url("article_changelist"), {**data, "post": "yes"})
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(Article.objects.count(), 2)
+
+    def test_a_contributor_deletes_their_draft(self):
+        draft = make_article(status=Article.Status.DRAFT)
+        response = self.client.post(admin_url("article_delete", draft.pk), {"post": "yes"})
+        self.assertRedirects(response, admin_url("article_changelist"))
+        self.assertFalse(Article.objects.exists())
+
+    def test_a_contributor_adds_films_but_does_not_delete_them(self):
+        self.assertEqual(self.client.get(admin_url("film_add")).status_code, 200)
+        response = self.client.post(admin_url("film_delete", self.film.pk), {"post": "yes"})
+        self.assertEqual(response.status_code, 403)
+        self.assertTrue(Film.objects.filter(pk=self.film.pk).exists())
+
+    def test_quotes_of_published_articles_are_for_editors(self):
+        public = make_article(films=[self.film], body=BODY)
+        quote = make_quote(public, self.film, "The camera never looks away.")
+        self.assertEqual(
+            self.client.post(admin_url("quote_change", quote.pk), {"text": "x"}).status_code, 403
+        )
+        data = self.open_form(admin_url("quote_add"), "quote_form")
+        data.update(text=["Rescuers dig"], article=[str(public.pk)], film=[str(self.film.pk)])
+        response = self.client.post(admin_url("quote_add"), data)
+        self.assertContains(response, "Only editors can add quotes to an article that is published")
+        self.assertEqual(Quote.objects.count(), 1)
+
+    def test_theme_management_is_for_editors(self):
+        theme = Theme.objects.get(name="Syria")
+        response = self.client.get(admin_url("theme_changelist"))
+        self.assertNotContains(response, "Remove unused themes")
+        self.assertNotContains(response, "merge_themes")
+        for url in [
+            admin_url("theme_rename", theme.pk),
+            admin_url("theme_merge", query=f"?ids={theme.pk}"),
+            admin_url("theme_remove_unused"),
+        ]:
+            self.assertEqual(self.client.get(url).status_code, 403, url)
+        # Tagging still suggests existing themes.
+        response = self.client.get(admin_url("theme_autocomplete", query="?term=syr"))
+        self.assertEqual(response.json()["results"], [{"id": "Syria", "text": "Syria"}])
+
+
+# Edit conflicts ----------------------------------------------------------------------------------
+
+
+class EditConflictTests(AdminTestCase):
+    """Two editors open the same article; the second to save is told, and loses nothing."""
+
+    def test_the_second_save_is_refused_with_the_editors_input_kept(self):
+        article = make_article(title="First title", status=Article.Status.DRAFT)
+        url = admin_url("article_change", article.pk)
+        self.login(self.editor)
+        mine = self.open_form(url, "article_form")
+        self.login(self.second_editor)
+        theirs = self.open_form(url, "article_form")
+        theirs["title"] = ["Their title"]
+        self.assertRedirects(self.client.post(url, theirs), admin_url("article_changelist"))
+
+        self.login(self.editor)
+        mine["title"] = ["My title"]
+        mine["standfirst"] = ["My standfirst."]
+        response = self.client.post(url, mine)
+        self.assertContains(response, "Max Second changed this article at")
+        self.assertContains(response, "My title")
+        self.assertContains(response, "My standfirst.")
+        article.refresh_from_db()
+        self.assertEqual(article.title, "Their title")
+
+        # Having seen the warning, saving again keeps the editor's version.
+        again = form_data(response, "article_form")
+        self.assertRedirects(self.client.post(url, again), admin_url("article_changelist"))
+        article.refresh_from_db()
+        self.assertEqual((article.title, article.standfirst), ("My title", "My standfirst."))
+
+    def test_a_quote_changed_on_its_own_page_changes_its_article(self):
+        article = make_article(films=[self.film], body=BODY, status=Article.Status.DRAFT)
+        quote = make_quote(article, self.film, "The camera never looks away.")
+        url = admin_url("article_change", article.pk)
+        self.login(self.editor)
+        mine = self.open_form(url, "article_form")
+        self.login(self.second_editor)
+        theirs = self.open_form(admin_url("quote_change", quote.pk), "quote_form")
+        theirs["text"] = ["Rescuers dig through the rubble"]
+        self.client.post(admin_url("quote_change", quote.pk), theirs)
+        self.login(self.editor)
+        self.assertContains(self.client.post(url, mine), "after you opened it")
+        quote.refresh_from_db()
+        self.assertEqual(quote.text, "Rescuers dig through the rubble")
+
+    def test_films_are_protected_too(self):
+        url = admin_url("film_change", self.film.pk)
+        self.login(self.editor)
+        mine = self.open_form(url, "film_form")
+        Film.objects.filter(pk=self.film.pk).update(title="Renamed", updated_at=timezone.now())
+        mine["synopsis"] = ["Mine."]
+        self.assertContains(self.client.post(url, mine), "after you opened it")
+
+
+# Deleting what others point to ------------------------------------------------------------------
+
+
+class ProtectedDeletionTests(AdminTestCase):
+    """Deleting a film or person that articles point to is refused, with the articles named."""
+
+    def setUp(self):
+        self.login(self.editor)
+        self.article = make_article(films=[self.film], title="Rubble and light")
+        self.article.bylines.create(person=self.director)
+        make_credit(self.film, self.director)
+
+    def test_deleting_a_film_that_articles_are_about(self):
+        response = self.client.post(admin_url("film_delete", self.film.pk), {"post": "yes"})
+        self.assertContains(response, "can’t be deleted")
+        self.assertContains(
+            response,
+            f'<a href="{admin_url("article_change", self.article.pk)}">Rubble and light</a>',
+        )
+        self.assertTrue(Film.objects.filter(pk=self.film.pk).exists())
+
+    def test_bulk_deleting_films_and_people(self):
+        for model, obj in (("film", self.film), ("person", self.director)):
+            data = {"action": "delete_selected", ACTION_CHECKBOX_NAME: [str(obj.pk)], "post": "yes"}
+            response = self.client.post(admin_url(f"{model}_changelist"), data)
+            self.assertContains(response, "can’t be deleted")
+            self.assertContains(response, "Rubble and light")
+            self.assertTrue(type(obj).objects.filter(pk=obj.pk).exists())
+
+
+# Changelists ------------------------------------------------------------------------------------
+
+
+class ChangelistTests(AdminTestCase):
+    """Each list shows what editors scan, in a number of queries that does not grow with rows."""
+
+    def fill(self, size):
+        now = timezone.now()
+        for number in range(size):
+            film = make_film(title=f"Film {number}", year=1990 + number % 30)
+            make_credit(film, make_person(), order=0)
+            film.themes.add(f"theme {number}", "shared")
+            status = Article.Status.DRAFT if number % 3 else Article.Status.PUBLISHED
+            article = make_article(
+                films=[film, self.film],
+                status=status,
+                body=f"Words number {number}.",
+                published_at=now - dt.timedelta(hours=number) if number % 3 == 0 else None,
+            )
+            article.themes.add("shared")
+            quote = make_quote(article, film, f"Words number {number}", speaker=make_person())
+            quote.themes.add("shared")
+
+    def count_queries(self, url):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return len(queries), response
+
+    def test_query_counts_do_not_grow_with_the_number_of_rows(self):
+        self.login(self.editor)
+        lists = ["article", "film", "quote", "person", "theme"]
+        self.fill(3)
+        for name in lists:  # warm caches such as content types
+            self.count_queries(admin_url(f"{name}_changelist"))
+        few = {name: self.count_queries(admin_url(f"{name}_changelist"))[0] for name in lists}
+        self.fill(110)
+        for name in lists:
+            with self.subTest(changelist=name):
+                count, response = self.count_queries(admin_url(f"{name}_changelist"))
+                self.assertEqual(count, few[name])
+                self.assertGreaterEqual(len(response.context["cl"].result_list), 100)
+
+    def test_article_list_shows_status_films_and_themes(self):
+        self.login(self.editor)
+        self.fill(3)
+        response = self.client.get(admin_url("article_changelist"))
+        self.assertContains(response, "Draft")
+        self.assertContains(response, "Published")
+        self.assertContains(response, "Film 1, Last Men in Aleppo")
+        self.assertContains(response, "shared")
+        response = self.client.get(admin_url("article_changelist", query="?publication=draft"))
+        self.assertEqual(response.context["cl"].result_count, 2)
+        response = self.client.get(
+            admin_url("article_changelist", query="?theme=shared&kind=review")
+        )
+        self.assertEqual(response.context["cl"].result_count, 3)
+
+    def test_hostile_filter_values_are_harmless(self):
+        self.login(self.editor)
+        for name in ["article", "film", "quote", "person", "theme"]:
+            for query in [
+                "?q=%00",
+                "?theme=%00",
+                "?publication=x",
+                "?used=%00",
+                "?year=abc",
+                "?published_at__year=99999999999",
+                "?published_at__year=9999",
+            ]:
+                response = self.client.get(admin_url(f"{name}_changelist", query=query))
+                self.assertLess(response.status_code, 500, f"{name} {query}")
+
+
+def errors_of(response):
+    """Debugging aid: the errors of an admin form page."""
+    found = [response.context["adminform"].form.errors]
+    found += [fs.formset.errors for fs in response.context["inline_admin_formsets"]]
+    found += [fs.formset.non_form_errors() for fs in response.context["inline_admin_formsets"]]
+    return found

@@ -1,0 +1,197 @@
+"""An editor in Chromium: signing in, writing a review with themes chosen by autocomplete and a
+quote, scheduling, previewing and publishing it, then reading it on the film's page; merging two
+themes; recovering a deleted article. The admin must run under the site's Content Security
+Policy: no page may report a violation.
+"""
+
+import datetime as dt
+import os
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
+
+from archive.models import Article, Theme
+
+from .factories import make_article, make_film
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "a long editor passphrase"
+GROUPS_MIGRATION = "0004_editors_and_contributors"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium through Playwright; skipped where it is missing, except in CI."""
+    if not CHROMIUM.exists():
+        message = "Chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must have it")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def editors_group():
+    """The Editors group, as its migration makes it.
+
+    Browser tests empty the database after each test (post_migrate makes the permissions
+    again, not the groups), so the group is made again here by the migration's own code.
+    """
+    if not Group.objects.filter(name="Editors").exists():
+        state = MigrationLoader(connection).project_state(("archive", GROUPS_MIGRATION))
+        import_module(f"archive.migrations.{GROUPS_MIGRATION}").create_groups(state.apps, None)
+    return Group.objects.get(name="Editors")
+
+
+@pytest.fixture
+def site(live_server):
+    editor = User.objects.create_user("edith", password=PASSWORD, is_staff=True)
+    editor.groups.add(editors_group())
+    film = make_film(title="Last Men in Aleppo", year=2017, kind="documentary")
+    Theme.objects.create(name="Syria", slug="syria")
+    return live_server.url, film
+
+
+@pytest.fixture
+def tab(chromium):
+    """A browser tab that records Content Security Policy violations."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
+        ),
+    )
+    yield page
+    assert page.csp_violations == []
+    context.close()
+
+
+def sign_in(page, url):
+    page.goto(f"{url}/admin/")
+    page.get_by_label("Username").fill("edith")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{url}/admin/")
+
+
+def choose(page, select_id, typed, option=None):
+    """Pick in an admin autocomplete (Select2): type, then click the suggestion `option`; for
+    a new theme, what was typed is offered as the first suggestion."""
+    page.locator(f"#{select_id} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(typed)
+    page.get_by_role("option", name=option or typed, exact=True).click()
+    page.locator(".select2-container--open .select2-dropdown").wait_for(state="detached")
+
+
+def run_action(page, action, names):
+    for name in names:
+        page.get_by_role(
+            "checkbox", name=f"Select this object for an action - {name}", exact=True
+        ).check()
+    page.locator("select[name=action]").select_option(label=action)
+    page.get_by_role("button", name="Go").click()
+
+
+def test_editor_writes_schedules_previews_and_publishes_a_review(site, tab):
+    url, film = site
+    sign_in(tab, url)
+    tab.goto(f"{url}/admin/archive/article/add/")
+    tab.get_by_label("Title:").fill("Rubble and light")
+    tab.get_by_label("Body:").fill("Rescuers dig through the rubble. The camera never looks away.")
+    choose(tab, "id_themes", "syr", option="Syria")
+    choose(tab, "id_themes", "civil defence")
+    choose(tab, "id_film_links-0-film", "Last", option=str(film))
+    tab.locator("#quotes-group").get_by_role("button", name="Add another Quote").click()
+    tab.locator("#id_quotes-0-text").fill("The camera never looks away.")
+    choose(tab, "id_quotes-0-film", "Last", option=str(film))
+    tab.locator("#id_quotes-0-featured").check()
+    tab.locator("#id_status").select_option("published")
+    tomorrow = timezone.localtime() + dt.timedelta(days=1)
+    tab.locator("#id_published_at_0").fill(tomorrow.strftime("%Y-%m-%d"))
+    tab.locator("#id_published_at_1").fill("09:00:00")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    tab.screenshot(path=SCREENSHOTS / "admin-article-form.png", full_page=True)
+    tab.get_by_role("button", name="Save", exact=True).click()
+
+    row = tab.get_by_role("row").filter(has_text="Rubble and light")
+    assert "Scheduled for" in row.inner_text()
+    assert "civil defence" in row.inner_text() and "Syria" in row.inner_text()
+    article = Article.objects.get(title="Rubble and light")
+    assert article.is_scheduled and article.quotes.get().featured
+
+    row.get_by_role("link", name="Preview").click()
+    assert tab.get_by_role("heading", level=1).inner_text() == "Rubble and light"
+    assert "readers cannot see it yet" in tab.locator(".preview-banner").inner_text()
+
+    assert read_film_page(tab, url, film).get_by_role("link", name="Rubble and light").count() == 0
+
+    tab.goto(f"{url}/admin/archive/article/")
+    run_action(tab, "Publish selected articles now", ["Rubble and light"])
+    assert "Published 1 article" in tab.locator(".messagelist").inner_text()
+
+    film_page = read_film_page(tab, url, film)
+    assert film_page.get_by_role("link", name="Rubble and light").count() >= 1
+    assert "The camera never looks away." in film_page.locator(".pull-quotes").inner_text()
+
+
+def read_film_page(tab, url, film):
+    """The film's page as a reader sees it: signed out, and (being a new reader) uncached."""
+    reader = tab.context.browser.new_context().new_page()
+    reader.goto(f"{url}{film.get_absolute_url()}")
+    return reader
+
+
+def test_editor_merges_two_themes(site, tab):
+    url, film = site
+    film.themes.add("Syria", "Syrian war")
+    make_article(films=[film], title="Tagged piece").themes.add("syrian war")
+    sign_in(tab, url)
+    tab.goto(f"{url}/admin/archive/theme/")
+    run_action(tab, "Merge selected themes…", ["Syria", "Syrian war"])
+    tab.get_by_label("Syria", exact=True).check()
+    tab.get_by_role("button", name="Show what will change").click()
+    assert "moving to “Syria”: 1 article" in tab.locator("#merge-plan").inner_text()
+    tab.get_by_role("button", name="Yes, merge into “Syria”").click()
+    assert "Merged the themes into “Syria”" in tab.locator(".messagelist").inner_text()
+    assert list(Theme.objects.values_list("name", flat=True)) == ["Syria"]
+    assert [t.name for t in Article.objects.get().themes.all()] == ["Syria"]
+
+
+def test_editor_recovers_a_deleted_article(site, tab):
+    url, film = site
+    article = make_article(films=[film], title="Lost review", body="Words worth keeping.")
+    article.themes.add("Syria")
+    sign_in(tab, url)
+    tab.goto(f"{url}/admin/archive/article/{article.pk}/change/")
+    tab.get_by_role("link", name="Delete", exact=True).click()
+    tab.get_by_role("button", name="Yes, I’m sure").click()
+    assert not Article.objects.exists()
+
+    tab.get_by_role("link", name="Recover deleted articles").click()
+    tab.get_by_role("row").filter(has_text="Lost review").get_by_role("link").click()
+    tab.get_by_role("button", name="Save", exact=True).click()
+    assert "was changed successfully" in tab.locator(".messagelist").inner_text()
+    recovered = Article.objects.get(title="Lost review")
+    assert recovered.body == "Words worth keeping."
+    assert [t.name for t in recovered.themes.all()] == ["Syria"]
+    assert list(recovered.films.all()) == [film]

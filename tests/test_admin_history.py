@@ -1,0 +1,178 @@
+"""The history editors keep (django-reversion): who changed what and when, two versions compared,
+a version reverted to, a deleted article recovered with its parts and themes."""
+
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from reversion.models import Version
+
+from archive.models import Article, ArticleFilm, Exchange, Film
+
+from .factories import make_article, make_credit, make_exchange, make_film
+from .test_admin import BODY, AdminTestCase, add_row, admin_url, form_data
+
+
+class HistoryTests(AdminTestCase):
+    def setUp(self):
+        self.login(self.editor)
+
+    def create_interview(self):
+        """An interview entered in the admin, then changed there by a second editor."""
+        data = self.new_article_data(kind="interview", title="Fayyad on Aleppo", themes=["Syria"])
+        data["film_links-0-film"] = [str(self.film.pk)]
+        add_row(
+            data,
+            "exchanges",
+            question="Why Aleppo?",
+            answer="Because nobody else was filming there.",
+            interviewee=str(self.director.pk),
+            order="1",
+        )
+        self.client.post(admin_url("article_add"), data)
+        article = Article.objects.get()
+        url = admin_url("article_change", article.pk)
+
+        self.login(self.second_editor)
+        data = self.open_form(url, "article_form")
+        data.update(
+            title=["Feras Fayyad on Aleppo"],
+            body=[BODY.replace("never looks away", "rarely looks away")],
+            themes=["Syria", "documentary ethics"],
+        )
+        data["exchanges-0-answer"] = ["Because nobody else was filming there, then."]
+        add_row(
+            data,
+            "exchanges",
+            question="And now?",
+            answer="We keep filming.",
+            interviewee=str(self.director.pk),
+            order="2",
+        )
+        response = self.client.post(url, data)
+        self.assertRedirects(response, admin_url("article_changelist"))
+        self.login(self.editor)
+        return article
+
+    def test_every_save_is_kept_with_who_and_when(self):
+        article = self.create_interview()
+        versions = Version.objects.get_for_object(article)
+        self.assertEqual(versions.count(), 2)
+        self.assertEqual(versions[0].revision.user, self.second_editor)
+        # The article's parts are kept with it.
+        revision = versions[0].revision
+        self.assertEqual(revision.version_set.filter(content_type__model="exchange").count(), 2)
+        response = self.client.get(admin_url("article_history", article.pk))
+        self.assertContains(response, "Max Second")
+        self.assertContains(response, "Edith Editor")
+        self.assertContains(response, "Compare the two versions")
+
+    def test_comparing_two_versions(self):
+        article = self.create_interview()
+        newer, older = Version.objects.get_for_object(article)
+        response = self.client.get(
+            admin_url("article_compare", article.pk, query=f"?older={older.pk}&newer={newer.pk}")
+        )
+        self.assertContains(response, "<del>never</del><ins>rarely</ins>", html=False)
+        self.assertContains(response, "Feras Fayyad on Aleppo")
+        self.assertContains(response, "documentary ethics")
+        self.assertContains(response, "Exchange “And now?”: added")
+        self.assertContains(response, "there<ins>, then</ins>.", html=False)
+        self.assertNotContains(response, "Last changed")
+
+    def test_comparing_with_bad_versions_goes_back_to_the_history(self):
+        article = self.create_interview()
+        other = make_article(title="Other")
+        self.client.post(
+            admin_url("article_change", other.pk),
+            form_data(self.client.get(admin_url("article_change", other.pk)), "article_form"),
+        )
+        foreign = Version.objects.get_for_object(other).first()
+        for query in [
+            "",
+            "?older=x&newer=1",
+            f"?older={foreign.pk}&newer={foreign.pk}",
+            "?older=99999999999999999999",
+        ]:
+            response = self.client.get(admin_url("article_compare", article.pk, query=query))
+            self.assertRedirects(
+                response, admin_url("article_history", article.pk), msg_prefix=query
+            )
+
+    def test_reverting_to_an_earlier_version(self):
+        article = self.create_interview()
+        first = Version.objects.get_for_object(article).last()
+        url = admin_url("article_revision", article.pk, first.pk)
+        response = self.client.get(url)
+        self.assertContains(response, "Fayyad on Aleppo")
+        response = self.client.post(url, form_data(response, "article_form"))
+        self.assertRedirects(response, admin_url("article_changelist"))
+        article.refresh_from_db()
+        self.assertEqual(article.title, "Fayyad on Aleppo")
+        self.assertEqual(article.body, BODY)
+        self.assertEqual([theme.name for theme in article.themes.all()], ["Syria"])
+        self.assertEqual(
+            list(article.exchanges.values_list("answer", flat=True)),
+            ["Because nobody else was filming there."],
+        )
+        self.assertIn("Reverted", Version.objects.get_for_object(article)[0].revision.get_comment())
+
+    def test_a_contributor_cannot_revert_a_draft_to_a_published_version(self):
+        article = make_article(status=Article.Status.DRAFT)
+        url = admin_url("article_change", article.pk)
+        data = self.open_form(url, "article_form")
+        data["status"] = ["published"]
+        self.client.post(url, data)
+        published = Version.objects.get_for_object(article).first()
+        data = self.open_form(url, "article_form")
+        data["status"] = ["draft"]
+        self.client.post(url, data)
+        self.login(self.contributor)
+        revert = admin_url("article_revision", article.pk, published.pk)
+        self.assertEqual(self.client.post(revert, {"title": "x"}).status_code, 403)
+        article.refresh_from_db()
+        self.assertEqual(article.status, Article.Status.DRAFT)
+
+    def test_recovering_a_deleted_article_with_its_parts_and_themes(self):
+        article = make_article(
+            films=[self.film], kind=Article.Kind.INTERVIEW, title="Lost interview"
+        )
+        article.themes.add("Syria", "civil defence")
+        make_exchange(article, self.director, question="Why?", answer="Because.")
+        response = self.client.post(admin_url("article_delete", article.pk), {"post": "yes"})
+        self.assertRedirects(response, admin_url("article_changelist"))
+        self.assertFalse(Article.objects.exists())
+        self.assertFalse(Exchange.objects.exists())
+
+        response = self.client.get(admin_url("article_recoverlist"))
+        self.assertContains(response, "Lost interview")
+        version = Version.objects.get_deleted(Article).get()
+        url = admin_url("article_recover", version.pk)
+        response = self.client.post(url, form_data(self.client.get(url), "article_form"))
+        self.assertRedirects(response, admin_url("article_changelist"))
+        article = Article.objects.get(title="Lost interview")
+        self.assertTrue(article.is_public)
+        self.assertEqual(list(article.films.all()), [self.film])
+        self.assertEqual(article.exchanges.get().question, "Why?")
+        self.assertEqual(
+            sorted(theme.name for theme in article.themes.all()), ["Syria", "civil defence"]
+        )
+
+    def test_recovering_a_deleted_film_with_its_credits(self):
+        film = make_film(title="Forgotten film")
+        make_credit(film, self.director)
+        data = {"action": "delete_selected", ACTION_CHECKBOX_NAME: [str(film.pk)], "post": "yes"}
+        self.client.post(admin_url("film_changelist"), data)
+        self.assertFalse(Film.objects.filter(title="Forgotten film").exists())
+        version = Version.objects.get_deleted(Film).get()
+        url = admin_url("film_recover", version.pk)
+        self.client.post(url, form_data(self.client.get(url), "film_form"))
+        film = Film.objects.get(title="Forgotten film")
+        self.assertEqual(film.credits.get().person, self.director)
+
+    def test_a_contributor_cannot_recover_a_published_article(self):
+        article = make_article(title="Public piece")
+        self.client.post(admin_url("article_delete", article.pk), {"post": "yes"})
+        version = Version.objects.get_deleted(Article).get()
+        self.login(self.contributor)
+        url = admin_url("article_recover", version.pk)
+        self.assertEqual(self.client.post(url, {"title": "Public piece"}).status_code, 403)
+        self.assertFalse(Article.objects.exists())
+        self.assertFalse(ArticleFilm.objects.exists())

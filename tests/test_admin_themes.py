@@ -1,0 +1,190 @@
+"""Themes in the admin: chosen with autocomplete while tagging, and kept tidy on the theme
+screens (rename, merge, remove unused), each showing what it will change before it does."""
+
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
+from reversion.models import Version
+
+from archive.models import Article, Theme, ThemedItem
+
+from .factories import make_article, make_quote
+from .test_admin import BODY, AdminTestCase, admin_url, make_user
+
+
+def names(obj):
+    return sorted(theme.name for theme in obj.themes.all())
+
+
+class ThemeScreenTests(AdminTestCase):
+    def setUp(self):
+        self.login(self.editor)
+        self.syria = Theme.objects.get(name="Syria")
+        self.war = Theme.objects.create(name="Syrian war", slug="syrian-war")
+        self.conflict = Theme.objects.create(name="conflict", slug="conflict")
+        self.unused = Theme.objects.create(name="forgotten", slug="forgotten")
+        self.film.themes.add(self.syria, self.war)
+        self.article = make_article(films=[self.film], body=BODY)
+        self.article.themes.add(self.war, self.conflict)
+        self.quote = make_quote(self.article, self.film, "The camera never looks away.")
+        self.quote.themes.add(self.conflict)
+
+    def test_the_list_counts_use_per_kind(self):
+        response = self.client.get(admin_url("theme_changelist"))
+        rows = {theme.name: theme for theme in response.context["cl"].result_list}
+        self.assertEqual((rows["Syrian war"].film_count, rows["Syrian war"].article_count), (1, 1))
+        self.assertEqual((rows["conflict"].quote_count, rows["forgotten"].total), (1, 0))
+        response = self.client.get(admin_url("theme_changelist", query="?used=no"))
+        self.assertEqual([t.name for t in response.context["cl"].result_list], ["forgotten"])
+
+    def test_renaming_shows_what_changes_then_renames_everywhere(self):
+        url = admin_url("theme_rename", self.war.pk)
+        self.assertContains(self.client.get(url), "new name")
+        response = self.client.post(url, {"name": "Syrian civil war"})
+        self.assertContains(response, "Shown with the new name: 1 film, 1 article.")
+        self.assertContains(response, "/themes/syrian-war/")
+        self.assertContains(response, "/themes/syrian-civil-war/")
+        self.war.refresh_from_db()
+        self.assertEqual(self.war.name, "Syrian war")
+
+        response = self.client.post(url, {"name": "Syrian civil war", "confirm": "yes"})
+        self.assertRedirects(response, admin_url("theme_change", self.war.pk))
+        self.war.refresh_from_db()
+        self.assertEqual((self.war.name, self.war.slug), ("Syrian civil war", "syrian-civil-war"))
+        self.assertEqual(names(self.article), ["Syrian civil war", "conflict"])
+        # The articles' history records the new name.
+        latest = Version.objects.get_for_object(self.article).first()
+        self.assertIn("renamed", latest.revision.get_comment())
+
+    def test_renaming_to_another_themes_name_suggests_merging(self):
+        response = self.client.post(
+            admin_url("theme_rename", self.war.pk), {"name": "SYRIA", "confirm": "yes"}
+        )
+        self.assertContains(response, "There is already a theme “Syria”")
+        self.assertContains(response, "merge them")
+        self.assertEqual(Theme.objects.filter(name__iexact="syria").count(), 1)
+
+    def test_changing_only_capitals_keeps_the_address(self):
+        url = admin_url("theme_rename", self.conflict.pk)
+        response = self.client.post(url, {"name": "Conflict"})
+        self.assertContains(response, "page stays at")
+        self.client.post(url, {"name": "Conflict", "confirm": "yes"})
+        self.conflict.refresh_from_db()
+        self.assertEqual((self.conflict.name, self.conflict.slug), ("Conflict", "conflict"))
+
+    def test_merging_moves_every_item_without_duplicates(self):
+        selected = [self.syria, self.war, self.conflict]
+        response = self.client.post(
+            admin_url("theme_changelist"),
+            {"action": "merge_themes", ACTION_CHECKBOX_NAME: [str(t.pk) for t in selected]},
+        )
+        merge = response.url
+        self.assertTrue(merge.startswith(admin_url("theme_merge")))
+        response = self.client.get(merge)
+        self.assertContains(response, "Choose the theme to keep")
+
+        response = self.client.post(merge, {"into": str(self.syria.pk)})
+        plan = response.content.decode()
+        self.assertContains(response, "Merging into “Syria”")
+        # The film carries both Syria and Syrian war: it only loses the latter.
+        plan = " ".join(plan.split())
+        self.assertIn("“Syrian war” — moving to “Syria”: 1 article.", plan)
+        self.assertIn("Already tagged “Syria”, so they just lose “Syrian war”: 1 film.", plan)
+        self.assertIn("“conflict” — moving to “Syria”: 1 article, 1 quote.", plan)
+        self.assertTrue(Theme.objects.filter(pk=self.war.pk).exists())
+
+        response = self.client.post(merge, {"into": str(self.syria.pk), "confirm": "yes"})
+        self.assertRedirects(response, admin_url("theme_changelist"))
+        self.assertEqual(set(Theme.objects.values_list("name", flat=True)), {"forgotten", "Syria"})
+        self.assertEqual(names(self.film), ["Syria"])
+        self.assertEqual(names(self.article), ["Syria"])
+        self.assertEqual(names(self.quote), ["Syria"])
+        self.assertEqual(ThemedItem.objects.count(), 3)
+        latest = Version.objects.get_for_object(self.quote).first()
+        self.assertIn("merged into “Syria”", latest.revision.get_comment())
+
+    def test_merging_needs_two_themes_and_survives_bad_input(self):
+        for query in ["", "?ids=", f"?ids={self.syria.pk}", "?ids=abc,%00,99999999999999999999,²"]:
+            response = self.client.get(admin_url("theme_merge", query=query))
+            self.assertEqual(response.status_code, 200, query)
+        response = self.client.post(
+            admin_url("theme_merge", query=f"?ids={self.syria.pk}"),
+            {"into": str(self.syria.pk), "confirm": "yes"},
+        )
+        self.assertContains(response, "Choose at least two themes to merge")
+        self.assertEqual(Theme.objects.count(), 4)
+
+    def test_removing_unused_themes(self):
+        self.assertContains(self.client.get(admin_url("theme_changelist")), "Remove unused themes…")
+        response = self.client.get(admin_url("theme_remove_unused"))
+        self.assertContains(response, "forgotten")
+        self.assertNotContains(response, "conflict</li>")
+        response = self.client.post(admin_url("theme_remove_unused"))
+        self.assertRedirects(response, admin_url("theme_changelist"))
+        self.assertFalse(Theme.objects.filter(name="forgotten").exists())
+        self.assertEqual(Theme.objects.count(), 3)
+
+    def test_a_theme_cannot_be_added_twice_in_different_capitals(self):
+        response = self.client.post(admin_url("theme_add"), {"name": "syria", "slug": "syria-2"})
+        self.assertContains(response, "There is already a theme “Syria”")
+
+
+class TaggingTests(AdminTestCase):
+    """Themes entered on a film, an article or a quote: suggested, whole, and never doubled."""
+
+    def test_autocomplete_suggests_existing_themes_beginning_with_the_words_first(self):
+        self.login(self.editor)
+        for name in ["civil defence", "civil war", "war in Syria", "children in war"]:
+            Theme.objects.create(name=name, slug=name.replace(" ", "-"))
+        response = self.client.get(admin_url("theme_autocomplete", query="?term=WAR"))
+        self.assertEqual(
+            [result["id"] for result in response.json()["results"]],
+            ["war in Syria", "children in war", "civil war"],
+        )
+        self.assertFalse(response.json()["pagination"]["more"])
+        response = self.client.get(admin_url("theme_autocomplete", query="?page=x&term=%00"))
+        self.assertEqual(response.status_code, 200)
+
+    def test_autocomplete_is_for_staff_who_tag(self):
+        self.assertEqual(self.client.get(admin_url("theme_autocomplete")).status_code, 302)
+        self.login(make_user("visitor"))
+        self.assertEqual(self.client.get(admin_url("theme_autocomplete")).status_code, 403)
+
+    def test_film_themes_resolve_to_existing_ones_and_keep_their_words(self):
+        self.login(self.editor)
+        url = admin_url("film_change", self.film.pk)
+        data = self.open_form(url, "film_form")
+        data["themes"] = ["syria", "civil defence", "Civil Defence", "war; peace"]
+        self.assertRedirects(self.client.post(url, data), admin_url("film_changelist"))
+        self.assertEqual(names(self.film), ["Syria", "civil defence", "peace", "war"])
+        self.assertContains(self.client.get(url), '<option value="civil defence" selected>')
+
+    def test_themes_are_in_each_version(self):
+        self.login(self.editor)
+        url = admin_url("film_change", self.film.pk)
+        data = self.open_form(url, "film_form")
+        data["themes"] = ["Syria", "rescue"]
+        self.client.post(url, data)
+        version = Version.objects.get_for_object(self.film).first()
+        self.assertEqual(version._object_version.m2m_data["themes"], ["rescue", "Syria"])
+
+    def test_a_theme_can_be_too_long(self):
+        self.login(self.editor)
+        url = admin_url("film_change", self.film.pk)
+        data = self.open_form(url, "film_form")
+        data["themes"] = ["x" * 101]
+        self.assertContains(self.client.post(url, data), "too long for a theme")
+        data["themes"] = ["nul\x00"]
+        self.assertContains(self.client.post(url, data), "cannot contain null characters")
+
+    def test_contributors_tag_without_managing_themes(self):
+        contributor = make_user("casual", "Contributors")
+        contributor.user_permissions.remove(Permission.objects.get(codename="view_theme"))
+        self.login(contributor)
+        response = self.client.get(admin_url("theme_autocomplete", query="?term=syr"))
+        self.assertEqual(response.json()["results"], [{"id": "Syria", "text": "Syria"}])
+        article = make_article(status=Article.Status.DRAFT)
+        url = admin_url("article_change", article.pk)
+        data = self.open_form(url, "article_form")
+        data["themes"] = ["a brand new theme"]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        self.assertEqual(names(article), ["a brand new theme"])
