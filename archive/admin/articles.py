@@ -1,0 +1,358 @@
+"""
+Articles with their byline, links, exchanges and quotes; who may publish them, the bulk actions
+that publish, unpublish and add themes, and the preview link.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+
+from ..forms import (
+    AddThemesForm,
+    ArticleAdminForm,
+    ArticleQuoteForm,
+    ArticleQuoteFormSet,
+    ExchangeForm,
+    ExchangeFormSet,
+    QuotesRefused,
+)
+from ..models import Article, ArticleAuthor, ArticleFilm, ArticlePerson, Exchange, Quote
+from .history import ArchiveAdmin
+from .lists import ThemeFilter, theme_names
+
+
+def may_publish(request):
+    return request.user.has_perm("archive.publish_article")
+
+
+def locked(request, article):
+    """Whether `article` is published (or scheduled) and the user may not publish.
+
+    A contributor may look at such an article but not change or delete it, nor its parts:
+    whatever they did would be public at once.
+    """
+    return (
+        article is not None
+        and article.status == Article.Status.PUBLISHED
+        and not may_publish(request)
+    )
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("public", "Published")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        return {
+            "draft": queryset.filter(status=Article.Status.DRAFT),
+            "scheduled": published.filter(published_at__gt=now),
+            "public": queryset.published(),
+        }.get(self.value())
+
+
+class ArticlePartInline:
+    """A part of an article (byline, links, exchanges, quotes): as locked as the article."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not locked(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not locked(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not locked(request, obj)
+
+
+class ArticleAuthorInline(ArticlePartInline, admin.TabularInline):
+    model = ArticleAuthor
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "order"]
+
+
+class ArticleFilmInline(ArticlePartInline, admin.TabularInline):
+    model = ArticleFilm
+    extra = 1
+    autocomplete_fields = ["film"]
+    fields = ["film", "order"]
+
+
+class ArticlePersonInline(ArticlePartInline, admin.TabularInline):
+    model = ArticlePerson
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "order"]
+
+
+class ExchangeInline(ArticlePartInline, admin.StackedInline):
+    model = Exchange
+    form = ExchangeForm
+    formset = ExchangeFormSet
+    extra = 0
+    autocomplete_fields = ["interviewer", "interviewee"]
+    fields = ["order", "question", "interviewer", "answer", "interviewee", "anchor"]
+
+
+class QuoteInline(ArticlePartInline, admin.StackedInline):
+    model = Quote
+    form = ArticleQuoteForm
+    formset = ArticleQuoteFormSet
+    extra = 0
+    autocomplete_fields = ["speaker", "film"]
+    fields = ["text", "speaker", "film", "exchange", "featured"]
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.parent_article = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "exchange":
+            article = getattr(self, "parent_article", None)
+            kwargs["queryset"] = (
+                article.exchanges.all() if article is not None else Exchange.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Article)
+class ArticleAdmin(ArchiveAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "title",
+        "kind",
+        "publication",
+        "published_at",
+        "film_titles",
+        theme_names,
+        "updated_at",
+        "preview",
+    ]
+    list_filter = ["kind", PublicationFilter, ThemeFilter]
+    search_fields = ["title", "standfirst", "films__title"]
+    date_hierarchy = "published_at"
+    # Drafts first (what editors are working on), then the latest publications.
+    ordering = [F("published_at").desc(nulls_first=True), "-created_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    actions = ["publish_now", "unpublish", "add_themes"]
+    inlines = [
+        ArticleAuthorInline,
+        ArticleFilmInline,
+        ArticlePersonInline,
+        ExchangeInline,
+        # Last: quotes are checked against the films and exchanges saved before them.
+        QuoteInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "slug", "standfirst", "body", "themes"]}),
+        ("Publication", {"fields": ["status", "published_at", "publication_state"]}),
+        ("First published elsewhere", {"fields": ["source_name", "source_url"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("films", "themes")
+
+    def get_readonly_fields(self, request, obj=None):
+        if may_publish(request):
+            return ["publication_state"]
+        return ["status", "published_at", "publication_state"]
+
+    def has_publish_permission(self, request):
+        return may_publish(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not locked(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not locked(request, obj)
+
+    def get_view_on_site_url(self, obj=None):
+        return super().get_view_on_site_url(obj) if obj is not None and obj.is_public else None
+
+    def save_model(self, request, obj, form, change):
+        if obj.status != Article.Status.DRAFT and not may_publish(request):
+            raise PermissionDenied("Only editors may publish or schedule articles.")
+        super().save_model(request, obj, form, change)
+
+    # Columns.
+
+    @admin.display(description="status", ordering="status")
+    def publication(self, article):
+        if article.is_scheduled:
+            return f"Scheduled for {localized(article.published_at)}"
+        return "Published" if article.is_public else "Draft"
+
+    @admin.display(description="now")
+    def publication_state(self, article):
+        if article.pk is None or article.status == Article.Status.DRAFT:
+            return "A draft: only staff can see it, through the preview."
+        if article.is_scheduled:
+            return f"Scheduled: it becomes public by itself on {localized(article.published_at)}."
+        return f"Public since {localized(article.published_at)}."
+
+    @admin.display(description="films")
+    def film_titles(self, article):
+        return ", ".join(film.title for film in article.films.all())
+
+    @admin.display(description="preview")
+    def preview(self, article):
+        return format_html(
+            '<a href="{}">Preview</a>', reverse("archive:article_preview", args=[article.pk])
+        )
+
+    # Quotes are checked once the article and its other parts are saved.
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, QuoteInline):
+            kwargs["refused"] = getattr(request, "refused_quotes", None)
+        return kwargs
+
+    def save_formset(self, request, form, formset, change):
+        """Save the quotes only if each is found, word for word, in the article as saved.
+
+        The article, its films and its exchanges are saved by now (the quote inline comes
+        last), so Quote.full_clean() checks each quote, new or old, against them. A refusal
+        raises QuotesRefused, which undoes the whole save (see `_checking_quotes`).
+        """
+        if formset.model is not Quote:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        kept = [
+            quote_form
+            for quote_form in formset.forms
+            if (quote_form.instance.pk or quote_form.has_changed())
+            and quote_form not in formset.deleted_forms
+        ]
+        refused = {}
+        for quote_form in kept:
+            quote, exchange_id = quote_form.instance, quote_form.instance.exchange_id
+            try:
+                quote.full_clean()
+            except ValidationError as error:
+                refused[quote_form.prefix] = quote_form.refusal_from(error)
+                continue
+            if quote_form.has_changed() or quote.exchange_id != exchange_id:
+                quote.save()
+        if refused:
+            raise QuotesRefused(refused)
+        formset.save_m2m()
+
+    def _checking_quotes(self, view, request, *args, **kwargs):
+        """Run an admin view that saves the article; if a quote is refused once saved, undo
+        everything (the exception leaves the view's transaction and revision) and run the view
+        again on the same submission, showing each refused quote its errors."""
+        try:
+            return view(request, *args, **kwargs)
+        except QuotesRefused as refused:
+            request.refused_quotes = refused.errors
+            return view(request, *args, **kwargs)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self._checking_quotes(super().add_view, request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._checking_quotes(
+            super().change_view, request, object_id, form_url, extra_context
+        )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        return self._checking_quotes(
+            super().revision_view, request, object_id, version_id, extra_context
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        return self._checking_quotes(super().recover_view, request, version_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if Article._meta.verbose_name in perms_needed and not may_publish(request):
+            perms_needed.discard(Article._meta.verbose_name)
+            perms_needed.add("published or scheduled articles (only editors may delete them)")
+        return deleted, counts, perms_needed, protected
+
+    # Actions.
+
+    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        published = []
+        for article in queryset:
+            if article.is_public:
+                continue
+            article.status, article.published_at = Article.Status.PUBLISHED, now
+            article.save()
+            self.log_change(request, article, "Published now.")
+            published.append(article)
+        self.message_user(request, outcome("Published", published, "article"))
+
+    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        unpublished = []
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article.status, article.published_at = Article.Status.DRAFT, None
+            article.save()
+            self.log_change(request, article, "Unpublished: back to draft.")
+            unpublished.append(article)
+        self.message_user(request, outcome("Unpublished", unpublished, "article"))
+
+    @admin.action(description="Add themes to selected articles…", permissions=["change"])
+    def add_themes(self, request, queryset):
+        form = AddThemesForm(
+            request.POST if "apply" in request.POST else None, admin_site=self.admin_site
+        )
+        if form.is_valid():
+            names = form.cleaned_data["themes"]
+            changed, skipped = [], []
+            for article in queryset:
+                if not self.has_change_permission(request, article):
+                    skipped.append(article)
+                    continue
+                article.themes.add(*names)
+                self.log_change(request, article, f"Added themes: {', '.join(names)}.")
+                changed.append(article)
+            self.message_user(request, outcome("Added the themes to", changed, "article"))
+            if skipped:
+                self.message_user(
+                    request,
+                    outcome("Left unchanged", skipped, "published article")
+                    + " Only editors may change published articles.",
+                    messages.WARNING,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add themes to articles",
+            "opts": self.opts,
+            "form": form,
+            "articles": queryset,
+            "media": self.media + form.media,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/archive/article/add_themes.html", context)
+
+
+def localized(moment):
+    return formats.localize(timezone.template_localtime(moment))
+
+
+def outcome(verb, objects, noun):
+    """“Published 2 articles: “A”, “B”.” for a bulk action's message."""
+    if not objects:
+        return f"{verb} no {noun}s: none of the selected needed it."
+    names = ", ".join(f"“{obj}”" for obj in objects[:10])
+    more = f" and {len(objects) - 10} more" if len(objects) > 10 else ""
+    plural = noun if len(objects) == 1 else f"{noun}s"
+    return f"{verb} {len(objects)} {plural}: {names}{more}."

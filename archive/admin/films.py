@@ -1,0 +1,81 @@
+"""Films with their credits and awards, and the people and languages they refer to."""
+
+from django.contrib import admin
+from django.db.models import Count, Prefetch
+
+from ..models import Award, Credit, Film, Language, Person
+from .history import ArchiveAdmin
+from .lists import ThemeFilter, theme_names
+
+
+class CreditInline(admin.TabularInline):
+    model = Credit
+    extra = 1
+    autocomplete_fields = ["person"]
+    fields = ["person", "role", "order", "credited_as", "note"]
+
+
+class AwardInline(admin.StackedInline):
+    model = Award
+    extra = 0
+    autocomplete_fields = ["recipients"]
+
+
+@admin.register(Film)
+class FilmAdmin(ArchiveAdmin):
+    list_display = ["title", "year", "kind", "directors", theme_names, "article_count"]
+    list_filter = ["kind", "year", ThemeFilter]
+    search_fields = ["title", "original_title", "wikidata_id", "imdb_id"]
+    ordering = ["title", "year"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["languages"]
+    inlines = [CreditInline, AwardInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "year", "kind", "runtime_minutes"]}),
+        ("Original title", {"fields": ["original_title", "original_title_language"]}),
+        ("Production", {"fields": ["countries", "languages"]}),
+        ("About the film", {"fields": ["synopsis", "themes"]}),
+        ("Image", {"fields": ["image", "image_alt", "image_credit"]}),
+        ("Identifiers", {"fields": ["wikidata_id", "imdb_id"]}),
+    ]
+
+    def get_queryset(self, request):
+        directors = Credit.objects.filter(
+            role__in=[Credit.Role.DIRECTOR, Credit.Role.CO_DIRECTOR]
+        ).select_related("person")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(article_count=Count("article_links", distinct=True))
+            .prefetch_related(
+                "themes", Prefetch("credits", queryset=directors, to_attr="director_credits")
+            )
+        )
+
+    @admin.display(description="directed by")
+    def directors(self, film):
+        return ", ".join(credit.person.name for credit in film.director_credits)
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, film):
+        return film.article_count
+
+
+@admin.register(Person)
+class PersonAdmin(ArchiveAdmin):
+    list_display = ["name", "native_name", "birth_date", "death_date", "updated_at"]
+    search_fields = ["name", "alternative_names", "native_name"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "alternative_names"]}),
+        ("Name in native script", {"fields": ["native_name", "native_name_language"]}),
+        (None, {"fields": ["biography", "birth_date", "death_date"]}),
+        ("Identifiers", {"fields": ["wikidata_id", "imdb_id"]}),
+    ]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]

@@ -1,0 +1,212 @@
+"""
+What every model with a history shares: which rows a version keeps, and ArchiveAdmin, the
+admin of films, people, articles and quotes, with its screens for comparing versions.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import NestedObjects, quote, unquote
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, router
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+from taggit.managers import TaggableManager
+
+from .. import history
+from ..forms import EditConflictForm, record_history, themes_field
+from ..models import (
+    Article,
+    ArticleAuthor,
+    ArticleFilm,
+    ArticlePerson,
+    Award,
+    Credit,
+    Exchange,
+    Film,
+    Person,
+    Quote,
+)
+
+# What the history keeps: each of these, with the rows it follows, at every save. Declared here,
+# before any ArchiveAdmin is registered: VersionAdmin registers a model it finds unregistered
+# with reversion's defaults.
+history.keep(Person)
+history.keep(Film, follow=["credits", "awards"])
+history.keep(Credit)
+history.keep(Award)
+history.keep(Article, follow=["bylines", "film_links", "person_links", "exchanges", "quotes"])
+for part in (ArticleAuthor, ArticleFilm, ArticlePerson, Exchange, Quote):
+    history.keep(part)
+
+
+def work_of(row):
+    """The film, article or quote an editor opens to remove what `row` records."""
+    if isinstance(row, Quote):
+        return row
+    if isinstance(row, Credit):
+        return row.film
+    return getattr(row, "article", row)
+
+
+class ArchiveChangeList(ChangeList):
+    def get_filters(self, request):
+        """Django's, with an impossible date in the date hierarchy (year 99999) treated like
+        any other bad filter: the list is shown again without it, not a server error."""
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class ArchiveAdmin(VersionAdmin):
+    """History with comparison, themes chosen with autocomplete, edit conflicts detected, and
+    deletions that explain what stands in their way."""
+
+    form = EditConflictForm
+    # Addresses typed without a scheme are taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    object_history_template = "admin/archive/object_history.html"
+    history_latest_first = True
+
+    def get_changelist(self, request, **kwargs):
+        return ArchiveChangeList
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, TaggableManager):
+            return themes_field(db_field, self.admin_site)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        """The declared fieldsets, carrying the version seen where the editor may save."""
+        fieldsets = [(name, dict(options)) for name, options in super().get_fieldsets(request, obj)]
+        first = fieldsets[0][1]
+        first["fields"] = [name for name in first["fields"] if name != "seen_version"]
+        if obj is not None and self.has_change_permission(request, obj):
+            first["fields"].append("seen_version")
+        return fieldsets
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name=f"{opts.app_label}_{opts.model_name}_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def versions(self, request, object_id):
+        return (
+            Version.objects.get_for_object_reference(self.model, object_id)
+            .select_related("revision__user")
+            .order_by(*self.get_version_ordering(request))
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Reversion's history, with the two versions to compare chosen in each row."""
+        opts = self.model._meta
+        action_list = [
+            {
+                "version": version,
+                "revision": version.revision,
+                "url": reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revision",
+                    args=[quote(version.object_id), version.pk],
+                ),
+            }
+            for version in self.versions(request, unquote(object_id))
+        ]
+        context = {
+            "action_list": action_list,
+            "compare_url": reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_compare",
+                args=[object_id],
+            ),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, context)
+
+    def compare_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("This item no longer exists; recover it from the list to compare.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        versions = self.versions(request, unquote(object_id))
+        history_url = reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_history",
+            args=[object_id],
+        )
+        try:
+            older = versions.get(pk=request.GET.get("older"))
+            newer = versions.get(pk=request.GET.get("newer"))
+        except (Version.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError):
+            messages.warning(request, "Choose two versions of this item to compare.")
+            return redirect(history_url)
+        if older.pk == newer.pk:
+            messages.warning(request, "Choose two different versions to compare.")
+            return redirect(history_url)
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        fields, rows = history.compare(older, newer)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "title": f"What changed in “{obj}”",
+            "older": older,
+            "newer": newer,
+            "fields": fields,
+            "rows": rows,
+            "history_url": history_url,
+        }
+        return TemplateResponse(request, "admin/archive/compare.html", context)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a deletion takes along; what prevents it named by the work
+        an editor would open (an article, not the article's link to a film)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect(objs)
+            links = {}
+            for work in map(work_of, collector.protected):
+                opts = work._meta
+                links.setdefault(
+                    work,
+                    format_html(
+                        '{}: <a href="{}">{}</a>',
+                        capfirst(opts.verbose_name),
+                        reverse(
+                            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                            args=[quote(work.pk)],
+                        ),
+                        work,
+                    ),
+                )
+            protected = list(links.values())
+        return deleted, counts, perms_needed, protected
+
+    def changelist_view(self, request, extra_context=None):
+        """Reversion keeps what a bulk action changes as one revision, saved when the action
+        ends. The last version of what "delete selected" deletes must be saved before the rows
+        go (see delete_queryset), so that action runs outside it."""
+        if request.method == "POST" and request.POST.get("action") == "delete_selected":
+            return admin.ModelAdmin.changelist_view(self, request, extra_context)
+        return super().changelist_view(request, extra_context)
+
+    def delete_model(self, request, obj):
+        record_history([obj], request.user, "Deleted (this version can be recovered).")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        record_history(queryset, request.user, "Deleted (this version can be recovered).")
+        super().delete_queryset(request, queryset)

@@ -1,0 +1,32 @@
+"""The theme filter and column shared by the lists of films, articles and quotes."""
+
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.functions import Lower
+
+from ..models import Theme
+
+
+class ThemeFilter(admin.SimpleListFilter):
+    title = "theme"
+    parameter_name = "theme"
+
+    def lookups(self, request, model_admin):
+        content_type = ContentType.objects.get_for_model(model_admin.model)
+        return (
+            Theme.objects.filter(themed_items__content_type=content_type)
+            .distinct()
+            .order_by(Lower("name"))
+            .values_list("slug", "name")
+        )
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(themes__slug=self.value()).distinct()
+        return queryset
+
+
+@admin.display(description="themes")
+def theme_names(obj):
+    """Read from the prefetch (taggit's .names() would query again for each row)."""
+    return ", ".join(theme.name for theme in obj.themes.all())

@@ -1,0 +1,57 @@
+"""Quotes on their own pages: each is part of its article, and as locked as the article."""
+
+from django.contrib import admin
+from django.utils import timezone
+
+from ..forms import QuoteAdminForm
+from ..models import Article, Exchange, Quote
+from .articles import locked, may_publish
+from .history import ArchiveAdmin
+from .lists import ThemeFilter, theme_names
+
+
+@admin.register(Quote)
+class QuoteAdmin(ArchiveAdmin):
+    form = QuoteAdminForm
+    list_display = ["__str__", "speaker", "article", "film", "featured", theme_names]
+    list_filter = ["featured", ThemeFilter]
+    list_select_related = ["speaker", "article", "film"]
+    search_fields = ["text", "speaker__name", "article__title", "film__title"]
+    autocomplete_fields = ["speaker", "article", "film"]
+    fieldsets = [
+        (None, {"fields": ["text", "speaker", "article", "exchange", "film"]}),
+        ("On the site", {"fields": ["featured", "order", "themes"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("themes")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.may_publish = may_publish(request)
+        if "exchange" in form.base_fields:
+            # Only the exchanges of its article; found by itself when left empty.
+            exchanges = obj.article.exchanges.all() if obj else Exchange.objects.none()
+            form.base_fields["exchange"].queryset = exchanges
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (
+            obj is not None and locked(request, obj.article)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and locked(request, obj.article)
+        )
+
+    def get_view_on_site_url(self, obj=None):
+        if obj is None or not obj.article.is_public:
+            return None
+        return super().get_view_on_site_url(obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A quote is part of its article: whoever has the article open is told it changed,
+        # rather than saving the quote's old words back over these.
+        Article.objects.filter(pk=obj.article_id).update(updated_at=timezone.now())

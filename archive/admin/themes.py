@@ -1,0 +1,241 @@
+"""The themes editors tag films, articles and quotes with: their use, renaming and merging."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from ..forms import MergeThemesForm, RenameThemeForm, ThemeAdminForm, usage
+from ..models import Article, Film, Quote, Theme
+from .articles import outcome
+
+
+class ThemeUseFilter(admin.SimpleListFilter):
+    title = "use"
+    parameter_name = "used"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "In use"), ("no", "Unused")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(total__gt=0)
+        if self.value() == "no":
+            return queryset.filter(total=0)
+        return queryset
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    """Themes with how much each is used, and the screens to rename, merge and remove them.
+
+    Themes are created by tagging; here editors keep them tidy. Each change is shown on a
+    confirmation page first, with what it will change.
+    """
+
+    form = ThemeAdminForm
+    list_display = ["name", "film_count", "article_count", "quote_count", "total"]
+    list_filter = [ThemeUseFilter]
+    search_fields = ["name"]
+    ordering = [Lower("name")]
+    actions = ["merge_themes"]
+
+    def get_queryset(self, request):
+        types = ContentType.objects.get_for_models(Film, Article, Quote)
+
+        def used_by(model):
+            return Count("themed_items", filter=Q(themed_items__content_type=types[model]))
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                film_count=used_by(Film),
+                article_count=used_by(Article),
+                quote_count=used_by(Quote),
+                total=Count("themed_items"),
+            )
+        )
+
+    def get_fields(self, request, obj=None):
+        return ["name", "slug", "usage"] if obj else ["name", "slug"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A theme is renamed on its own screen, which shows what the change touches.
+        return ["name", "slug", "usage"] if obj else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else {"slug": ["name"]}
+
+    def get_view_on_site_url(self, obj=None):
+        if obj is None or not Theme.objects.public().filter(pk=obj.pk).exists():
+            return None
+        return super().get_view_on_site_url(obj)
+
+    @admin.display(description="films", ordering="film_count")
+    def film_count(self, theme):
+        return theme.film_count
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, theme):
+        return theme.article_count
+
+    @admin.display(description="quotes", ordering="quote_count")
+    def quote_count(self, theme):
+        return theme.quote_count
+
+    @admin.display(description="total", ordering="total")
+    def total(self, theme):
+        return theme.total
+
+    @admin.display(description="used by")
+    def usage(self, theme):
+        parts = []
+        for model, count in [
+            (Film, theme.film_count),
+            (Article, theme.article_count),
+            (Quote, theme.quote_count),
+        ]:
+            opts = model._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            noun = opts.verbose_name if count == 1 else opts.verbose_name_plural
+            parts.append(
+                format_html('<a href="{}?theme={}">{} {}</a>', url, theme.slug, count, noun)
+            )
+        return format_html(", ".join(["{}"] * len(parts)), *parts)
+
+    def may_manage(self, request):
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    def has_merge_permission(self, request):
+        return self.may_manage(request)
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path("autocomplete/", view(self.autocomplete_view), name=f"{prefix}_autocomplete"),
+            path("merge/", view(self.merge_view), name=f"{prefix}_merge"),
+            path("remove-unused/", view(self.remove_unused_view), name=f"{prefix}_remove_unused"),
+            path("<path:object_id>/rename/", view(self.rename_view), name=f"{prefix}_rename"),
+            *super().get_urls(),
+        ]
+
+    def autocomplete_view(self, request):
+        """Existing themes matching what the editor types, for ThemesWidget (names as ids)."""
+        user = request.user
+        may_tag = user.has_perm("archive.view_theme") or any(
+            user.has_perm(f"archive.{action}_{model}")
+            for action in ("add", "change")
+            for model in ("film", "article", "quote")
+        )
+        if not may_tag:
+            raise PermissionDenied
+        term = " ".join(request.GET.get("term", "").replace("\x00", "").split())[:100]
+        themes = Theme.objects.all()
+        if term:
+            themes = themes.filter(name__icontains=term).annotate(
+                starts=Case(
+                    When(name__istartswith=term, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            themes = themes.order_by("starts", Lower("name"))
+        else:
+            themes = themes.order_by(Lower("name"))
+        page = Paginator(themes.values_list("name", flat=True), 20).get_page(
+            request.GET.get("page")
+        )
+        return JsonResponse(
+            {
+                "results": [{"id": name, "text": name} for name in page],
+                "pagination": {"more": page.has_next()},
+            }
+        )
+
+    @admin.action(description="Merge selected themes…", permissions=["merge"])
+    def merge_themes(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(f"{reverse('admin:archive_theme_merge')}?ids={ids}")
+
+    def merge_view(self, request):
+        if not self.may_manage(request):
+            raise PermissionDenied
+        ids = [
+            int(part)
+            for part in request.GET.get("ids", "").split(",")[:1000]
+            if part.isascii() and part.isdigit() and len(part) < 19
+        ]
+        themes = self.get_queryset(request).filter(pk__in=ids).order_by(Lower("name"))
+        form = MergeThemesForm(request.POST or None, themes=themes)
+        plan = None
+        if request.method == "POST" and form.is_valid():
+            if "confirm" in request.POST:
+                into = form.save(request.user)
+                self.message_user(request, f"Merged the themes into “{into}”.", messages.SUCCESS)
+                return redirect("admin:archive_theme_changelist")
+            plan = form.plan()
+        return self.render_theme_screen(
+            request,
+            "admin/archive/theme/merge.html",
+            title="Merge themes",
+            form=form,
+            rows=list(zip(form["into"], themes, strict=True)),
+            plan=plan,
+        )
+
+    def rename_view(self, request, object_id):
+        theme = self.get_object(request, unquote(object_id))
+        if theme is None:
+            raise Http404("No such theme.")
+        if not self.has_change_permission(request, theme):
+            raise PermissionDenied
+        form = RenameThemeForm(request.POST or None, theme=theme)
+        confirming = False
+        if request.method == "POST" and form.is_valid():
+            old = theme.name
+            if "confirm" in request.POST:
+                form.save(request.user)
+                self.message_user(request, f"Renamed “{old}” to “{theme.name}”.", messages.SUCCESS)
+                return redirect("admin:archive_theme_change", theme.pk)
+            confirming = True
+        return self.render_theme_screen(
+            request,
+            "admin/archive/theme/rename.html",
+            title=f"Rename the theme “{theme.name}”",
+            theme=theme,
+            form=form,
+            confirming=confirming,
+            usage=usage(theme.themed_items.all()),
+        )
+
+    def remove_unused_view(self, request):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        unused = Theme.objects.filter(themed_items__isnull=True).order_by(Lower("name"))
+        if request.method == "POST":
+            names = [theme.name for theme in unused]
+            unused.delete()
+            self.message_user(request, outcome("Removed", names, "unused theme"), messages.SUCCESS)
+            return redirect("admin:archive_theme_changelist")
+        return self.render_theme_screen(
+            request,
+            "admin/archive/theme/remove_unused.html",
+            title="Remove unused themes",
+            unused=unused,
+        )
+
+    def render_theme_screen(self, request, template, **context):
+        context = {**self.admin_site.each_context(request), "opts": self.opts, **context}
+        if "form" in context:
+            context["media"] = self.media + context["form"].media
+        return TemplateResponse(request, template, context)
