@@ -2,7 +2,7 @@
 publishing and managing themes, and Contributors, who write drafts.
 
 What a contributor may do to a particular article (only drafts, never its status or
-publication time) is decided by the admin (archive/admin.py); the permissions here say which
+publication time) is decided by the admin (archive/admin/articles.py); the permissions here say which
 kinds of things they may touch at all.
 """
 
