@@ -5,7 +5,6 @@ Policy: no page may report a violation.
 """
 
 import datetime as dt
-import os
 from importlib import import_module
 from pathlib import Path
 
@@ -19,33 +18,9 @@ from archive.models import Article, Theme
 
 from .factories import make_article, make_film
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "a long editor passphrase"
 GROUPS_MIGRATION = "0004_editors_and_contributors"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium through Playwright; skipped where it is missing, except in CI."""
-    if not CHROMIUM.exists():
-        message = "Chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI must have it")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def editors_group():
@@ -70,9 +45,9 @@ def site(live_server):
 
 
 @pytest.fixture
-def tab(chromium):
+def tab(browser):
     """A browser tab that records Content Security Policy violations."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     page.csp_violations = []
     page.on(
