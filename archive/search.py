@@ -18,7 +18,17 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import F, Q, TextField, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape
@@ -91,8 +101,8 @@ def article_document(article):
 def quote_document(quote):
     return {
         "title": quote.text,
-        "names": quote.attribution,
-        "summary": quote.article.title,
+        "names": "",
+        "summary": f"{quote.attribution}, {quote.article.title}",
         "body": "",
         "year": quote.article.published_at.year if quote.article.published_at else None,
         "url": quote.passage_url,
@@ -238,7 +248,9 @@ def visible_documents(kind=None, theme=None, year=None):
         Q(kind__in=[SearchDocument.Kind.FILM, SearchDocument.Kind.PERSON])
         | public_condition("article__")
     )
-    if kind:
+    if kind in Article.Kind.values:
+        documents = documents.filter(kind=SearchDocument.Kind.ARTICLE, article__kind=kind)
+    elif kind:
         documents = documents.filter(kind=kind)
     if year:
         documents = documents.filter(year=year)
@@ -264,6 +276,13 @@ def search(text, kind=None, theme=None, year=None):
     return fallback_search(parsed, documents)
 
 
+KINDS_FIRST_TO_LAST = ["film", "person", "article", "quote"]
+KIND_ORDER = Case(
+    *[When(kind=kind, then=Value(order)) for order, kind in enumerate(KINDS_FIRST_TO_LAST)],
+    output_field=IntegerField(),
+)
+
+
 def postgres_search(text, documents):
     """Rank title or name matches and other matches, up to CANDIDATES of each.
 
@@ -276,10 +295,24 @@ def postgres_search(text, documents):
     on_titles = list(matches.filter(title_vector=query)[:CANDIDATES])
     others = list(matches[:CANDIDATES])
     candidates = list(dict.fromkeys(on_titles + others))
+    # Matches on a title or a name come first — films and people before articles before
+    # quotes when they match as well — then everything else by weighted rank.
     ranked = (
         SearchDocument.objects.filter(pk__in=candidates)
-        .annotate(rank=SearchRank(F("vector"), query, normalization=Value(1)))
-        .order_by("-rank", F("year").desc(nulls_last=True), "-pk")
+        .annotate(
+            on_title=ExpressionWrapper(Q(title_vector=query), output_field=BooleanField()),
+            title_rank=SearchRank(F("title_vector"), query),
+            kind_order=KIND_ORDER,
+            rank=SearchRank(F("vector"), query, normalization=Value(1)),
+        )
+        .order_by(
+            "-on_title",
+            "-title_rank",
+            "kind_order",
+            "-rank",
+            F("year").desc(nulls_last=True),
+            "-pk",
+        )
         .values_list("pk", flat=True)
     )
     return list(ranked)
@@ -298,16 +331,27 @@ def fallback_search(parsed, documents):
         for field in text_fields:
             documents = documents.exclude(**{f"{field}__icontains": term})
     weights = {"title": 4, "names": 4, "summary": 2, "body": 1}
+    terms = [term.lower() for term in parsed.words + parsed.phrases]
     scored = []
-    for document in documents.only("pk", "year", *text_fields)[: CANDIDATES * 2]:
+    for document in documents.only("pk", "kind", "year", *text_fields)[: CANDIDATES * 2]:
+        on_title = any(term in f"{document.title} {document.names}".lower() for term in terms)
         score = sum(
             weight
-            for term in parsed.words + parsed.phrases
+            for term in terms
             for field, weight in weights.items()
-            if term.lower() in getattr(document, field).lower()
+            if term in getattr(document, field).lower()
         )
-        scored.append((-score, -(document.year or 0), document.pk))
-    return [pk for _, _, pk in sorted(scored)]
+        # As on PostgreSQL: title and name matches first, shorter (closer) titles first.
+        kind_order = KINDS_FIRST_TO_LAST.index(document.kind)
+        key = (
+            not on_title,
+            len(document.title) if on_title else 0,
+            kind_order,
+            -score,
+            -(document.year or 0),
+        )
+        scored.append((key, document.pk))
+    return [pk for _, pk in sorted(scored)]
 
 
 def results(text, ids):

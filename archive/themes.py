@@ -9,14 +9,22 @@ so a theme keeps every word it was given.
 import re
 
 SEPARATORS = re.compile(r"[,;\n\r]+")
+QUOTED = re.compile(r'"([^"]*)"')
 
 
 def parse_themes(text):
-    """Split an editor's theme string into distinct theme names, in the order typed."""
+    """Split an editor's theme string into distinct theme names, in the order typed.
+
+    Commas (or semicolons, or line breaks) separate themes; so do double quotes, as in
+    django-taggit's own syntax: `"civil defence" Syria` is two themes.
+    """
+    parts = []
+    for index, piece in enumerate(QUOTED.split(text or "")):
+        parts.extend([piece] if index % 2 else SEPARATORS.split(piece))
     names = []
     seen = set()
-    for part in SEPARATORS.split(text or ""):
-        name = " ".join(part.strip().strip("\"'").split())
+    for part in parts:
+        name = " ".join(part.strip().strip("'").split())
         if name and name.casefold() not in seen:
             seen.add(name.casefold())
             names.append(name)

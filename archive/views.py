@@ -76,7 +76,7 @@ class FilmFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Film.Kind.choices])
     theme = forms.ModelChoiceField(
         required=False,
-        queryset=Theme.objects.all(),
+        queryset=Theme.objects.public(),
         to_field_name="slug",
         empty_label="Any theme",
     )
@@ -251,7 +251,10 @@ class QuoteFilterForm(forms.Form):
         empty_label="Anyone",
     )
     theme = forms.ModelChoiceField(
-        required=False, queryset=Theme.objects.all(), to_field_name="slug", empty_label="Any theme"
+        required=False,
+        queryset=Theme.objects.public(),
+        to_field_name="slug",
+        empty_label="Any theme",
     )
 
 
@@ -292,7 +295,8 @@ class QuoteDetailView(DetailView):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
+        # The admin is not named: its address may be kept private (DJANGO_ADMIN_URL), and its
+        # pages carry their own noindex.
         "Disallow: /preview/",
         "Disallow: /search/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
@@ -323,12 +327,23 @@ class SearchForm(forms.Form):
         },
     )
     kind = forms.ChoiceField(
-        label="Kind", required=False, choices=[("", "Everything"), *SearchDocument.Kind.choices]
+        label="Kind",
+        required=False,
+        choices=[
+            ("", "Everything"),
+            (SearchDocument.Kind.FILM, "Films"),
+            (SearchDocument.Kind.PERSON, "People"),
+            (SearchDocument.Kind.ARTICLE, "All articles"),
+            (Article.Kind.REVIEW, "Reviews"),
+            (Article.Kind.INTERVIEW, "Interviews"),
+            (Article.Kind.FEATURE, "Features"),
+            (SearchDocument.Kind.QUOTE, "Quotes"),
+        ],
     )
     theme = forms.ModelChoiceField(
         label="Theme",
         required=False,
-        queryset=Theme.objects.all(),
+        queryset=Theme.objects.public(),
         to_field_name="slug",
         empty_label="Any theme",
     )

@@ -126,7 +126,7 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed sign-ins and locks out brute-force attempts (django-axes).
-    "axes.backends.AxesStandaloneBackend",
+    "archive.backends.SignInProtectionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -229,4 +229,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes reports every sign-in at INFO; failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -685,3 +685,19 @@ def errors_of(response):
     found += [fs.formset.errors for fs in response.context["inline_admin_formsets"]]
     found += [fs.formset.non_form_errors() for fs in response.context["inline_admin_formsets"]]
     return found
+
+
+def test_article_and_quote_lists_filter_by_year(admin_client):
+    """The year an article was published narrows the article and quote lists."""
+    film = make_film()
+    old = make_article(films=[film], title="An older review", body="Old words.")
+    old.published_at = old.published_at.replace(year=2019)
+    old.save()
+    make_article(films=[film], title="A newer review")
+    make_quote(old, film, "Old words.")
+    response = admin_client.get("/admin/archive/article/?year=2019")
+    assert "An older review" in response.content.decode()
+    assert "A newer review" not in response.content.decode()
+    assert "year published" in response.content.decode()
+    assert "Old words." in admin_client.get("/admin/archive/quote/?year=2019").content.decode()
+    assert "Old words." not in admin_client.get("/admin/archive/quote/?year=2020").content.decode()

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
+from reversion.models import Version
 
 from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
 from archive.models import Article, Film, Quote
@@ -35,6 +36,13 @@ class DemoCommandTests(TestCase):
         )
         self.assertEqual(counts, (2, 2, 7))
         self.assertIn("The demo archive is ready.", output)
+
+    def test_history_starts_with_the_demo_text(self):
+        self.run_demo()
+        interview = Article.objects.get(slug="feras-fayyad-interview")
+        self.assertEqual(Version.objects.get_for_object(interview).count(), 1)
+        self.run_demo()
+        self.assertEqual(Version.objects.get_for_object(interview).count(), 1)
 
     def test_demo_editor_only_in_the_embedded_sqlite_database(self):
         output = self.run_demo()

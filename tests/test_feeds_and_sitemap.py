@@ -84,4 +84,5 @@ class SitemapTests(PublicPageTestCase):
         response = self.client.get("/robots.txt")
         self.assertEqual(response["Content-Type"], "text/plain; charset=utf-8")
         self.assertContains(response, "Sitemap: http://testserver/sitemap.xml")
-        self.assertContains(response, "Disallow: /admin/")
+        self.assertContains(response, "Disallow: /preview/")
+        self.assertNotContains(response, "/admin/")  # its address may be kept private

@@ -232,12 +232,14 @@ class DeletionTests(TestCase):
         with self.assertRaises(ProtectedError):
             person.delete()
 
-    def test_article_with_quotes_cannot_be_deleted(self):
+    def test_article_takes_its_quotes_with_it(self):
+        """A quote is part of its article (the admin lists them before deleting)."""
         film = make_film()
         article = make_article(films=[film], body="Quotable words.")
         make_quote(article, film, "Quotable words.")
-        with self.assertRaises(ProtectedError):
-            article.delete()
+        article.delete()
+        self.assertFalse(Quote.objects.exists())
+        self.assertTrue(Film.objects.filter(pk=film.pk).exists())
 
     def test_film_takes_its_own_credits_and_awards_with_it(self):
         film = make_film()

@@ -53,6 +53,13 @@ class FilmListTests(PublicPageTestCase):
         self.assertContains(response, "Last Men in Aleppo")
         self.assertNotContains(response, "The White Helmets</cite>")
 
+    def test_filters_offer_only_themes_readers_can_see(self):
+        for url in ("/films/", "/quotes/", "/search/?q=aleppo"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, '<option value="syria">Syria</option>', html=True)
+                self.assertNotContains(response, "draft-only theme")
+
     def test_malformed_parameters_never_fail(self):
         response = self.client.get("/films/?year=abc&kind=nonsense&theme=no-such-theme")
         self.assertEqual(response.status_code, 200)
@@ -118,6 +125,16 @@ class FilmPageTests(PublicPageTestCase):
     def test_open_graph(self):
         self.assertContains(self.response, '<meta property="og:type" content="video.movie">')
         self.assertContains(self.response, '<meta property="video:duration" content="6240">')
+
+    def test_image_whose_file_is_missing_does_not_break_the_page(self):
+        """After restoring a backup without its media, say."""
+        self.film.image = "films/missing.jpg"
+        self.film.image_alt = "Rescuers in the rubble"
+        self.film.save()
+        response = self.client.get("/films/last-men-in-aleppo/")
+        self.assertContains(
+            response, '<img src="/media/films/missing.jpg" alt="Rescuers in the rubble">'
+        )
 
     def test_unknown_film_is_404(self):
         response = self.client.get("/films/no-such-film/")
@@ -207,6 +224,14 @@ class PersonPageTests(PublicPageTestCase):
         self.assertContains(response, "Fayyad on filming")
         self.assertContains(response, "It&#x27;s not about journalism.")
         self.assertContains(response, "<dt>Producer</dt>", html=True)
+
+    def test_description_is_plain_text(self):
+        self.director.biography = "Director of *Last Men in Aleppo*."
+        self.director.save()
+        response = self.client.get(self.director.get_absolute_url())
+        self.assertContains(
+            response, '<meta name="description" content="Director of Last Men in Aleppo.">'
+        )
 
     def test_articles_written(self):
         response = self.client.get(self.critic.get_absolute_url())

@@ -145,6 +145,13 @@ class FindingTests(SearchTestCase):
         self.assertNotIn("The White Helmets", found)
         self.assertIn("The White Helmets", titles(self.search("rescuers")))
 
+    def test_a_name_or_title_match_comes_first(self):
+        self.assertEqual(titles(self.search("Fayyad"))[0], "Feras Fayyad")
+        self.assertEqual(titles(self.search("Last Men in Aleppo"))[0], "Last Men in Aleppo")
+        found = titles(self.search("Fayyad"))
+        quote = "We need to use the beautiful—the tools of cinema."
+        self.assertLess(found.index("Fayyad on filming"), found.index(quote))
+
     def test_titles_and_names_rank_above_body_text(self):
         found = titles(self.search("Aleppo"))
         self.assertLess(found.index("Last Men in Aleppo"), found.index("Khaled Omar Harrah"))
@@ -179,6 +186,13 @@ class FilterTests(SearchTestCase):
             titles(self.search("rescuers", theme="civil-defence")), ["Last Men in Aleppo"]
         )
         self.assertEqual(titles(self.search("rescuers", year="2016")), ["The White Helmets"])
+
+    def test_article_kinds(self):
+        self.assertEqual(
+            titles(self.search("Aleppo", kind="review")), ["A brutal portrait of Aleppo"]
+        )
+        self.assertEqual(titles(self.search("cameras", kind="interview")), ["Fayyad on filming"])
+        self.assertEqual(titles(self.search("cameras", kind="review")), [])
 
     def test_unknown_filters_are_reported_not_failed(self):
         response = self.search("Aleppo", theme="no-such", year="abc", kind="nonsense")

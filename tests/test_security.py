@@ -194,6 +194,10 @@ class BruteForceTests(TestCase):
         elsewhere = self.sign_in("right-horse-battery", address="198.51.100.20")
         self.assertEqual(elsewhere.status_code, 302)
 
+    def test_scripts_and_tests_can_still_sign_in_without_a_request(self):
+        self.assertTrue(self.client.login(username="editor", password="right-horse-battery"))
+        self.assertFalse(self.client.login(username="editor", password="wrong"))
+
     def test_without_proxies_the_connection_address_counts(self):
         for _ in range(5):
             self.sign_in("wrong", address=f"203.0.113.{_}")

@@ -20,6 +20,12 @@ class ParsingTests(TestCase):
         self.assertEqual(parse_themes('  "civil   war" , Civil War, ,'), ["civil war"])
         self.assertEqual(parse_themes(""), [])
 
+    def test_quoted_themes_as_in_taggit(self):
+        self.assertEqual(parse_themes('"civil defence" Syria'), ["civil defence", "Syria"])
+        self.assertEqual(
+            parse_themes('"civil defence", "children in war"'), ["civil defence", "children in war"]
+        )
+
     def test_edit_string(self):
         film = make_film()
         film.themes.add("Syria", "civil defence")

@@ -23,7 +23,7 @@ from ..forms import (
 )
 from ..models import Article, ArticleAuthor, ArticleFilm, ArticlePerson, Exchange, Quote
 from .history import ArchiveAdmin
-from .lists import ThemeFilter, theme_names
+from .lists import PublicationYearFilter, ThemeFilter, theme_names
 
 
 def may_publish(request):
@@ -138,7 +138,7 @@ class ArticleAdmin(ArchiveAdmin):
         "updated_at",
         "preview",
     ]
-    list_filter = ["kind", PublicationFilter, ThemeFilter]
+    list_filter = ["kind", PublicationFilter, PublicationYearFilter, ThemeFilter]
     search_fields = ["title", "standfirst", "films__title"]
     date_hierarchy = "published_at"
     # Drafts first (what editors are working on), then the latest publications.

@@ -30,3 +30,28 @@ class ThemeFilter(admin.SimpleListFilter):
 def theme_names(obj):
     """Read from the prefetch (taggit's .names() would query again for each row)."""
     return ", ".join(theme.name for theme in obj.themes.all())
+
+
+class PublicationYearFilter(admin.SimpleListFilter):
+    """Articles by the year they were published (or are scheduled for)."""
+
+    title = "year published"
+    parameter_name = "year"
+    field = "published_at"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.model._default_manager.exclude(**{f"{self.field}__isnull": True}).dates(
+            self.field, "year", order="DESC"
+        )
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{f"{self.field}__year": int(self.value())})
+        return queryset
+
+
+class QuoteYearFilter(PublicationYearFilter):
+    """Quotes by the year their article was published."""
+
+    field = "article__published_at"

@@ -7,14 +7,14 @@ from ..forms import QuoteAdminForm
 from ..models import Article, Exchange, Quote
 from .articles import locked, may_publish
 from .history import ArchiveAdmin
-from .lists import ThemeFilter, theme_names
+from .lists import QuoteYearFilter, ThemeFilter, theme_names
 
 
 @admin.register(Quote)
 class QuoteAdmin(ArchiveAdmin):
     form = QuoteAdminForm
     list_display = ["__str__", "speaker", "article", "film", "featured", theme_names]
-    list_filter = ["featured", ThemeFilter]
+    list_filter = ["featured", QuoteYearFilter, ThemeFilter]
     list_select_related = ["speaker", "article", "film"]
     search_fields = ["text", "speaker__name", "article__title", "film__title"]
     autocomplete_fields = ["speaker", "article", "film"]

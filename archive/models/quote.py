@@ -50,7 +50,12 @@ class Quote(models.Model):
         "words and its writer is not named.",
     )
     article = models.ForeignKey(
-        Article, on_delete=models.PROTECT, related_name="quotes", verbose_name="source article"
+        Article,
+        on_delete=models.CASCADE,
+        related_name="quotes",
+        verbose_name="source article",
+        help_text="Deleting the article deletes its quotes with it (the admin lists them first, "
+        "and both can be recovered together).",
     )
     exchange = models.ForeignKey(
         Exchange,

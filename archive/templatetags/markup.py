@@ -1,6 +1,6 @@
 from django import template
 
-from archive.markup import render_markdown
+from archive.markup import plain_text, render_markdown
 
 register = template.Library()
 
@@ -9,3 +9,9 @@ register = template.Library()
 def markdown_filter(text):
     """Editor Markdown as sanitised HTML (see archive.markup)."""
     return render_markdown(text)
+
+
+@register.filter(name="plain")
+def plain_filter(text):
+    """Editor Markdown as plain words, for meta descriptions and the like."""
+    return plain_text(text)

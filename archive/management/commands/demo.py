@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.urls import reverse
 
 DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "film-archive-demo"
@@ -33,6 +34,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Loading the demo archive (fixtures/demo.json)…")
         call_command("loaddata", "demo", verbosity=0)
+        # A first version of everything, so that the editors' history can compare and revert
+        # from the demo's own text. Objects that already have one are left alone.
+        call_command("createinitialrevisions", "archive", comment="Demo archive", verbosity=0)
         self.ensure_demo_editor()
         if no_serve:
             self.stdout.write(self.style.SUCCESS("The demo archive is ready."))
@@ -64,5 +68,5 @@ class Command(BaseCommand):
         editor.groups.add(Group.objects.get(name="Editors"))
         self.stdout.write(
             f"Demo editor account: username “{DEMO_USERNAME}”, password “{DEMO_PASSWORD}” "
-            "(sign in at /admin/)."
+            f"(sign in at {reverse('admin:index')})."
         )
