@@ -12,6 +12,8 @@ SQLite: the same query language, read by `parse_query`, answered with case-insen
 substring matching over the same text, ranked by where the words are found.
 """
 
+import functools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -205,26 +207,41 @@ class ParsedQuery:
     words: list
     phrases: list
     excluded: list
+    alternatives: list  # groups of terms joined by "or": any one of a group will do
 
     @property
     def is_empty(self):
         return not (self.words or self.phrases)
 
+    @property
+    def required(self):
+        """What a match needs: one term of each group (most groups hold a single term)."""
+        return self.alternatives
+
 
 def parse_query(text):
-    """Words, "quoted phrases" and -excluded terms, as a web search engine reads them."""
-    words, phrases, excluded = [], [], []
+    """Words, "quoted phrases", -excluded terms and `or`, as a web search engine reads them."""
+    words, phrases, excluded, groups = [], [], [], []
+    joining = False
     for minus_phrase, phrase, minus_word, word in TOKEN.findall(text):
         term = " ".join(re.findall(r"\w+(?:['’]\w+)*", phrase or word))
-        if not term or (word and term.lower() == "or"):
+        if not term:
+            continue
+        if word and term.lower() == "or":
+            joining = bool(groups)
             continue
         if minus_phrase or minus_word:
             excluded.append(term)
-        elif phrase and " " in term:
-            phrases.append(term)
-        else:
-            words.extend(term.split())
-    return ParsedQuery(words, phrases, excluded)
+            continue
+        terms = [term] if phrase else term.split()
+        (phrases if phrase and " " in term else words).extend(terms)
+        for index, single in enumerate(terms):
+            if joining and index == 0:
+                groups[-1].append(single)
+            else:
+                groups.append([single])
+        joining = False
+    return ParsedQuery(words, phrases, excluded, groups)
 
 
 # Searching ------------------------------------------------------------------------------------
@@ -320,12 +337,12 @@ def postgres_search(text, documents):
 
 def fallback_search(parsed, documents):
     text_fields = ("title", "names", "summary", "body")
-    for term in parsed.words + parsed.phrases:
+    for group in parsed.required:
         documents = documents.filter(
-            Q(title__icontains=term)
-            | Q(names__icontains=term)
-            | Q(summary__icontains=term)
-            | Q(body__icontains=term)
+            functools.reduce(
+                operator.or_,
+                (Q(**{f"{field}__icontains": term}) for term in group for field in text_fields),
+            )
         )
     for term in parsed.excluded:
         for field in text_fields:

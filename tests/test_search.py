@@ -259,6 +259,18 @@ class QueryParsingTests(unittest.TestCase):
         self.assertEqual(parsed.phrases, ["tools of cinema"])
         self.assertEqual(parsed.excluded, ["netflix", "short film"])
         self.assertTrue(search.parse_query("!!! ---").is_empty)
+        self.assertEqual(
+            search.parse_query('aleppo netflix or "tools of cinema" or humanity').required,
+            [["aleppo"], ["netflix", "tools of cinema", "humanity"]],
+        )
+
+
+class OrTests(SearchTestCase):
+    def test_or_on_every_database(self):
+        found = titles(self.search("Netflix or humanity"))
+        self.assertIn("The White Helmets", found)
+        self.assertIn("Fayyad on filming", found)
+        self.assertEqual(titles(self.search("Netflix humanity")), [])
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL's full-text search")
