@@ -71,9 +71,11 @@ def passage_pattern(text):
 def mark_passages(rendered, passages):
     """Wrap each quoted passage found in already-sanitised HTML in a `<mark>`.
 
-    `passages` are (element id, text) pairs; a passage that crosses markup (say, half in
-    italics) is left unmarked rather than breaking the HTML. Ids are the site's own.
+    `passages` are (element id, text) pairs. Returns the HTML and the ids placed: a passage
+    that crosses markup (say, half in italics) is left unmarked rather than breaking the HTML,
+    and the caller anchors it nearby instead. Ids are the site's own.
     """
+    placed = set()
     for element_id, text in passages:
         match = passage_pattern(text).search(rendered)
         if match:
@@ -81,4 +83,5 @@ def mark_passages(rendered, passages):
                 f'{rendered[: match.start()]}<mark class="quoted" id="{element_id}">'
                 f"{match.group(0)}</mark>{rendered[match.end() :]}"
             )
-    return mark_safe(rendered)  # noqa: S308 - sanitised input, our own tags around it
+            placed.add(element_id)
+    return mark_safe(rendered), placed  # noqa: S308 - sanitised input, our own tags around it

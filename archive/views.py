@@ -155,16 +155,32 @@ class ArticleDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
+        """The article's text with each quote's passage marked (its `#quote-N` target)."""
         article = self.object
         quotes = list(article.quotes.all())
+        placed = set()
+
+        def marked(text, passages):
+            html, ids = mark_passages(
+                render_markdown(text), [p for p in passages if p[0] not in placed]
+            )
+            placed.update(ids)
+            return html
+
+        def unplaced(passages):
+            return [element_id for element_id, _ in passages if element_id not in placed]
+
         body_quotes = [(f"quote-{q.pk}", q.text) for q in quotes if not q.exchange_id]
+        body_html = marked(article.body, body_quotes)
         exchanges = list(article.exchanges.all())
         for exchange in exchanges:
-            marked = [(f"quote-{q.pk}", q.text) for q in quotes if q.exchange_id == exchange.pk]
-            exchange.question_html = mark_passages(render_markdown(exchange.question), marked)
-            exchange.answer_html = mark_passages(render_markdown(exchange.answer), marked)
+            own = [(f"quote-{q.pk}", q.text) for q in quotes if q.exchange_id == exchange.pk]
+            exchange.answer_html = marked(exchange.answer, own)
+            exchange.question_html = marked(exchange.question, own)
+            exchange.unmarked_quotes = unplaced(own)
         return super().get_context_data(
-            body_html=mark_passages(render_markdown(article.body), body_quotes),
+            body_html=body_html,
+            unmarked_quotes=unplaced(body_quotes),
             exchanges=exchanges,
             preview=self.preview,
             structured_data=None

@@ -194,9 +194,7 @@ class QuoteValidationTests(TestCase):
         quote.full_clean()
         self.assertEqual(quote.exchange, self.exchange)
         quote.save()
-        self.assertEqual(
-            quote.passage_url, f"/articles/{self.interview.slug}/#{self.exchange.anchor}"
-        )
+        self.assertEqual(quote.passage_url, f"/articles/{self.interview.slug}/#quote-{quote.pk}")
 
     def test_wrong_speaker_is_refused(self):
         quote = self.quote(

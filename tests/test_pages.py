@@ -114,7 +114,7 @@ class FilmPageTests(PublicPageTestCase):
             self.response, f'href="/articles/{self.review.slug}/#quote-{self.body_quote.pk}"'
         )
         self.assertContains(
-            self.response, f'href="/articles/{self.interview.slug}/#{self.exchange.anchor}"'
+            self.response, f'href="/articles/{self.interview.slug}/#quote-{self.answer_quote.pk}"'
         )
 
     def test_themes_and_related_films_saying_what_they_share(self):
@@ -162,6 +162,27 @@ class ArticlePageTests(PublicPageTestCase):
             f'<mark class="quoted" id="quote-{self.body_quote.pk}">Last Men in Aleppo is an '
             "unforgettable portrait of Syrian civilians.</mark>",
             html=True,
+        )
+
+    def test_quote_in_an_answer_is_marked_inside_its_exchange(self):
+        response = self.client.get(self.interview.get_absolute_url())
+        content = response.content.decode()
+        section = content[content.index(f'id="{self.exchange.anchor}"') :]
+        self.assertRegex(
+            section[: section.index("</section>")],
+            rf'<mark class="quoted" id="quote-{self.answer_quote.pk}">It\'s not about',
+        )
+
+    def test_quote_crossing_markup_is_still_anchored_in_its_exchange(self):
+        self.exchange.answer = (
+            "Yes, many times.\n\nIt's *not* about journalism. It's about humanity."
+        )
+        self.exchange.save()
+        response = self.client.get(self.interview.get_absolute_url())
+        self.assertContains(
+            response,
+            f'<section class="qa" id="{self.exchange.anchor}" aria-label="Question 1">\n'
+            f'      <span id="quote-{self.answer_quote.pk}"></span>',
         )
 
     def test_interview_exchanges_are_attributed_questions_and_answers(self):
@@ -267,7 +288,7 @@ class QuoteListTests(PublicPageTestCase):
     def test_quotes_link_to_their_passages(self):
         response = self.client.get("/quotes/")
         self.assertContains(response, "unforgettable portrait of Syrian civilians.")
-        self.assertContains(response, f"#{self.exchange.anchor}")
+        self.assertContains(response, f"#quote-{self.answer_quote.pk}")
         self.assertNothingHidden(response)
 
     def test_filters(self):
@@ -286,9 +307,7 @@ class QuoteListTests(PublicPageTestCase):
 
     def test_quote_address_leads_to_passage(self):
         response = self.client.get(f"/quotes/{self.answer_quote.pk}/")
-        self.assertRedirects(
-            response, self.exchange.get_absolute_url(), fetch_redirect_response=False
-        )
+        self.assertRedirects(response, self.answer_quote.passage_url, fetch_redirect_response=False)
         self.assertEqual(self.client.get(f"/quotes/{self.draft_quote.pk}/").status_code, 404)
 
 

@@ -104,9 +104,8 @@ class Quote(models.Model):
 
     @property
     def passage_url(self):
-        """Where the words stand in their source: the exchange, or the marked passage."""
-        anchor = self.exchange.anchor if self.exchange_id else f"quote-{self.pk}"
-        return f"{self.article.get_absolute_url()}#{anchor}"
+        """Where the words stand in their source: the marked passage (inside its exchange)."""
+        return f"{self.article.get_absolute_url()}#quote-{self.pk}"
 
     def clean(self):
         if not self.article_id:
