@@ -387,22 +387,29 @@ def record_history(objects, user, comment):
                 reversion.add_to_revision(obj)
 
 
+def clean_theme_name(value, theme_pk, clash_message):
+    """A theme name as stored (spacing tidied), refused if it would be several themes or if
+    another theme (`clash_message` says what to do) has it in any capitals."""
+    name = " ".join(value.split())
+    if len(parse_themes(name)) != 1:
+        raise ValidationError("A theme's name cannot contain commas or semicolons.")
+    clash = Theme.objects.filter(name__iexact=name).exclude(pk=theme_pk).first()
+    if clash:
+        raise ValidationError(f"There is already a theme “{clash.name}”{clash_message}")
+    return name
+
+
 class ThemeAdminForm(forms.ModelForm):
     class Meta:
         model = Theme
         fields = ["name", "slug"]
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if len(parse_themes(name)) != 1:
-            raise ValidationError("A theme's name cannot contain commas or semicolons.")
-        clash = Theme.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
-        if clash:
-            raise ValidationError(
-                f"There is already a theme “{clash.name}”: themes that differ only in capitals "
-                "are one theme."
-            )
-        return name
+        return clean_theme_name(
+            self.cleaned_data["name"],
+            self.instance.pk,
+            ": themes that differ only in capitals are one theme.",
+        )
 
 
 class RenameThemeForm(forms.Form):
@@ -419,18 +426,13 @@ class RenameThemeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if len(parse_themes(name)) != 1:
-            raise ValidationError("A theme's name cannot contain commas or semicolons.")
-        if name == self.theme.name:
+        if " ".join(self.cleaned_data["name"].split()) == self.theme.name:
             raise ValidationError("This is already the theme's name.")
-        clash = Theme.objects.filter(name__iexact=name).exclude(pk=self.theme.pk).first()
-        if clash:
-            raise ValidationError(
-                f"There is already a theme “{clash.name}”. To make the two themes one, select "
-                "both in the list of themes and merge them."
-            )
-        return name
+        return clean_theme_name(
+            self.cleaned_data["name"],
+            self.theme.pk,
+            ". To make the two themes one, select both in the list of themes and merge them.",
+        )
 
     @property
     def new_slug(self):

@@ -146,6 +146,20 @@ class AdminTestCase(TestCase):
         data.update({name: v if isinstance(v, list) else [v] for name, v in fields.items()})
         return data
 
+    def new_interview_data(self, **fields):
+        """A new interview about the film, with one exchange answered by the director."""
+        data = self.new_article_data(kind="interview", **fields)
+        data["film_links-0-film"] = [str(self.film.pk)]
+        add_row(
+            data,
+            "exchanges",
+            question="Why Aleppo?",
+            answer="Because nobody else was filming there.",
+            interviewee=str(self.director.pk),
+            order="1",
+        )
+        return data
+
 
 # Groups ----------------------------------------------------------------------------------------
 
@@ -234,16 +248,7 @@ class ArticleEntryTests(AdminTestCase):
         self.assertEqual(article.body, BODY)
 
     def test_interview_exchange_and_a_quote_from_it_in_one_submit(self):
-        data = self.new_article_data(kind="interview", body="An introduction.")
-        data["film_links-0-film"] = [str(self.film.pk)]
-        add_row(
-            data,
-            "exchanges",
-            question="Why Aleppo?",
-            answer="Because nobody else was filming there.",
-            interviewee=str(self.director.pk),
-            order="1",
-        )
+        data = self.new_interview_data(body="An introduction.")
         add_row(
             data,
             "quotes",
@@ -257,16 +262,7 @@ class ArticleEntryTests(AdminTestCase):
         self.assertEqual(quote.exchange, Exchange.objects.get(question="Why Aleppo?"))
 
     def test_quote_from_an_answer_must_name_its_speaker(self):
-        data = self.new_article_data(kind="interview", body="An introduction.")
-        data["film_links-0-film"] = [str(self.film.pk)]
-        add_row(
-            data,
-            "exchanges",
-            question="Why Aleppo?",
-            answer="Because nobody else was filming there.",
-            interviewee=str(self.director.pk),
-            order="1",
-        )
+        data = self.new_interview_data(body="An introduction.")
         add_row(data, "quotes", text="nobody else was filming there", film=str(self.film.pk))
         response = self.client.post(admin_url("article_add"), data)
         self.assertContains(response, "In the source these words are Feras Fayyad’s")

@@ -16,16 +16,7 @@ class HistoryTests(AdminTestCase):
 
     def create_interview(self):
         """An interview entered in the admin, then changed there by a second editor."""
-        data = self.new_article_data(kind="interview", title="Fayyad on Aleppo", themes=["Syria"])
-        data["film_links-0-film"] = [str(self.film.pk)]
-        add_row(
-            data,
-            "exchanges",
-            question="Why Aleppo?",
-            answer="Because nobody else was filming there.",
-            interviewee=str(self.director.pk),
-            order="1",
-        )
+        data = self.new_interview_data(title="Fayyad on Aleppo", themes=["Syria"])
         self.client.post(admin_url("article_add"), data)
         article = Article.objects.get()
         url = admin_url("article_change", article.pk)

@@ -1,17 +1,14 @@
 """Secure by default: deployment checks, headers, cookies, and brute-force protection."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
-PROJECT = Path(__file__).resolve().parent.parent
+from .processes import run_django
+
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "security-test-key-pX4v9Lq2mW7zR3tY8nB1cK6hJ5gF0dS-not-a-real-one",
@@ -21,16 +18,7 @@ PRODUCTION = {
 
 
 def run_production(code, **environ):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(PRODUCTION, DJANGO_SETTINGS_MODULE="site_config.settings", **environ)
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_django(code, setup=False, **{**PRODUCTION, **environ})
 
 
 def test_deployment_checks_report_nothing():

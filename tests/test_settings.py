@@ -2,35 +2,14 @@
 
 import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
-CONFIG_VARIABLES = (
-    "DATABASE_URL",
-    "DJANGO_SECRET_KEY",
-    "DJANGO_DEBUG",
-    "DJANGO_ALLOWED_HOSTS",
-    "REDIS_URL",
-)
+from .processes import PROJECT, run_django
+
 GOOD_KEY = "k7#Qv2-the-production-key-is-long-and-random-9fz0Lw3x8pA5dRtY1mN6bVc"
-
-
-def run_settings(code, setup=True, **environ):
-    """Run `code` in a fresh interpreter whose only configuration is `environ`."""
-    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
-    env.update(environ, DJANGO_SETTINGS_MODULE="site_config.settings")
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}" if setup else code],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+run_settings = run_django
 
 
 def test_out_of_the_box_is_the_demo_on_sqlite():
