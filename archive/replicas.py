@@ -1,0 +1,91 @@
+"""
+A PostgreSQL read replica (DATABASE_REPLICA_URL) for the pages anonymous readers ask for.
+
+Reads go to the replica only in a request that ReplicaReadsMiddleware lets read from it; the
+admin, every write, a signed-in editor's requests, previews, and everything outside a request
+(management commands, the shell) use the primary. An editor therefore always sees what they
+have just saved, while readers see it after the replica's lag.
+"""
+
+import contextvars
+import logging
+import time
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections
+
+logger = logging.getLogger(__name__)
+
+REPLICA = "replica"
+
+# How long a process reads from the primary after the replica failed to answer.
+RETRY_SECONDS = 5
+
+# Where the current request reads: the primary, unless the middleware lets it use the replica;
+# whether the replica answers is then settled by the request's first read, so that a request
+# that reads nothing (a page served from a cache) does not wait on it.
+REPLICA_IF_IT_ANSWERS = "replica, if it answers"
+request_reads = contextvars.ContextVar("request_reads", default=DEFAULT_DB_ALIAS)
+
+
+class ReplicaRouter:
+    """Reads on the replica in a request allowed to use it; everything else on the primary."""
+
+    def db_for_read(self, model, **hints):
+        reads = request_reads.get()
+        if reads == REPLICA_IF_IT_ANSWERS:
+            reads = REPLICA if replica_status.available() else DEFAULT_DB_ALIAS
+            request_reads.set(reads)
+        return reads
+
+    def db_for_write(self, model, **hints):
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints):
+        # The replica holds the primary's rows: objects read from either may be linked.
+        databases = {DEFAULT_DB_ALIAS, REPLICA}
+        if obj1._state.db in databases and obj2._state.db in databases:
+            return True
+        return None
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        # The replica follows the primary's schema through replication; it is read-only.
+        return db == DEFAULT_DB_ALIAS
+
+
+class ReplicaStatus:
+    """Whether the replica answers, checked when a request first reads from it.
+
+    With the persistent connection alive the check is a `SELECT 1` on it; a connection the
+    replica dropped is replaced (Django's health check), and one that cannot be made fails at
+    once (connection refused) or after the connection timeout set in settings. A replica that
+    fails is not asked again by this process for RETRY_SECONDS: readers are served from the
+    primary meanwhile, and an outage costs each worker one failed attempt every few seconds,
+    not one per request.
+    """
+
+    def __init__(self):
+        self.down_until = 0.0
+
+    def available(self):
+        if time.monotonic() < self.down_until:
+            return False
+        connection = connections[REPLICA]
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except (DatabaseError, InterfaceError) as error:
+            logger.warning(
+                "Read replica unavailable, reading from the primary for %d s: %s",
+                RETRY_SECONDS,
+                error,
+            )
+            try:
+                connection.close()
+            except DatabaseError:
+                pass
+            self.down_until = time.monotonic() + RETRY_SECONDS
+            return False
+        return True
+
+
+replica_status = ReplicaStatus()

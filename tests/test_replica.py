@@ -1,0 +1,401 @@
+"""Readers' pages come from a real PostgreSQL streaming replica; editors and writes use the primary.
+
+The module builds its own primary and replica on this machine (initdb, `pg_basebackup -R`, two
+servers on free ports), loads the demo into the primary and serves the site with gunicorn and
+production settings: DATABASE_URL on the primary, DATABASE_REPLICA_URL on the replica. Pausing
+the replica's replay makes the difference visible: a piece published meanwhile is on the primary
+only.
+"""
+
+import http.cookiejar
+import os
+import secrets
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+
+import psycopg2
+import pytest
+from django.conf import settings
+
+from archive.replicas import RETRY_SECONDS
+
+from .conftest import missing_tool
+from .processes import free_port, get, gunicorn, production_environment, run_django
+
+DATABASE = "archive"
+EDITOR = "replica-editor"
+EDITOR_PASSWORD = secrets.token_urlsafe(16)
+
+
+def postgres_programs():
+    """Where initdb, pg_ctl and pg_basebackup are: Debian keeps them out of PATH."""
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parts[-3])
+    )
+    if versions:
+        return versions[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+class Cluster:
+    """A throwaway PostgreSQL primary and its streaming replica, each on a free local port."""
+
+    def __init__(self, programs, directory):
+        self.programs = programs
+        self.directory = directory
+        self.ports = {"primary": free_port(), "replica": free_port()}
+
+    def run(self, program, *args):
+        """Run a PostgreSQL program as the `postgres` user: PostgreSQL refuses to run as root."""
+        command = [str(self.programs / program), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, f"{program} failed: {result.stdout}{result.stderr}"
+
+    def url(self, server):
+        return f"postgres://postgres@127.0.0.1:{self.ports[server]}/{DATABASE}"
+
+    def create(self):
+        primary = self.directory / "primary"
+        self.run("initdb", "-D", str(primary), "-A", "trust", "-U", "postgres", "--no-sync")
+        with open(primary / "pg_hba.conf", "a") as hba:
+            hba.write("host replication all 127.0.0.1/32 trust\n")
+        self.start("primary", "-c fsync=off")
+        self.sql("primary", f"CREATE DATABASE {DATABASE}", database="postgres")
+        self.run(
+            "pg_basebackup",
+            *("-h", "127.0.0.1", "-p", str(self.ports["primary"]), "-U", "postgres"),
+            *("-D", str(self.directory / "replica"), "-R", "-X", "stream", "--checkpoint=fast"),
+            *("--create-slot", "--slot", "replica"),
+        )
+        self.start("replica")
+
+    def start(self, server, options=""):
+        self.run(
+            "pg_ctl",
+            *("-D", str(self.directory / server), "-l", str(self.directory / f"{server}.log")),
+            "-o",
+            f"-p {self.ports[server]} -k {self.directory} -c listen_addresses=127.0.0.1 {options}",
+            *("-w", "-t", "30", "start"),
+        )
+
+    def stop(self, server):
+        self.run("pg_ctl", "-D", str(self.directory / server), "-m", "fast", "-w", "stop")
+
+    def destroy(self):
+        for server in ("replica", "primary"):
+            if (self.directory / server / "postmaster.pid").exists():
+                self.stop(server)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def sql(self, server, statement, params=(), database=DATABASE):
+        connection = psycopg2.connect(
+            host="127.0.0.1", port=self.ports[server], user="postgres", dbname=database
+        )
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                return cursor.fetchone() if cursor.description else None
+        finally:
+            connection.close()
+
+    def wait_for_replay(self, timeout=15):
+        """Until the replica has replayed everything the primary has written so far."""
+        (written,) = self.sql("primary", "SELECT pg_current_wal_lsn()::text")
+        deadline = time.monotonic() + timeout
+        while not self.sql("replica", "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (written,))[
+            0
+        ]:
+            assert time.monotonic() < deadline, "the replica did not catch up"
+            time.sleep(0.05)
+
+    @contextmanager
+    def replay_paused(self):
+        """The replica stays as it is now: what the primary writes meanwhile waits."""
+        self.wait_for_replay()
+        self.sql("replica", "SELECT pg_wal_replay_pause()")
+        deadline = time.monotonic() + 15
+        while self.sql("replica", "SELECT pg_get_wal_replay_pause_state()")[0] != "paused":
+            assert time.monotonic() < deadline, "the replica's replay did not pause"
+            time.sleep(0.05)
+        try:
+            yield
+        finally:
+            self.sql("replica", "SELECT pg_wal_replay_resume()")
+            self.wait_for_replay()
+
+    def has_article(self, server, slug):
+        (count,) = self.sql(server, "SELECT count(*) FROM archive_article WHERE slug = %s", (slug,))
+        return count > 0
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("A streaming replica is PostgreSQL's: run with DATABASE_URL=postgres://…")
+    programs = postgres_programs()
+    if programs is None:
+        missing_tool("PostgreSQL's server programs (initdb, pg_ctl) are not installed")
+    directory = Path(tempfile.mkdtemp(prefix="film-archive-replica-"))
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres", "postgres")
+    cluster = Cluster(programs, directory)
+    try:
+        cluster.create()
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+@pytest.fixture(scope="module")
+def environ(cluster, tmp_path_factory):
+    """Production settings on the primary, with static files and a cache directory of their own;
+    the page cache is off, so that every page is read from the database."""
+    return production_environment(
+        tmp_path_factory.mktemp("static"),
+        DATABASE_URL=cluster.url("primary"),
+        DJANGO_CACHE_DIR=str(tmp_path_factory.mktemp("cache")),
+        DJANGO_PAGE_CACHE="false",
+    )
+
+
+@pytest.fixture(scope="module")
+def site(cluster, environ):
+    """The demo archive, loaded into the primary, served by gunicorn; an editor's account."""
+    result = run_django(
+        "from django.core.management import call_command; "
+        "call_command('demo', no_serve=True); "
+        "call_command('collectstatic', interactive=False, verbosity=0); "
+        "from django.contrib.auth.models import Group, User; "
+        f"editor = User.objects.create_user({EDITOR!r}, password={EDITOR_PASSWORD!r}, "
+        "is_staff=True); "
+        "editor.groups.add(Group.objects.get(name='Editors'))",
+        **environ,
+    )
+    assert result.returncode == 0, result.stderr
+    with gunicorn(**environ, DATABASE_REPLICA_URL=cluster.url("replica")) as address:
+        yield address
+
+
+def publish(environ, title):
+    """A new article, published now on the primary by a separate Django process: its id and slug."""
+    result = run_django(
+        "from archive.models import Article; "
+        f"article = Article.objects.create(title={title!r}, standfirst='Fresh from the desk.', "
+        "status=Article.Status.PUBLISHED); "
+        "print(article.pk, article.slug)",
+        **environ,
+    )
+    assert result.returncode == 0, result.stderr
+    pk, slug = result.stdout.split()
+    return int(pk), slug
+
+
+class FormFields(HTMLParser):
+    """What a browser would submit from the form `form_id` in `page`, as (name, value) pairs."""
+
+    def __init__(self, page, form_id):
+        super().__init__()
+        self.form_id = form_id
+        self.in_form = False
+        self.fields = []
+        self.select = None
+        self.textarea = None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.in_form = attrs.get("id") == self.form_id
+        if not self.in_form or "disabled" in attrs:
+            return
+        if tag == "input" and "name" in attrs:
+            kind = attrs.get("type", "text")
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            if kind not in {"submit", "button", "image", "reset", "file"}:
+                self.fields.append((attrs["name"], attrs.get("value") or ""))
+        elif tag == "textarea":
+            self.textarea = [attrs["name"], ""]
+        elif tag == "select":
+            self.select = attrs["name"]
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields.append((self.select, attrs.get("value") or ""))
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "textarea" and self.textarea:
+            name, text = self.textarea
+            # A newline right after <textarea> is not part of its value.
+            self.fields.append((name, text.removeprefix("\n")))
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+    def submit(self, **changes):
+        fields = [(name, changes.get(name, value)) for name, value in self.fields]
+        return urllib.parse.urlencode(fields).encode()
+
+
+def sign_in(address):
+    """An editor's browser, signed in through the admin's sign-in form."""
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    sign_in_page = f"{address}/{settings.ADMIN_URL}login/"
+    form = FormFields(get(sign_in_page, browser)[1], "login-form")
+    form.fields += [("username", EDITOR), ("password", EDITOR_PASSWORD)]
+    status, page = get(sign_in_page, browser, data=form.submit())
+    assert status == 200 and "Log out" in page, page
+    return browser
+
+
+def test_readers_pages_come_from_the_replica(site, cluster, environ):
+    """While the replica's replay is paused, a new piece is missing from the home page and its
+    own page answers 404; once the replica has replayed it, readers see it."""
+    with cluster.replay_paused():
+        _, slug = publish(environ, "Published while the replica waits")
+        assert cluster.has_article("primary", slug) and not cluster.has_article("replica", slug)
+        for _ in range(4):  # whichever worker answers
+            status, home = get(site)
+            assert status == 200
+            assert "Last Men in Aleppo" in home
+            assert "Published while the replica waits" not in home
+            assert get(f"{site}/articles/{slug}/")[0] == 404
+
+    status, home = get(site)
+    assert status == 200 and "Published while the replica waits" in home
+    status, page = get(f"{site}/articles/{slug}/")
+    assert status == 200 and "Published while the replica waits" in page
+
+
+def test_editors_and_writes_use_the_primary(site, cluster, environ):
+    """A signed-in editor sees a piece the replica does not have yet, in the admin, its preview
+    and the public page, and saves it through the admin; readers see it once it is replayed."""
+    editor = sign_in(site)
+    with cluster.replay_paused():
+        pk, slug = publish(environ, "Filed while the replica waits")
+        assert get(f"{site}/articles/{slug}/")[0] == 404
+
+        status, articles = get(f"{site}/{settings.ADMIN_URL}archive/article/", editor)
+        assert status == 200 and "Filed while the replica waits" in articles
+        status, preview = get(f"{site}/preview/articles/{pk}/", editor)
+        assert status == 200 and "Filed while the replica waits" in preview
+        status, page = get(f"{site}/articles/{slug}/", editor)
+        assert status == 200 and "Filed while the replica waits" in page
+
+        change = f"{site}/{settings.ADMIN_URL}archive/article/{pk}/change/"
+        form = FormFields(get(change, editor)[1], "article_form")
+        status, articles = get(
+            change, editor, data=form.submit(title="Filed and corrected while the replica waits")
+        )
+        assert status == 200
+        assert "was changed successfully" in articles
+        assert "Filed and corrected while the replica waits" in articles
+        assert cluster.sql("primary", "SELECT title FROM archive_article WHERE id = %s", (pk,)) == (
+            "Filed and corrected while the replica waits",
+        )
+        assert not cluster.has_article("replica", slug)
+        assert get(f"{site}/articles/{slug}/")[0] == 404
+
+    status, page = get(f"{site}/articles/{slug}/")
+    assert status == 200 and "Filed and corrected while the replica waits" in page
+
+
+def test_readers_are_served_from_the_primary_while_the_replica_is_down(site, cluster, environ):
+    """With the replica stopped, pages answer 200 with what the primary has; once it is back,
+    readers' pages come from it again."""
+    for _ in range(4):  # both workers hold a connection to the replica, which is about to go away
+        assert get(site)[0] == 200
+    cluster.stop("replica")
+    try:
+        _, slug = publish(environ, "Published while the replica is down")
+        for _ in range(6):
+            status, home = get(site)
+            assert status == 200 and "Published while the replica is down" in home
+        status, page = get(f"{site}/articles/{slug}/")
+        assert status == 200 and "Published while the replica is down" in page
+    finally:
+        cluster.start("replica")
+
+    with cluster.replay_paused():
+        _, slug = publish(environ, "Published once the replica is back")
+        # Each worker tries the replica again RETRY_SECONDS after it failed; until then it
+        # reads from the primary and shows the new piece.
+        deadline = time.monotonic() + RETRY_SECONDS + 15
+        from_replica = 0
+        while from_replica < 6:
+            assert time.monotonic() < deadline, "readers' pages did not return to the replica"
+            status, home = get(site)
+            assert status == 200
+            from_replica = 0 if "Published once the replica is back" in home else from_replica + 1
+            time.sleep(0.1)
+    assert "Published once the replica is back" in get(site)[1]
+
+
+def cache_status(url):
+    with urllib.request.urlopen(url, timeout=20) as response:
+        return response.headers.get("Cache-Status", ""), response.read().decode()
+
+
+def test_the_page_cache_keeps_no_page_the_replica_had_not_caught_up_with(
+    cluster, environ, site, tmp_path
+):
+    """With the page cache on: right after a publication the replica may not have replayed it;
+    such a page is served but not stored, and the page stored once it has is current."""
+    cached = {**environ, "DJANGO_PAGE_CACHE": "true", "DJANGO_CACHE_DIR": str(tmp_path)}
+    with gunicorn(**cached, DATABASE_REPLICA_URL=cluster.url("replica")) as address:
+        cache_status(address + "/")
+        assert cache_status(address + "/")[0] == "film-archive; hit"
+        with cluster.replay_paused():
+            publish(cached, "Published while the cache waits")
+            for _ in range(4):
+                status, home = cache_status(address + "/")
+                assert status == "film-archive; fwd=miss"
+                assert "Published while the cache waits" not in home
+        status, home = cache_status(address + "/")
+        assert status == "film-archive; fwd=miss; stored"
+        assert "Published while the cache waits" in home
+        assert cache_status(address + "/")[0] == "film-archive; hit"
+
+
+def test_the_replica_is_set_up_only_by_its_variable():
+    """Without DATABASE_REPLICA_URL nothing changes; with it, the replica is configured like the
+    primary, mirrors it in tests, and the router and middleware are installed."""
+    show = (
+        "from django.conf import settings as s; "
+        "print(sorted(s.DATABASES), s.DATABASE_ROUTERS, "
+        "'archive.middleware.ReplicaReadsMiddleware' in s.MIDDLEWARE); "
+        "r = s.DATABASES.get('replica'); "
+        "r and print(r['HOST'], r['TEST']['MIRROR'], r['CONN_HEALTH_CHECKS'], r['OPTIONS'])"
+    )
+    primary = "postgres://archive@db.internal:5432/archive"
+    result = run_django(show, DATABASE_URL=primary)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["['default'] [] False"]
+
+    result = run_django(
+        show,
+        DATABASE_URL=primary,
+        DATABASE_REPLICA_URL="postgres://archive@replica.internal/archive",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "['default', 'replica'] ['archive.replicas.ReplicaRouter'] True",
+        "replica.internal default True {'options': '-c jit=off', 'connect_timeout': 3}",
+    ]
