@@ -3,8 +3,12 @@
 Films, people, credits and published articles (reviews, interviews with exchanges, features)
 whose words follow a Zipf distribution over a vocabulary drawn from the demo's two source
 documents plus a long tail of rare invented words, so that common words are very common and
-most words are rare, as in real text. Rows are written with bulk inserts; the search index is
-then rebuilt in bulk (`archive.search.rebuild`).
+most words are rare, as in real text. With --quotes, quotes whose words are taken word for word
+from their article (a sentence of its body, or of an exchange's answer, then said by that
+answer's interviewee), about the article's film, some of them featured. With --themes, themes
+carried by films, articles and quotes, a few themes very common and most rare (Zipf again).
+Rows are written with bulk inserts, without per-object validation; the search index is then
+rebuilt in bulk (`archive.search.rebuild`).
 
 It writes into the database DATABASE_URL names, which must be empty and migrated; with
 --create-postgres NAME it creates (or recreates) a PostgreSQL database of that name on the
@@ -12,11 +16,12 @@ server of DATABASE_URL, migrates it, and fills it.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         python bench/generate_archive.py --create-postgres film_archive_bench \\
-        --films 10000 --people 30000 --articles 100000
+        --films 10000 --people 30000 --articles 100000 --quotes 200000
 """
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import random
 import re
@@ -101,16 +106,101 @@ def create_postgres(name):
     os.environ["DATABASE_URL"] = f"{base}/{name}"
 
 
-def generate(films, people, articles, seed):
+def sentences(text):
+    """The sentences of generated text (each ends with a full stop, none contains one)."""
+    return [f"{part.strip()}." for part in text.split(".") if part.strip()]
+
+
+class Themes:
+    """Themes drawn by Zipf's law, a few per object, as ThemedItem rows for one model."""
+
+    def __init__(self, count, words, rng):
+        from django.utils.text import slugify
+
+        from archive.models import Theme
+
+        plain = [word for word in words[20:] if word.isalpha()][: count * 2]
+        names = [
+            f"{first} {second}" for first, second in zip(plain[::2], plain[1::2], strict=False)
+        ]
+        themes = Theme.objects.bulk_create([Theme(name=name, slug=slugify(name)) for name in names])
+        self.ids = [theme.pk for theme in themes]
+        self.cumulative = list(itertools.accumulate(1 / rank for rank in range(1, len(themes) + 1)))
+        self.rng = rng
+
+    def items(self, model, object_ids, most):
+        """ThemedItem rows giving each object up to `most` distinct themes (0 to `most`)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from archive.models import ThemedItem
+
+        if not self.ids:
+            return []
+        content_type = ContentType.objects.get_for_model(model)
+        rows = []
+        for object_id in object_ids:
+            chosen = self.rng.choices(
+                self.ids, cum_weights=self.cumulative, k=self.rng.randint(0, most)
+            )
+            rows.extend(
+                ThemedItem(content_type=content_type, object_id=object_id, tag_id=tag_id)
+                for tag_id in set(chosen)
+            )
+        return rows
+
+
+def quotes_from(articles, exchanges, count, rng):
+    """`count` quotes, each a sentence of a random article's body or of one of its answers."""
+    from archive.models import Quote
+
+    answers = {}
+    for exchange in exchanges:
+        answers.setdefault(exchange.article_id, []).append(exchange)
+    quotes = []
+    for _ in range(count):
+        article = rng.choice(articles)
+        film_id = article.film_id
+        own_answers = answers.get(article.pk, [])
+        if own_answers and rng.random() < 0.7:
+            exchange = rng.choice(own_answers)
+            text, speaker_id, exchange_id = exchange.answer, exchange.interviewee_id, exchange.pk
+        else:
+            text, speaker_id, exchange_id = article.body, None, None  # unsigned: no speaker
+        quotes.append(
+            Quote(
+                article_id=article.pk,
+                film_id=film_id,
+                exchange_id=exchange_id,
+                speaker_id=speaker_id,
+                text=rng.choice(sentences(text)),
+                featured=rng.random() < 0.05,
+                order=len(quotes) % 5,
+            )
+        )
+    return quotes
+
+
+def generate(films, people, articles, seed, quotes=0, themes=0):
+    from django.db import connection
     from django.utils import timezone
     from django.utils.text import slugify
 
     from archive import search
-    from archive.models import Article, ArticleFilm, Credit, Exchange, Film, Person
+    from archive.models import (
+        Article,
+        ArticleFilm,
+        Credit,
+        Exchange,
+        Film,
+        Person,
+        Quote,
+        ThemedItem,
+    )
 
     text = Text(vocabulary(), seed)
     rng = random.Random(seed)
     started = time.perf_counter()
+    theme_pool = Themes(themes, text.words, random.Random(seed + 1))
 
     person_rows = []
     for number in range(people):
@@ -143,10 +233,12 @@ def generate(films, people, articles, seed):
                 film_id=film_id, person_id=person_id, role=rng.choice(roles), order=order
             )
     Credit.objects.bulk_create(credits.values(), batch_size=5000)
+    ThemedItem.objects.bulk_create(theme_pool.items(Film, film_ids, 3), batch_size=5000)
     print(f"  {people} people, {films} films, {len(credits)} credits", flush=True)
 
     now = timezone.now()
     article_kinds = ["review"] * 6 + ["interview"] * 2 + ["feature"] * 2
+    quotes_written = 0
     for start in range(0, articles, 5000):
         batch = []
         for number in range(start, min(start + 5000, articles)):
@@ -164,10 +256,12 @@ def generate(films, people, articles, seed):
                 )
             )
         created = Article.objects.bulk_create(batch)
+        for article in created:
+            article.film_id = rng.choice(film_ids)
         ArticleFilm.objects.bulk_create(
-            [ArticleFilm(article_id=a.pk, film_id=rng.choice(film_ids)) for a in created]
+            [ArticleFilm(article_id=a.pk, film_id=a.film_id) for a in created]
         )
-        Exchange.objects.bulk_create(
+        exchanges = Exchange.objects.bulk_create(
             [
                 Exchange(
                     article_id=a.pk,
@@ -182,11 +276,26 @@ def generate(films, people, articles, seed):
                 for order in range(4)
             ]
         )
-        print(f"  {start + len(batch)} articles", flush=True)
+        ThemedItem.objects.bulk_create(
+            theme_pool.items(Article, [a.pk for a in created], 3), batch_size=5000
+        )
+        # Spread the quotes over the batches in proportion, the last batch taking the rest.
+        wanted = quotes * (start + len(batch)) // articles - quotes_written
+        quoted = Quote.objects.bulk_create(quotes_from(created, exchanges, wanted, rng))
+        quotes_written += len(quoted)
+        ThemedItem.objects.bulk_create(
+            theme_pool.items(Quote, [q.pk for q in quoted if rng.random() < 0.3], 1),
+            batch_size=5000,
+        )
+        print(f"  {start + len(batch)} articles, {quotes_written} quotes", flush=True)
     print(f"rows written in {time.perf_counter() - started:.1f} s", flush=True)
     started = time.perf_counter()
     count = search.rebuild()
     print(f"search index: {count} documents in {time.perf_counter() - started:.1f} s", flush=True)
+    if connection.vendor == "postgresql":
+        # Statistics for the planner, as autovacuum would gather them in time on a live database.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
 
 def main():
@@ -194,6 +303,10 @@ def main():
     parser.add_argument("--films", type=int, default=10_000)
     parser.add_argument("--people", type=int, default=30_000)
     parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--quotes", type=int, default=0, help="quotes from the articles (0)")
+    parser.add_argument(
+        "--themes", type=int, default=300, help="themes on films, articles and quotes (300)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--create-postgres", metavar="NAME")
     args = parser.parse_args()
@@ -206,7 +319,7 @@ def main():
     django.setup()
     if args.create_postgres:
         call_command("migrate", verbosity=0)
-    generate(args.films, args.people, args.articles, args.seed)
+    generate(args.films, args.people, args.articles, args.seed, args.quotes, args.themes)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 PAGE_TYPES = {
     "home": "/",
     "film-list": "/films/",
+    "article-list": "/articles/",
     "film": "/films/last-men-in-aleppo/",
     "review": "/articles/last-men-in-aleppo-review/",
     "interview": "/articles/feras-fayyad-interview/",

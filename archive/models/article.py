@@ -2,7 +2,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
@@ -33,6 +33,40 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. Every public page, feed, sitemap and search uses it."""
         return self.filter(public_condition())
+
+    def involving(self, person):
+        """Articles by `person`, about them, or interviewing them.
+
+        One set of ids, the union of the three links, read through each link's person index:
+        the database then fetches just those articles, however many others there are.
+        """
+        by, about, interviews = (
+            links.filter(**{field: person}).order_by().values("article_id")
+            for links, field in (
+                (ArticleAuthor.objects, "person"),
+                (ArticlePerson.objects, "person"),
+                (Exchange.objects, "interviewee"),
+            )
+        )
+        return self.filter(pk__in=by.union(about, interviews))
+
+    def years(self):
+        """The years these articles were published in, newest first.
+
+        Read without going through every article: the first and last publication times come
+        from the publication-time index, then one query checks each year between them for an
+        article, so the cost follows the number of years, not of articles.
+        """
+        span = self.order_by().aggregate(first=Min("published_at"), last=Max("published_at"))
+        if span["first"] is None:
+            return []
+        first, last = (timezone.localtime(span[end]).year for end in ("first", "last"))
+        between = range(last - 1, first, -1)
+        found = {}
+        if between:
+            checks = {f"y{year}": Exists(self.filter(published_at__year=year)) for year in between}
+            found = self.order_by().annotate(**checks).values(*checks).first() or {}
+        return [year for year in range(last, first - 1, -1) if found.get(f"y{year}", True)]
 
 
 class Article(models.Model):
@@ -117,7 +151,10 @@ class Article(models.Model):
         verbose_name_plural = "articles"
         ordering = ["-published_at", "-created_at"]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
-        indexes = [models.Index(fields=["status", "published_at"], name="article_public_idx")]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_public_idx"),
+            models.Index(fields=["updated_at"], name="article_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),

@@ -51,6 +51,7 @@ class Person(models.Model):
         verbose_name = "person"
         verbose_name_plural = "people"
         ordering = ["name"]
+        indexes = [models.Index(fields=["updated_at"], name="person_updated_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_date__isnull=True)

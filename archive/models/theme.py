@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from taggit.models import GenericTaggedItemBase, NaturalKeyManager, TagBase
@@ -33,15 +33,24 @@ class ThemeQuerySet(models.QuerySet):
         )
 
     def public(self):
-        """Themes that something a reader may see carries."""
-        return (
-            self.with_public_counts()
-            .annotate(
-                total=models.F("film_count") + models.F("article_count") + models.F("quote_count")
-            )
-            .filter(total__gt=0)
-            .order_by(Lower("name"))
-        )
+        """Themes that something a reader may see carries: a film, a public article or quote.
+
+        Each theme is checked for one such item, not counted, so that the filter lists that
+        offer themes cost the same however many films and articles carry them.
+        """
+        from .article import Article
+        from .film import Film
+        from .quote import Quote
+
+        carried = Q()
+        for items in (Article.objects.published(), Film.objects.all(), Quote.objects.published()):
+            carried |= Exists(items.filter(themes=OuterRef("pk")))
+        return self.filter(carried).order_by(Lower("name"))
+
+    def carried_by(self, items):
+        """Themes that at least one of `items` (films, articles or quotes) carries, checked per
+        theme for one such item."""
+        return self.filter(Exists(items.filter(themes=OuterRef("pk")))).order_by(Lower("name"))
 
 
 class Theme(TagBase):
@@ -64,6 +73,10 @@ class Theme(TagBase):
 class ThemedItem(GenericTaggedItemBase):
     """Links a theme to a film, an article or a quote."""
 
+    # The ids' own type (taggit's default is a 32-bit integer): joins from films, articles and
+    # quotes to their themes then compare like with like and can use the indexes below, where
+    # PostgreSQL would otherwise cast every row's object_id and read the table through.
+    object_id = models.BigIntegerField("object ID", db_index=True)
     tag = models.ForeignKey(
         Theme, on_delete=models.CASCADE, related_name="themed_items", verbose_name="theme"
     )
@@ -71,6 +84,12 @@ class ThemedItem(GenericTaggedItemBase):
     class Meta:
         verbose_name = "themed item"
         verbose_name_plural = "themed items"
+        # What carries a theme, by model: checked per theme when listing the public themes.
+        indexes = [
+            models.Index(
+                fields=["tag", "content_type", "object_id"], name="themed_item_by_theme_idx"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id", "tag"], name="theme_once_per_item"

@@ -8,11 +8,16 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """This page's one address: its path, plus the page number past the first page."""
+    """This page's one address: its path, plus its position past the first page of a list."""
     request = context["request"]
     url = request.build_absolute_uri(request.path)
     page = context.get("page_obj")
-    if page is not None and page.number > 1:
+    if page is None:
+        return url
+    position = getattr(page, "query", None)  # a keyset page (archive.pagination) says it
+    if position is not None:
+        return f"{url}?{position}" if position else url
+    if page.number > 1:
         url += f"?page={page.number}"
     return url
 

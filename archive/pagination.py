@@ -1,0 +1,130 @@
+"""
+Keyset pagination for the long public lists (films, articles, quotes).
+
+A numbered page deep in a list is read with an OFFSET, and an OFFSET reads every row it skips:
+the last of 4,000 pages of articles cost as much as reading them all. Here a page starts where
+the page before it ended instead — "the 20 articles after this one" — which an index answers
+directly, so the last page costs what the first one does, and nothing is counted.
+
+The address says where a page starts: `?after=KEY` (the items following the one named by KEY,
+in the list's order), `?before=KEY` (the items preceding it) or `?page=last`. KEY is a slug, or
+an id for quotes. A key that names nothing, or names something the list cannot show, is a 404.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.http import Http404, QueryDict
+from django.utils.http import urlencode
+
+PAGE_PARAMETERS = ("after", "before", "page")
+
+
+@dataclass
+class KeysetPage:
+    """One page of a list, with the addresses (query strings) of its neighbours."""
+
+    object_list: list
+    has_previous: bool
+    has_next: bool
+    filters: str = ""
+    query: str = ""  # this page's own position, for its canonical address
+    first_key: str = field(default="", repr=False)
+    last_key: str = field(default="", repr=False)
+
+    def has_other_pages(self):
+        return self.has_previous or self.has_next
+
+    def _link(self, **position):
+        query = QueryDict(self.filters, mutable=True)
+        query.update(position)
+        return query.urlencode()
+
+    @property
+    def first_query(self):
+        return self._link()
+
+    @property
+    def previous_query(self):
+        return self._link(before=self.first_key)
+
+    @property
+    def next_query(self):
+        return self._link(after=self.last_key)
+
+    @property
+    def last_query(self):
+        return self._link(page="last")
+
+
+class KeysetPaginator:
+    """Pages of a queryset in a fixed order whose last field is unique.
+
+    `ordering` is a list of field names as for `order_by()` ("-published_at", "-pk"); `key` is
+    the field a page's address names an item by ("slug", "pk").
+    """
+
+    def __init__(self, ordering, key="slug"):
+        self.ordering = [(name.lstrip("-"), name.startswith("-")) for name in ordering]
+        self.key = key
+
+    def page(self, queryset, params, per_page, filters=""):
+        """The page of `per_page` items that `params` (the request's GET) asks for, or Http404.
+
+        An item named in the address is looked up among the list's own items. `filters` is the
+        list's query string without its position, kept in the links to other pages.
+        """
+        after, before, page = (params.get(name, "") for name in PAGE_PARAMETERS)
+        if page not in ("", "1", "last") or sum(map(bool, (after, before, page == "last"))) > 1:
+            raise Http404("No such page: use the list's own page links.")
+        backwards = bool(before) or page == "last"
+        if after:
+            position = {"after": after}
+        elif before:
+            position = {"before": before}
+        else:
+            position = {"page": "last"} if backwards else {}
+        cursor = after or before
+        if cursor:
+            queryset = queryset.filter(self.beyond(self.position(queryset, cursor), bool(before)))
+        ordering = [
+            ("-" if descending != backwards else "") + name for name, descending in self.ordering
+        ]
+        items = list(queryset.order_by(*ordering)[: per_page + 1])
+        more = len(items) > per_page
+        items = items[:per_page]
+        if backwards:
+            items.reverse()
+        return KeysetPage(
+            object_list=items,
+            has_previous=more if backwards else bool(after),
+            has_next=bool(before) or (more and not backwards),
+            filters=filters,
+            query=urlencode(position),
+            first_key=str(getattr(items[0], self.key)) if items else "",
+            last_key=str(getattr(items[-1], self.key)) if items else "",
+        )
+
+    def position(self, queryset, cursor):
+        """The ordering values of the item named `cursor`."""
+        names = [name for name, _ in self.ordering]
+        try:
+            values = queryset.order_by().prefetch_related(None).values_list(*names)
+            return values.get(**{self.key: cursor})
+        except (queryset.model.DoesNotExist, ValueError):
+            raise Http404("No such page: the item it started from is gone.") from None
+
+    def beyond(self, values, before=False):
+        """Rows strictly after `values` in the list's order (before them if `before`).
+
+        Written as `first >= v1 AND (first > v1 OR (first = v1 AND second > v2) ...)`: the
+        redundant first condition lets the database start reading its index at the cursor.
+        """
+        condition, equal = Q(), {}
+        for (name, descending), value in zip(self.ordering, values, strict=True):
+            comparison = "lt" if descending != before else "gt"
+            condition |= Q(**equal, **{f"{name}__{comparison}": value})
+            equal[name] = value
+        first, descending = self.ordering[0]
+        bound = "lte" if descending != before else "gte"
+        return Q(**{f"{first}__{bound}": values[0]}) & condition

@@ -1,0 +1,230 @@
+"""Each public page type's uncached median time on the demo archive and on a large one.
+
+What it measures: the median (p50) time Django takes to answer each kind of public page, with
+the server-side page cache off (DJANGO_PAGE_CACHE=false), on two PostgreSQL databases: the demo
+archive, and a large archive made by bench/generate_archive.py. It prints one table: page, demo
+p50, large p50, their ratio (large / demo), and how much of each median was spent waiting for the
+database.
+
+How: for each database, a fresh Python process (production settings: DEBUG off, a random secret
+key, collected static files) picks the pages by query — the film with the most public articles,
+the person with the most credits, the theme carried by the most films, public articles and
+quotes — and requests each page in turn through Django's test client (in-process: no HTTP
+server, no network), first --warmups times unmeasured, then --requests times measured, one
+request at a time. Every page must answer 200. The sitemap's section pages are each requested
+fewer times (one warm-up, three measured) and the slowest is reported.
+
+The demo database `film_archive_scale_demo` is (re)created on the server of DATABASE_URL, loaded
+with the demo archive and dropped afterwards; the large one is named with --large, migrated (so
+that it has the current indexes) and otherwise only read. Run benchmarks one at a time on a
+shared machine:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        flock /tmp/film-archive-bench.lock python bench/scale.py --large film_archive_large
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pages import pg_admin, run  # noqa: E402  (the sibling benchmark's PostgreSQL helpers)
+
+DEMO_DATABASE = "film_archive_scale_demo"
+SECTION_WARMUPS, SECTION_REQUESTS = 1, 3
+
+
+def pages():
+    """(label, address) of each page type, the busiest objects chosen by query."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count, Q
+
+    from archive.models import Article, Film, Person, Quote, Theme, ThemedItem
+
+    public = Q(article_links__article__in=Article.objects.published())
+    film = Film.objects.annotate(n=Count("article_links", filter=public)).order_by("-n", "pk")[0]
+    person = Person.objects.annotate(n=Count("credits")).order_by("-n", "pk")[0]
+    kind = ContentType.objects.get_for_model
+    carried = ThemedItem.objects.filter(
+        Q(content_type=kind(Film))
+        | Q(content_type=kind(Article), object_id__in=Article.objects.published().values("pk"))
+        | Q(content_type=kind(Quote), object_id__in=Quote.objects.published().values("pk"))
+    )
+    busiest = carried.values("tag").annotate(n=Count("pk")).order_by("-n", "tag")[0]
+    theme = Theme.objects.get(pk=busiest["tag"])
+    return [
+        ("home", "/"),
+        ("film list, first page", "/films/"),
+        ("film list, last page", "/films/?page=last"),
+        ("article list, first page", "/articles/"),
+        ("article list, last page", "/articles/?page=last"),
+        ("most-covered film", film.get_absolute_url()),
+        ("most-credited person", person.get_absolute_url()),
+        ("largest theme", theme.get_absolute_url()),
+        ("quotes", "/quotes/"),
+        ("feed: latest articles", "/feeds/articles/"),
+        ("feed: largest theme", f"/feeds/themes/{theme.slug}/"),
+        ("sitemap index", "/sitemap.xml"),
+    ]
+
+
+class QueryTimer:
+    """A database execute wrapper adding up the time spent in the database (queries)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def timed(client, url, warmups, requests):
+    """Median milliseconds of `requests` sequential requests after `warmups`: the whole request,
+    and the part of it spent waiting for the database."""
+    from django.db import connection
+
+    times, database = [], []
+    for number in range(warmups + requests):
+        timer = QueryTimer()
+        with connection.execute_wrapper(timer):
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            sys.exit(f"{url} answered {response.status_code}")
+        if number >= warmups:
+            times.append(elapsed * 1000)
+            database.append(timer.seconds * 1000)
+    return statistics.median(times), statistics.median(database), response
+
+
+def measure(warmups, requests):
+    """Run inside the child process, on the database of DATABASE_URL."""
+    import django
+
+    django.setup()
+    from xml.etree import ElementTree
+
+    from django.test import Client
+
+    client = Client()
+    results = {}
+    for label, url in pages():
+        p50, database, response = timed(client, url, warmups, requests)
+        results[label] = {"url": url, "p50_ms": round(p50, 1), "db_ms": round(database, 1)}
+        if label == "sitemap index":
+            index = ElementTree.fromstring(response.content)
+            namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+            sections = [loc.text for loc in index.iter(f"{namespace}loc")]
+    slowest = None
+    for section in sections:
+        url = urllib.parse.urlsplit(section)
+        path = url.path + (f"?{url.query}" if url.query else "")
+        p50, database, _ = timed(client, path, SECTION_WARMUPS, SECTION_REQUESTS)
+        if slowest is None or p50 > slowest["p50_ms"]:
+            slowest = {
+                "url": f"{path} (of {len(sections)})",
+                "p50_ms": round(p50, 1),
+                "db_ms": round(database, 1),
+            }
+    results["sitemap section page, slowest"] = slowest
+    print(json.dumps(results))
+
+
+def child(database_url, options, static_root):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "site_config.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_PAGE_CACHE": "false",  # the server-side page cache must not answer
+        "DJANGO_HTTPS": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DJANGO_STATIC_ROOT": str(static_root),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    arguments = ["--measure", f"--warmups={options.warmups}", f"--requests={options.requests}"]
+    done = subprocess.run(
+        [sys.executable, __file__, *arguments], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        sys.exit(f"measuring {database_url} failed:\n{done.stdout}{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def table(demo, large):
+    """The table; the last two columns say how much of each median was database time."""
+    lines = [
+        f"{'page':<34}{'demo p50':>11}{'large p50':>12}{'ratio':>8}{'demo db':>10}{'large db':>10}"
+    ]
+    for (label, small), big in zip(demo.items(), large.values(), strict=True):
+        ratio = big["p50_ms"] / small["p50_ms"]
+        lines.append(
+            f"{label:<34}{small['p50_ms']:>8.1f} ms{big['p50_ms']:>9.1f} ms{ratio:>7.2f}×"
+            f"{small['db_ms']:>7.1f} ms{big['db_ms']:>7.1f} ms"
+        )
+    lines.append("")
+    lines.append("large archive pages: " + ", ".join(r["url"] for r in large.values()))
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--large", default="film_archive_large", help="the large database")
+    parser.add_argument("--warmups", type=int, default=3, help="unmeasured requests (3)")
+    parser.add_argument("--requests", type=int, default=15, help="measured requests (15)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.measure:
+        return measure(options.warmups, options.requests)
+
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://")):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server (its maintenance database).")
+    parts = urllib.parse.urlsplit(server)
+    demo_url = urllib.parse.urlunsplit(parts._replace(path="/" + DEMO_DATABASE))
+    large_url = urllib.parse.urlunsplit(parts._replace(path="/" + options.large))
+    temp = Path(tempfile.mkdtemp(prefix="film-archive-scale-"))
+    try:
+        pg_admin(
+            server, f"DROP DATABASE IF EXISTS {DEMO_DATABASE}", f"CREATE DATABASE {DEMO_DATABASE}"
+        )
+        env = {**os.environ, "DATABASE_URL": demo_url, "DJANGO_STATIC_ROOT": str(temp / "static")}
+        run([sys.executable, "manage.py", "demo", "--no-serve"], env)
+        production = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+        collect = [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"]
+        run(collect, {**env, **production})  # hashed names, as DEBUG off serves them
+        env["DATABASE_URL"] = large_url
+        run([sys.executable, "manage.py", "migrate", "--verbosity", "0"], env)
+        demo = child(demo_url, options, temp / "static")
+        large = child(large_url, options, temp / "static")
+    finally:
+        pg_admin(server, f"DROP DATABASE IF EXISTS {DEMO_DATABASE}")
+        shutil.rmtree(temp, ignore_errors=True)
+    if options.json:
+        print(json.dumps({"demo": demo, "large": large}, indent=2))
+    else:
+        print(f"PostgreSQL, page cache off, test client in-process, {options.requests} requests "
+              f"after {options.warmups} warm-ups, {os.cpu_count()} CPUs")  # fmt: skip
+        print(table(demo, large))
+
+
+if __name__ == "__main__":
+    main()
