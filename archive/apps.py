@@ -7,6 +7,11 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import search
+        from django.db.backends.signals import connection_created
+
+        from . import pagecache, search
 
         search.connect()
+        # Every write to what readers see moves the page cache's generation on.
+        connection_created.connect(pagecache.install, dispatch_uid="page-cache-watch-writes")
+        pagecache.install_everywhere()

@@ -72,7 +72,7 @@ def movie(request, film, reviews):
         data["countryOfOrigin"] = [
             {"@type": "Country", "name": country.name} for country in film.countries
         ]
-    languages = [language.code for language in film.languages.all()]
+    languages = [language.code for language in film.language_list]
     if languages:
         data["inLanguage"] = languages
     if film.synopsis:

@@ -1,19 +1,33 @@
+from dataclasses import dataclass
+
 from django import forms
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import search, structured_data
+from . import pagecache, search, structured_data
 from .markup import mark_passages, render_markdown
-from .models import Article, Award, Credit, Exchange, Film, Person, Quote, SearchDocument, Theme
+from .models import (
+    Article,
+    Award,
+    Credit,
+    Exchange,
+    Film,
+    Language,
+    Person,
+    Quote,
+    SearchDocument,
+    Theme,
+)
+from .models.aggregates import json_list
+from .pagination import PAGE_PARAMETERS, KeysetPaginator
 
 
 def public_articles():
@@ -41,30 +55,69 @@ def grouped_credits(credits):
 def query_without_page(request):
     """The list's filters as a query string, for links to its other pages."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in PAGE_PARAMETERS:
+        query.pop(name, None)
     return query.urlencode()
+
+
+class PublicListView(ListView):
+    """A long public list: filters read from the address by a form, pages by keyset.
+
+    Subclasses name their `filter_form`, their `keyset` (see archive.pagination) and return
+    the filtered items from `filtered(cleaned_data)`. A filter value that makes no sense is
+    reported on the page and ignored.
+    """
+
+    filter_form = None
+    keyset = None
+
+    def get_queryset(self):
+        self.filters = self.filter_form(self.request.GET)
+        if not self.filters.is_valid():
+            pagecache.do_not_store(self.request)
+        return self.filtered(self.filters.cleaned_data)
+
+    def paginate_queryset(self, queryset, page_size):
+        page = self.keyset.page(
+            queryset, self.request.GET, page_size, filters=query_without_page(self.request)
+        )
+        return None, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filters=self.filters,
+            # The templates write the theme options out themselves: a form widget renders each
+            # of hundreds of options through templates of its own, several times slower.
+            themes=self.filters.fields["theme"].queryset.values_list("slug", "name"),
+            query=query_without_page(self.request),
+            **kwargs,
+        )
 
 
 class HomeView(TemplateView):
     template_name = "archive/home.html"
 
     def get_context_data(self, **kwargs):
+        """The latest articles; the films of the latest pieces; the themes of both.
+
+        Everything is read from the latest pieces only, never from every film or article, so
+        the page costs the same however large the archive grows.
+        """
         articles = list(public_articles()[:10])
-        # Featured: the films with the most recent public coverage.
-        latest_coverage = Max(
-            "article_links__article__published_at",
-            filter=Q(article_links__article__in=Article.objects.published()),
-        )
-        featured_films = (
-            Film.objects.annotate(latest=latest_coverage)
-            .filter(latest__isnull=False)
-            .order_by("-latest")
+        latest = Article.objects.published().order_by("-published_at").values("pk")[:30]
+        featured_films = list(
+            Film.objects.filter(article_links__article__in=latest)
+            .annotate(covered=Max("article_links__article__published_at"))
+            .order_by("-covered", "title")
             .prefetch_related("themes")[:6]
         )
+        themes = {
+            theme.pk: theme for item in [*articles, *featured_films] for theme in item.themes.all()
+        }
         return super().get_context_data(
             articles=articles,
             featured_films=featured_films,
-            themes=Theme.objects.public(),
+            themes=sorted(themes.values(), key=lambda theme: theme.name.casefold()),
             **kwargs,
         )
 
@@ -76,20 +129,19 @@ class FilmFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Film.Kind.choices])
     theme = forms.ModelChoiceField(
         required=False,
-        queryset=Theme.objects.public(),
+        queryset=Theme.objects.carried_by(Film.objects.all()),
         to_field_name="slug",
         empty_label="Any theme",
     )
 
 
-class FilmListView(ListView):
+class FilmListView(PublicListView):
     model = Film
     paginate_by = 24
+    filter_form = FilmFilterForm
+    keyset = KeysetPaginator(["title", "year", "pk"])
 
-    def get_queryset(self):
-        self.filters = FilmFilterForm(self.request.GET)
-        self.filters.is_valid()
-        cleaned = self.filters.cleaned_data
+    def filtered(self, cleaned):
         films = Film.objects.all()
         if cleaned.get("year"):
             films = films.filter(year=cleaned["year"])
@@ -101,31 +153,112 @@ class FilmListView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            filters=self.filters,
             years=Film.objects.order_by("-year").values_list("year", flat=True).distinct(),
-            query=query_without_page(self.request),
             **kwargs,
         )
 
 
+class ArticleFilterForm(forms.Form):
+    """The article list's filters. Kind, year and theme are offered on the page; a film or a
+    person (by, about or interviewing them) is given by the links of their own pages."""
+
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Article.Kind.choices])
+    year = forms.IntegerField(required=False, min_value=1870, max_value=2100)
+    theme = forms.ModelChoiceField(
+        required=False, queryset=Theme.objects.none(), to_field_name="slug"
+    )
+    film = forms.ModelChoiceField(
+        required=False, queryset=Film.objects.all(), to_field_name="slug", widget=forms.HiddenInput
+    )
+    person = forms.ModelChoiceField(
+        required=False,
+        queryset=Person.objects.all(),
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made per request: what is public depends on the time (scheduled pieces).
+        self.fields["theme"].queryset = Theme.objects.carried_by(Article.objects.published())
+
+
+class ArticleListView(PublicListView):
+    """Every public review, interview and feature, newest first."""
+
+    model = Article
+    paginate_by = 20
+    filter_form = ArticleFilterForm
+    keyset = KeysetPaginator(["-published_at", "-pk"])
+
+    def filtered(self, cleaned):
+        articles = listed_articles()
+        if cleaned.get("kind"):
+            articles = articles.filter(kind=cleaned["kind"])
+        if cleaned.get("year"):
+            articles = articles.filter(published_at__year=cleaned["year"])
+        if cleaned.get("theme"):
+            articles = articles.filter(themes=cleaned["theme"])
+        if cleaned.get("film"):
+            articles = articles.filter(films=cleaned["film"])
+        if cleaned.get("person"):
+            articles = articles.involving(cleaned["person"])
+        return articles
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(years=Article.objects.published().years(), **kwargs)
+
+
 class FilmDetailView(DetailView):
-    queryset = Film.objects.prefetch_related(
-        "languages",
+    """A film page in a fixed number of queries, however much links to the film.
+
+    The film with its languages; its themes; its credits; its awards with their recipients;
+    its public articles; their bylines; its featured quotes; and related films. The quotes'
+    articles are the page's own (a quote's film is one its article is about).
+    """
+
+    queryset = Film.objects.annotate(
+        language_rows=json_list(Film.languages.through, "film", code="language__code",
+                                name="language__name"),
+    ).prefetch_related(
         "themes",
         Prefetch("credits", queryset=Credit.objects.select_related("person")),
-        Prefetch("awards", queryset=Award.objects.prefetch_related("recipients")),
-    )
+        Prefetch("awards", queryset=Award.objects.annotate(
+            recipient_rows=json_list(Award.recipients.through, "award", id="person_id",
+                                     name="person__name", slug="person__slug"),
+        )),
+    )  # fmt: skip
+
+    def get_object(self, queryset=None):
+        film = super().get_object(queryset)
+        film.language_list = sorted(
+            (Language(**row) for row in film.language_rows or []), key=lambda x: x.name
+        )
+        for award in film.awards.all():
+            award.recipient_list = sorted(
+                (Person(**row) for row in award.recipient_rows or []), key=lambda x: x.name
+            )
+        return film
 
     def get_context_data(self, **kwargs):
         film = self.object
-        articles = list(public_articles().filter(films=film))
+        articles = list(Article.objects.published().filter(films=film).prefetch_related("authors"))
+        by_id = {article.pk: article for article in articles}
+        quotes = list(
+            Quote.objects.published()
+            .filter(film=film, featured=True)
+            .select_related("speaker", "exchange", "article")
+        )
+        for quote in quotes:
+            quote.film = film
+            quote.article = by_id.get(quote.article_id, quote.article)
         reviews = [a for a in articles if a.kind == Article.Kind.REVIEW]
         return super().get_context_data(
             credit_groups=grouped_credits(film.credits.all()),
             reviews=reviews,
             interviews=[a for a in articles if a.kind == Article.Kind.INTERVIEW],
             other_articles=[a for a in articles if a.kind == Article.Kind.FEATURE],
-            featured_quotes=public_quotes().filter(film=film, featured=True),
+            featured_quotes=quotes,
             related_films=film.related_films(),
             structured_data=structured_data.movie(self.request, film, reviews),
             **kwargs,
@@ -208,7 +341,32 @@ class ArticlePreviewView(ArticleDetailView):
         return response
 
 
+@dataclass
+class Shortlist:
+    """The first items of a list a page shows in part, and whether the full list has more."""
+
+    items: list
+    more: bool
+
+
+def shortlist(queryset, length=10):
+    items = list(queryset[: length + 1])
+    return Shortlist(items[:length], len(items) > length)
+
+
+def listed_articles():
+    """Published articles with what an item of a list shows (includes/article_item.html): the
+    byline and the films, not the themes."""
+    return Article.objects.published().prefetch_related("authors", "films")
+
+
 class PersonDetailView(DetailView):
+    """A person's credits, and the latest pieces and quotes by, about or with them.
+
+    The lists of pieces and quotes show the latest few and link to the full lists, so that a
+    prolific person's page stays as quick as anyone's.
+    """
+
     queryset = Person.objects.prefetch_related(
         Prefetch(
             "credits",
@@ -218,12 +376,13 @@ class PersonDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         person = self.object
+        answers = Exchange.objects.filter(interviewee=person).values("article_id")
         return super().get_context_data(
             credit_groups=grouped_credits(person.credits.all()),
-            articles_written=public_articles().filter(authors=person),
-            interviews_given=public_articles().filter(exchanges__interviewee=person).distinct(),
-            articles_about=public_articles().filter(people=person),
-            quotes=public_quotes().filter(speaker=person),
+            articles_written=shortlist(listed_articles().filter(authors=person)),
+            interviews_given=shortlist(listed_articles().filter(pk__in=answers)),
+            articles_about=shortlist(listed_articles().filter(people=person)),
+            quotes=shortlist(public_quotes().filter(speaker=person).order_by("-pk")),
             structured_data=structured_data.person(self.request, person),
             **kwargs,
         )
@@ -234,55 +393,65 @@ class ThemeListView(ListView):
     context_object_name = "themes"
 
     def get_queryset(self):
-        return Theme.objects.public()
+        return Theme.objects.public().with_public_counts()
 
 
 class ThemeDetailView(DetailView):
+    """What carries a theme: the first films, the latest pieces of each kind and quotes, each
+    list linking to the full list filtered by the theme."""
+
     def get_queryset(self):
         return Theme.objects.public()
 
     def get_context_data(self, **kwargs):
         theme = self.object
-        articles = list(public_articles().filter(themes=theme))
+        groups = [
+            (kind, shortlist(Article.objects.published().filter(themes=theme, kind=kind), 6))
+            for kind in Article.Kind
+        ]
+        articles = [article for _, group in groups for article in group.items]
+        prefetch_related_objects(articles, "authors", "films")  # as listed_articles(), at once
         return super().get_context_data(
-            films=Film.objects.filter(themes=theme).prefetch_related("themes"),
-            article_groups=[
-                (kind.label, [a for a in articles if a.kind == kind])
-                for kind in Article.Kind
-                if any(a.kind == kind for a in articles)
-            ],
-            quotes=public_quotes().filter(themes=theme),
+            films=shortlist(Film.objects.filter(themes=theme), 12),
+            article_groups=[(kind, group) for kind, group in groups if group.items],
+            quotes=shortlist(public_quotes().filter(themes=theme).order_by("-pk"), 6),
             **kwargs,
         )
 
 
 class QuoteFilterForm(forms.Form):
+    """The quote list's filters. The theme is offered on the page; a film or a speaker is
+    given by the links of their own pages (a list of every one would outgrow the page)."""
+
     film = forms.ModelChoiceField(
-        required=False, queryset=Film.objects.all(), to_field_name="slug", empty_label="Any film"
+        required=False, queryset=Film.objects.all(), to_field_name="slug", widget=forms.HiddenInput
     )
     person = forms.ModelChoiceField(
         required=False,
-        queryset=Person.objects.filter(quotes__isnull=False).distinct(),
+        queryset=Person.objects.all(),
         to_field_name="slug",
-        empty_label="Anyone",
+        widget=forms.HiddenInput,
     )
     theme = forms.ModelChoiceField(
-        required=False,
-        queryset=Theme.objects.public(),
-        to_field_name="slug",
-        empty_label="Any theme",
+        required=False, queryset=Theme.objects.none(), to_field_name="slug"
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made per request: what is public depends on the time (scheduled pieces).
+        self.fields["theme"].queryset = Theme.objects.carried_by(Quote.objects.published())
 
-class QuoteListView(ListView):
+
+class QuoteListView(PublicListView):
+    """Public quotes, the latest chosen first."""
+
     template_name = "archive/quote_list.html"
     context_object_name = "quotes"
     paginate_by = 30
+    filter_form = QuoteFilterForm
+    keyset = KeysetPaginator(["-pk"], key="pk")
 
-    def get_queryset(self):
-        self.filters = QuoteFilterForm(self.request.GET)
-        self.filters.is_valid()
-        cleaned = self.filters.cleaned_data
+    def filtered(self, cleaned):
         quotes = public_quotes()
         if cleaned.get("film"):
             quotes = quotes.filter(film=cleaned["film"])
@@ -291,11 +460,6 @@ class QuoteListView(ListView):
         if cleaned.get("theme"):
             quotes = quotes.filter(themes=cleaned["theme"])
         return quotes
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filters=self.filters, query=query_without_page(self.request), **kwargs
-        )
 
 
 class QuoteDetailView(DetailView):
@@ -366,7 +530,6 @@ class SearchForm(forms.Form):
     year = forms.IntegerField(label="Year", required=False, min_value=1870, max_value=2100)
 
 
-@cache_control(public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
 def search_view(request):
     """Ranked search over films, people, public articles and quotes (see archive.search)."""
     form = SearchForm(request.GET)

@@ -1,8 +1,11 @@
-"""Throughput and latency of three public URLs served the way production serves them.
+"""Throughput and latency of public pages served the way production serves them.
 
-What it measures: requests per second, median (p50) and 99th-percentile (p99) latency, and errors
-for a film page (/films/last-men-in-aleppo/), an article page (/articles/feras-fayyad-interview/)
-and a static file (css/site.css under its hashed name, served by whitenoise), side by side.
+What it measures: requests per second, median (p50) and 99th-percentile (p99) latency, and
+errors for a film page (/films/last-men-in-aleppo/) and an article page
+(/articles/feras-fayyad-interview/), with the server-side page cache on and then off
+(DJANGO_PAGE_CACHE=false, so that every request is rendered), and a static file (css/site.css
+under its hashed name, served by whitenoise), all in one run; then each page's throughput as a
+fraction of the static file's.
 
 How: in a temporary directory it builds a fresh database (a SQLite file, or with DATABASE_URL set
 to PostgreSQL a dedicated database `film_archive_bench` on that server, dropped afterwards), loads
@@ -38,11 +41,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG_BENCH_DATABASE = "film_archive_bench"
 HEADERS = {"X-Forwarded-Proto": "https"}
-TARGETS = [  # (column title, path; None stands for the hashed name of css/site.css)
-    ("film page", "/films/last-men-in-aleppo/"),
-    ("article page", "/articles/feras-fayyad-interview/"),
-    ("static CSS", None),
-]
+FILM = "/films/last-men-in-aleppo/"
+ARTICLE = "/articles/feras-fayyad-interview/"
+TARGETS = {  # page cache: [(column title, path; None stands for the hashed name of the CSS)]
+    "on": [("static CSS", None), ("film, cached", FILM), ("article, cached", ARTICLE)],
+    "off": [("film, rendered", FILM), ("article, rendered", ARTICLE)],
+}
 # With --mix, one wrk run cycles through every kind of demo page (and the stylesheet).
 MIX_PATHS = [
     "/",
@@ -185,10 +189,43 @@ def table(results):
         ("non-2xx/3xx", lambda r: str(r["non_2xx_3xx"])),
         ("socket errors", lambda r: str(r["socket_errors"])),
     ]
-    lines = [f"{'':<14}" + "".join(f"{title:>15}" for title in results)]
+    lines = [f"{'':<14}" + "".join(f"{title:>19}" for title in results)]
     for label, cell in rows:
-        lines.append(f"{label:<14}" + "".join(f"{cell(r):>15}" for r in results.values()))
+        lines.append(f"{label:<14}" + "".join(f"{cell(r):>19}" for r in results.values()))
     return "\n".join(lines)
+
+
+def start(options, env, temp, page_cache):
+    """gunicorn with production settings and the page cache on or off: (server, base, log)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server_options = f"--bind 127.0.0.1:{port} --workers {options.workers} --timeout 30"
+    gunicorn = [sys.executable, "-m", "gunicorn", "site_config.wsgi", *server_options.split()]
+    gunicorn_help = subprocess.run(gunicorn[:3] + ["--help"], capture_output=True, text=True)
+    if "--no-control-socket" in gunicorn_help.stdout:
+        gunicorn.append("--no-control-socket")  # else gunicorn 27 makes ~/.gunicorn/*.ctl
+    log = temp / f"gunicorn-cache-{page_cache}.log"
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            gunicorn,
+            cwd=ROOT,
+            env={**env, "DJANGO_PAGE_CACHE": "true" if page_cache == "on" else "false"},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    wait_until_up(base, server, log)
+    return server, base, log
+
+
+def ratios(results, static="static CSS"):
+    """Each page's throughput as a fraction of the static file's, served by the same server."""
+    reference = results[static]["requests_per_second"]
+    return {
+        title: round(result["requests_per_second"] / reference, 3)
+        for title, result in results.items()
+        if title != static
+    }
 
 
 def main():
@@ -201,7 +238,13 @@ def main():
     parser.add_argument(
         "--mix",
         action="store_true",
-        help="one run cycling through every kind of demo page, instead of three URLs in turn",
+        help="one run cycling through every kind of demo page, instead of the pages in turn",
+    )
+    parser.add_argument(
+        "--page-cache",
+        choices=["on", "off"],
+        default="on",
+        help="with --mix: the server-side page cache on (the default) or off",
     )
     options = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -228,6 +271,7 @@ def main():
         "DJANGO_BEHIND_PROXY": "true",  # trust X-Forwarded-Proto, as behind the TLS proxy
         "DJANGO_STATIC_ROOT": str(temp / "static"),
         "DJANGO_MEDIA_ROOT": str(temp / "media"),
+        "DJANGO_CACHE_DIR": str(temp / "cache"),
         "DJANGO_LOG_LEVEL": "WARNING",
     }
     server = None
@@ -241,45 +285,33 @@ def main():
         manifest = json.loads((temp / "static" / "staticfiles.json").read_text())
         css = "/static/" + manifest["paths"]["css/site.css"]
 
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server_options = f"--bind 127.0.0.1:{port} --workers {options.workers} --timeout 30"
-        gunicorn = [sys.executable, "-m", "gunicorn", "site_config.wsgi", *server_options.split()]
-        gunicorn_help = subprocess.run(gunicorn[:3] + ["--help"], capture_output=True, text=True)
-        if "--no-control-socket" in gunicorn_help.stdout:
-            gunicorn.append("--no-control-socket")  # else gunicorn 27 makes ~/.gunicorn/*.ctl
-        log = temp / "gunicorn.log"
-        with log.open("w") as log_file:
-            server = subprocess.Popen(
-                gunicorn,
-                cwd=ROOT,
-                env=env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_until_up(base, server, log)
-
         script = temp / "report.lua"
         script.write_text(WRK_SCRIPT)
         results = {}
-        targets = TARGETS
         if options.mix:
+            server, base, log = start(options, env, temp, options.page_cache)
             paths = [*MIX_PATHS, css]
             for path in paths:
                 if get(base + path) != 200:
                     sys.exit(f"{path} did not answer 200:\n{log.read_text()[-3000:]}")
             quoted = ", ".join(json.dumps(path) for path in paths)
             script.write_text(MIX_SCRIPT % quoted + WRK_SCRIPT)
-            targets = [(f"{len(paths)} URLs", "/")]
-        for title, path in targets:
-            url = base + (path or css)
-            status = get(url)
-            if status != 200:
-                sys.exit(f"{url} answered {status}, not 200:\n{log.read_text()[-3000:]}")
+            title = f"{len(paths)} URLs, cache {options.page_cache}"
             if not options.json:
-                print(f"wrk {options.duration} s, {options.connections} connections: {url}")
-            results[title] = wrk(url, options, script)
+                print(f"wrk {options.duration} s, {options.connections} connections: {title}")
+            results[title] = wrk(base + "/", options, script)
+        else:
+            for page_cache, targets in TARGETS.items():
+                server, base, log = start(options, env, temp, page_cache)
+                for title, path in targets:
+                    url = base + (path or css)
+                    status = get(url)
+                    if status != 200:
+                        sys.exit(f"{url} answered {status}, not 200:\n{log.read_text()[-3000:]}")
+                    if not options.json:
+                        print(f"wrk {options.duration} s, {options.connections} connections: {url}")
+                    results[title] = wrk(url, options, script)
+                stop(server)
     finally:
         stop(server)
         if postgres:
@@ -297,11 +329,16 @@ def main():
         "wrk_threads": options.threads,
         "cpus": os.cpu_count(),
     }
+    compared = {} if options.mix else ratios(results)
     if options.json:
-        print(json.dumps({"setup": setup, "results": results}, indent=2))
+        print(json.dumps({"setup": setup, "results": results, "ratios": compared}, indent=2))
     else:
         print(f"\n{setup['database']}, gunicorn {options.workers} workers, {os.cpu_count()} CPUs")
         print(table(results))
+        if compared:
+            print("\nthroughput as a fraction of the static file's, same server, same run:")
+            for title, ratio in compared.items():
+                print(f"  {title:<20} {ratio:.3f}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ directory and a development secret key. Production sets at least DJANGO_DEBUG=fa
 DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README.md).
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.pagecache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -109,20 +111,68 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Short web queries: PostgreSQL's JIT compiler costs more (~100 ms) than it saves.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# A PostgreSQL read replica, optional: anonymous readers' public pages read from it; the admin,
+# writes, signed-in editors and commands use the primary (archive/replicas.py). In Django's test
+# runs it is the test database itself ("MIRROR").
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        replica_options = DATABASES["replica"].setdefault("OPTIONS", {})
+        replica_options["options"] = "-c jit=off"
+        # A replica host that stops answering is given up on (and the primary read) quickly.
+        replica_options.setdefault("connect_timeout", 3)
+    DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "archive.middleware.ReplicaReadsMiddleware",
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# The cache is shared by every worker and app server: Redis when REDIS_URL is set, otherwise
+# files in DJANGO_CACHE_DIR, which all workers of one machine share. Never a per-process memory
+# cache: one worker could not clear it for the others.
+# Each database has a cache of its own, so that two sites (or a test run beside the demo) never
+# see each other's pages.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHE_NAMESPACE = hashlib.blake2b(
+    "|".join(str(DATABASES["default"].get(part, "")) for part in ("HOST", "PORT", "NAME")).encode(),
+    digest_size=6,
+).hexdigest()
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "film-archive",
+            "KEY_PREFIX": f"film-archive:{CACHE_NAMESPACE}",
+            "TIMEOUT": None,  # every entry says how long it lasts; the generation lasts
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(
+                Path(os.environ.get("DJANGO_CACHE_DIR", "").strip() or BASE_DIR / ".cache")
+                / CACHE_NAMESPACE
+            ),
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+
+# The server-side page cache (archive/pagecache.py): public pages are rendered once per change
+# and served from the shared cache until the next change; at most this many seconds.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", 24 * 60 * 60))
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed sign-ins and locks out brute-force attempts (django-axes).

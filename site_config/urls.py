@@ -1,18 +1,27 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.decorators.cache import cache_control
 
+from archive.pagecache import public_page as public
 from archive.sitemaps import sitemaps
 from archive.views import healthz, robots_txt
 
-public = cache_control(public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
-
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("sitemap.xml", public(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        public(sitemap_views.index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        public(sitemap_views.sitemap, params=("p",)),
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
     path("robots.txt", public(robots_txt), name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("", include("archive.urls")),

@@ -3,6 +3,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 # Playwright's sync API and pytest-django's live server share one process in the browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -54,3 +55,28 @@ def vnu():
     if not java or not VNU_JAR.exists():
         missing_tool("The Nu HTML Checker needs Java and `npm install vnu-jar`")
     return [java, "-jar", str(VNU_JAR)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def page_cache_store(tmp_path_factory):
+    """The tests' own cache directory, apart from the demo's."""
+    location = tmp_path_factory.mktemp("cache")
+    with override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(location),
+                "TIMEOUT": None,
+            }
+        }
+    ):
+        yield location
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache(page_cache_store):
+    """Each test starts with no page cached: a test's rolled-back data never commits, so the
+    generation would not move when the next test's data replaces it."""
+    from archive import pagecache
+
+    pagecache.invalidate()

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
@@ -116,7 +116,12 @@ class Film(models.Model):
         verbose_name = "film"
         verbose_name_plural = "films"
         ordering = ["title", "year"]
-        indexes = [models.Index(fields=["year"], name="film_year_idx")]
+        indexes = [
+            models.Index(fields=["year"], name="film_year_idx"),
+            # The film list's order, read page by page from where the last page ended.
+            models.Index(fields=["title", "year", "id"], name="film_title_idx"),
+            models.Index(fields=["updated_at"], name="film_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(image="") | ~Q(image_alt=""),
@@ -155,33 +160,51 @@ class Film(models.Model):
         """Other films sharing people or themes with this one, closest first, with what they share.
 
         A shared person weighs more than a shared theme. Reads this film's credits and themes
-        through their prefetches when the caller made them, then makes three queries.
+        through their prefetches when the caller made them, then makes one query: the other
+        films' credits of these people and their links to these themes, side by side.
         """
-        own_people = {credit.person_id for credit in self.credits.all()}
-        own_themes = {theme.pk for theme in self.themes.all()}
-        people = defaultdict(dict)
-        for credit in (
+        own_people = {credit.person_id: credit.person for credit in self.credits.all()}
+        own_themes = {theme.pk: theme for theme in self.themes.all()}
+        if not own_people and not own_themes:
+            return []
+        nothing = Value(None, output_field=models.BigIntegerField())
+        by_people = (
             Credit.objects.filter(person_id__in=own_people)
             .exclude(film_id=self.pk)
-            .select_related("person")
-            .order_by("person__name")
-        ):
-            people[credit.film_id][credit.person_id] = credit.person
-        themes = defaultdict(list)
-        for item in (
+            .order_by()
+            .annotate(other=F("film_id"), shared_person=F("person_id"), shared_theme=nothing)
+            .annotate(title=F("film__title"), slug=F("film__slug"), year=F("film__year"))
+            .values_list("other", "title", "slug", "year", "shared_person", "shared_theme")
+        )
+        film_of_item = Film.objects.filter(pk=OuterRef("object_id")).order_by()
+        by_themes = (
             ThemedItem.objects.filter(
-                content_type__app_label="archive",
-                content_type__model="film",
+                content_type__app_label=Film._meta.app_label,
+                content_type__model=Film._meta.model_name,
                 tag_id__in=own_themes,
             )
             .exclude(object_id=self.pk)
-            .select_related("tag")
-            .order_by("tag__name")
-        ):
-            themes[item.object_id].append(item.tag)
-        films = Film.objects.in_bulk(set(people) | set(themes))
+            .order_by()
+            .annotate(other=F("object_id"), shared_person=nothing, shared_theme=F("tag_id"))
+            .annotate(**{
+                name: Subquery(film_of_item.values(name)) for name in ("title", "slug", "year")
+            })
+            .values_list("other", "title", "slug", "year", "shared_person", "shared_theme")
+        )  # fmt: skip
+        films, people, themes = {}, defaultdict(dict), defaultdict(dict)
+        for pk, title, slug, year, person, theme in by_people.union(by_themes, all=True):
+            films.setdefault(pk, Film(pk=pk, title=title, slug=slug, year=year))
+            if person is not None:
+                people[pk][person] = own_people[person]
+            if theme is not None:
+                themes[pk][theme] = own_themes[theme]
         related = [
-            RelatedFilm(film, list(people[pk].values()), themes[pk]) for pk, film in films.items()
+            RelatedFilm(
+                film,
+                sorted(people[pk].values(), key=lambda person: person.name),
+                sorted(themes[pk].values(), key=lambda theme: theme.name),
+            )
+            for pk, film in films.items()
         ]
         related.sort(key=lambda r: (-(2 * len(r.people) + len(r.themes)), r.film.title))
         return related[:limit]

@@ -1,0 +1,396 @@
+"""
+The server-side page cache: public pages rendered once, shared by every worker and app server.
+
+A cached page is exact. Its key holds the **content generation**, a number kept in the shared
+cache and moved after every committed write to a table readers see, by any path — the admin, a
+command, `loaddata`, a queryset `update()`, a theme merge — because the write is noticed where
+all of them meet: the database connection (`watch_writes`, a Django execute wrapper). A cached
+page also never outlives the next scheduled publication: it expires at that moment. The key
+holds a fingerprint of the code and templates too, so a deployment never serves pages rendered
+by the code it replaced.
+
+What is cached: anonymous GET and HEAD requests answered 200, without cookies, by a view
+marked with `public_page()`; `PageCacheMiddleware` serves and stores them. Signed-in users,
+previews, the admin and errors are never served from nor stored in it. Each public view names
+the query parameters it reads; the others (`?utm_source=…`) are dropped before the view runs
+and are not part of the key, so junk parameters neither create entries nor bypass the cache. A
+used parameter must be in its canonical form (`page=2`, not `page=02`) and accepted by the view
+(`do_not_store()` otherwise) for its page to be stored.
+
+Every public response carries an ETag, and a matching `If-None-Match` is answered 304, from
+the cache as from a fresh render. `Cache-Status` (RFC 9211) says what the cache did.
+`DJANGO_PAGE_CACHE=false` turns the server-side cache off; ETags and CDN headers stay.
+"""
+
+import hashlib
+import re
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
+
+from .models import Article
+
+CACHE_NAME = "film-archive"
+GENERATION_KEY = "pages:generation"
+
+# The canonical form of each query parameter a public page may read. A page whose parameters
+# are not canonical is rendered but not stored: `?page=02` and `?page=2` are one page, and a
+# stream of such variants must not fill the cache.
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+CANONICAL = {
+    "page": re.compile(r"[1-9][0-9]{0,5}|last"),
+    "p": PAGE_NUMBER,  # the sitemap's sections
+    "year": re.compile(r"[12][0-9]{3}"),
+}
+SLUG_LIKE = re.compile(r"[-\w]{1,100}")
+
+
+# --- The content generation -------------------------------------------------------------------
+
+
+def generation():
+    """The current content generation; made (never reused) if the cache has lost it."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # Nanoseconds since the epoch: larger than any generation handed out before, so
+        # pages stored under an earlier number can never be served again.
+        if cache.add(GENERATION_KEY, time.time_ns(), timeout=None):
+            record_position(cache.get(GENERATION_KEY))
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def invalidate():
+    """Move the content generation on: every page is rendered afresh on its next request."""
+    try:
+        record_position(cache.incr(GENERATION_KEY))
+    except ValueError:
+        generation()
+
+
+# With a read replica, a page rendered just after a change may have been read from a replica
+# that has not yet replayed it. The primary's write-ahead log position is noted with each
+# generation, and a page read from the replica is stored only once the replica has replayed
+# that far; until then it is served, not stored.
+
+
+def replica_configured():
+    return "replica" in settings.DATABASES
+
+
+def record_position(current_generation):
+    """Note the primary's log position as this generation's (the first note stands)."""
+    if not replica_configured():
+        return None
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            position = cursor.fetchone()[0]
+    except DatabaseError:  # noted later, by the first page stored under this generation
+        return None
+    key = f"pages:wal:{current_generation}"
+    cache.add(key, position, timeout=settings.PAGE_CACHE_SECONDS)
+    return cache.get(key, position)
+
+
+def replica_is_current(current_generation):
+    """Whether this request read nothing from a replica that lags behind the generation.
+
+    A generation whose position nobody noted (moved by a process without the replica in its
+    settings) gets the primary's position now: read after the move, it is past the change.
+    """
+    from .replicas import REPLICA, request_reads
+
+    if not replica_configured() or request_reads.get() != REPLICA:
+        return True
+    try:
+        position = cache.get(f"pages:wal:{current_generation}") or record_position(
+            current_generation
+        )
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [position])
+            return bool(cursor.fetchone()[0])
+    except DatabaseError:
+        return False
+
+
+def content_tables():
+    """The database tables whose rows readers see: the archive's own and the themes'."""
+    from django.apps import apps
+
+    tables = set()
+    for label in ("archive", "taggit"):
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            tables.add(model._meta.db_table)
+    return frozenset(tables)
+
+
+WRITE_STATEMENT = re.compile(
+    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[\"`]?(\w+)"
+    r"|\s*(TRUNCATE)",
+    re.IGNORECASE,
+)
+
+
+class WriteWatcher:
+    """A database execute wrapper that moves the generation on after a write to content.
+
+    Installed on every connection (`install`). Inside a transaction the move waits for the
+    commit (a rolled-back write changes nothing); until then the writer's own connection sees
+    rows no one else does, so its requests neither read nor fill the page cache
+    (`uncommitted_writes`). A page another worker renders between the write and the commit is
+    stored under the generation the commit leaves behind, and never served.
+    """
+
+    tables = None
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        match = WRITE_STATEMENT.match(sql)
+        if match:
+            if self.tables is None:
+                self.tables = content_tables()
+            if match.group(2) or match.group(1) in self.tables:
+                self.written(context["connection"])
+        return result
+
+    @staticmethod
+    def written(connection):
+        if not connection.in_atomic_block:
+            invalidate()
+        elif not waiting_for_commit(connection):
+            transaction.on_commit(invalidate, using=connection.alias)
+
+
+def waiting_for_commit(connection):
+    """Whether this connection has written content in a transaction not yet committed."""
+    return any(callback is invalidate for _, callback, _ in connection.run_on_commit)
+
+
+def uncommitted_writes():
+    return any(waiting_for_commit(c) for c in connections.all(initialized_only=True))
+
+
+watch_writes = WriteWatcher()
+
+
+def install(connection, **kwargs):
+    """Watch a database connection's writes (connected to `connection_created`)."""
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+def install_everywhere():
+    for connection in connections.all(initialized_only=True):
+        install(connection)
+
+
+# --- Code fingerprint ---------------------------------------------------------------------
+
+
+_fingerprint = None
+SOURCE_SUFFIXES = {".py", ".html", ".css", ".js", ".svg", ".txt"}
+
+
+def code_fingerprint():
+    """A hash of the code, templates and static files that shape a page, read once per process."""
+    global _fingerprint
+    if _fingerprint is None:
+        digest = hashlib.blake2b(digest_size=8)
+        base = settings.BASE_DIR
+        for folder in ("archive", "site_config", "templates", "static"):
+            for path in sorted((base / folder).rglob("*")):
+                if path.is_file() and path.suffix in SOURCE_SUFFIXES:
+                    digest.update(str(path.relative_to(base)).encode())
+                    digest.update(path.read_bytes())
+        _fingerprint = digest.hexdigest()
+    return _fingerprint
+
+
+# --- Scheduled publications ---------------------------------------------------------------
+
+
+def next_publication(current_generation):
+    """The time (seconds since the epoch) of the next scheduled publication, or None.
+
+    Asked of the database once per generation (scheduling or unscheduling a piece moves the
+    generation on), and again once that time has come.
+    """
+    key = f"pages:next-publication:{current_generation}"
+    now = time.time()
+    cached = cache.get(key)
+    if cached is not None and (cached == 0 or cached > now):
+        return cached or None
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    value = upcoming.timestamp() if upcoming else 0
+    timeout = max(1, int(value - now) + 1) if value else settings.PAGE_CACHE_SECONDS
+    cache.set(key, value, timeout=timeout)
+    return value or None
+
+
+# --- Public pages and the middleware --------------------------------------------------------
+
+
+def public_page(view, params=(), store=True):
+    """Mark a view as a page anyone may see: kept here (unless `store` is false) by
+    `PageCacheMiddleware`, and by a CDN or browser for PUBLIC_CACHE_SECONDS.
+
+    `params` names the query parameters the view reads; all others are dropped before it runs.
+    """
+
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        return response
+
+    page.page_cache_params = tuple(params)
+    page.page_cache_store = store
+    return page
+
+
+def do_not_store(request):
+    """Say, from a view, that this response must not be stored (such as a filter it refused)."""
+    request.page_cache_refused = True
+
+
+class PageCacheMiddleware:
+    """Serves public pages from the shared cache, and stores them there once rendered.
+
+    It stands after the authentication middleware, which tells who signed in, and before the
+    others: a page served from the cache skips them, and carries the headers they gave it when
+    it was stored (the Content Security Policy among them).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        page = public_page_view(request)
+        if page is None:
+            return self.get_response(request)
+        canonical = keep_parameters(request, page.page_cache_params)
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        if not (page.page_cache_store and settings.PAGE_CACHE):
+            return answer(request, with_etag(self.get_response(request)), "")
+        if signed_in(request):
+            return answer(request, with_etag(self.get_response(request)), BYPASS_SIGNED_IN)
+        if uncommitted_writes():
+            return answer(request, with_etag(self.get_response(request)), BYPASS_UNCOMMITTED)
+
+        current_generation = generation()
+        key = cache_key(request, current_generation)
+        entry = cache.get(key) if canonical else None
+        if entry is not None and entry["until"] > time.time():
+            return answer(request, restore(entry), "hit")
+
+        response = with_etag(self.get_response(request))
+        if canonical and storable(request, response) and replica_is_current(current_generation):
+            until = time.time() + settings.PAGE_CACHE_SECONDS
+            upcoming = next_publication(current_generation)
+            if upcoming:
+                until = min(until, upcoming)
+            timeout = int(until - time.time())
+            if timeout > 0:
+                cache.set(key, snapshot(response, until), timeout=timeout)
+                return answer(request, response, "fwd=miss; stored")
+        return answer(request, response, "fwd=miss")
+
+
+BYPASS_SIGNED_IN = 'fwd=bypass; detail="signed-in"'
+BYPASS_UNCOMMITTED = 'fwd=bypass; detail="uncommitted"'
+
+
+def public_page_view(request):
+    """The public page (a view wrapped by `public_page`) this request's address leads to."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return match.func if hasattr(match.func, "page_cache_params") else None
+
+
+def signed_in(request):
+    """Whether the request comes from a signed-in user; asks the session only if there is one."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return request.user.is_authenticated
+
+
+def keep_parameters(request, params):
+    """Drop the query parameters the view does not read (and repeated values); say if canonical."""
+    kept = QueryDict(mutable=True)
+    canonical = True
+    for name in params:
+        value = request.GET.get(name, "")
+        if value == "":
+            continue
+        kept[name] = value
+        pattern = CANONICAL.get(name, SLUG_LIKE)
+        if not pattern.fullmatch(value) or (name in ("page", "p") and value == "1"):
+            canonical = False
+    kept._mutable = False
+    request.GET = kept
+    return canonical
+
+
+def cache_key(request, current_generation):
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{request.GET.urlencode()}"
+    digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+    return f"pages:{code_fingerprint()}:{current_generation}:{digest}"
+
+
+def with_etag(response):
+    if response.status_code == 200 and not response.streaming and not response.has_header("ETag"):
+        response["ETag"] = quote_etag(hashlib.blake2b(response.content, digest_size=16).hexdigest())
+    return response
+
+
+def answer(request, response, status):
+    """The response, or 304 if the client has it already; with the cache's status."""
+    if response.has_header("ETag"):
+        response = get_conditional_response(request, etag=response["ETag"], response=response)
+    if status:
+        response["Cache-Status"] = f"{CACHE_NAME}; {status}"
+    return response
+
+
+def storable(request, response):
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and not getattr(request, "page_cache_refused", False)
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def snapshot(response, until):
+    return {
+        "status": response.status_code,
+        "headers": list(response.items()),
+        "content": response.content,
+        "until": until,
+    }
+
+
+def restore(entry):
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    return response

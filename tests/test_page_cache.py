@@ -1,0 +1,313 @@
+"""The page cache: readers never wait for a page that has not changed, and never see one that has.
+
+These tests commit their writes (`transactional_db`), as a site does: the cache's generation
+moves when a write to what readers see is committed, by any path.
+"""
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from archive.forms import MergeThemesForm, RenameThemeForm
+from archive.models import Article, Credit, Film, Language, Theme
+
+from .factories import make_article, make_credit, make_film, make_person
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FILM_PAGE = "/films/last-men-in-aleppo/"
+
+
+@pytest.fixture
+def film():
+    film = make_film(title="Last Men in Aleppo", slug="last-men-in-aleppo", year=2017)
+    make_credit(film, make_person(name="Feras Fayyad"))
+    make_article(films=[film], title="An unforgettable portrait")
+    return film
+
+
+def status(response):
+    return response.get("Cache-Status", "")
+
+
+def fetch(client, url, **headers):
+    response = client.get(url, headers=headers)
+    assert response.status_code in (200, 304), (url, response.status_code)
+    return response
+
+
+def test_a_page_is_rendered_once_then_served_from_the_cache(client, film):
+    first = fetch(client, FILM_PAGE)
+    assert status(first) == "film-archive; fwd=miss; stored"
+    second = fetch(client, FILM_PAGE)
+    assert status(second) == "film-archive; hit"
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+    # The CDN headers and the security headers come with the cached copy too.
+    assert "public" in second["Cache-Control"] and "max-age=120" in second["Cache-Control"]
+    assert "Content-Security-Policy" in second
+    assert "Cookie" not in second.get("Vary", "")
+
+
+def test_head_is_served_from_the_cache(client, film):
+    fetch(client, FILM_PAGE)
+    response = client.head(FILM_PAGE)
+    assert status(response) == "film-archive; hit"
+
+
+def test_if_none_match_gets_304_without_a_body_fresh_and_cached(client, film):
+    with override_settings(PAGE_CACHE=False):
+        etag = fetch(client, FILM_PAGE)["ETag"]
+        uncached = client.get(FILM_PAGE, headers={"If-None-Match": etag})
+    assert uncached.status_code == 304 and uncached.content == b""
+
+    stored = client.get(FILM_PAGE, headers={"If-None-Match": etag})
+    assert stored.status_code == 304 and stored.content == b""
+    assert status(stored) == "film-archive; fwd=miss; stored"
+    cached = client.get(FILM_PAGE, headers={"If-None-Match": etag})
+    assert cached.status_code == 304 and cached.content == b""
+    assert status(cached) == "film-archive; hit"
+    assert cached["ETag"] == etag
+
+    assert client.get(FILM_PAGE, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_every_cacheable_response_has_an_etag(client, film):
+    urls = ["/", "/films/", FILM_PAGE, "/themes/", "/quotes/", "/feeds/articles/",
+            "/feeds/articles/atom/", "/sitemap.xml", "/robots.txt", "/search/?q=war"]  # fmt: skip
+    for url in urls:
+        response = fetch(client, url)
+        assert response["ETag"].startswith('"'), url
+        assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
+
+
+def test_search_results_are_not_stored(client, film):
+    """Every query is new: a stream of them must not push the real pages out."""
+    fetch(client, "/search/?q=aleppo")
+    assert status(fetch(client, "/search/?q=aleppo")) == ""
+
+
+# Exact: each way of changing what readers see shows on the very next request. -----------------
+
+
+def shows(client, url, text):
+    response = fetch(client, url)
+    assert status(response).startswith("film-archive; fwd=miss"), status(response)
+    return text in response.content.decode()
+
+
+def cached(client, url=FILM_PAGE):
+    fetch(client, url)
+    assert status(fetch(client, url)) == "film-archive; hit"
+
+
+def test_a_save_shows_at_once(client, film):
+    cached(client)
+    film.synopsis = "Rescuers in besieged Aleppo."
+    film.save()
+    assert shows(client, FILM_PAGE, "Rescuers in besieged Aleppo.")
+
+
+def test_a_delete_shows_at_once(client, film):
+    cached(client)
+    Article.objects.get(title="An unforgettable portrait").delete()
+    assert not shows(client, FILM_PAGE, "An unforgettable portrait")
+
+
+def test_many_to_many_changes_show_at_once(client, film):
+    cached(client)
+    film.themes.add("civil defence")
+    assert shows(client, FILM_PAGE, "civil defence")
+    cached(client)
+    film.languages.add(Language.objects.create(code="ar", name="Arabic"))
+    assert shows(client, FILM_PAGE, "Arabic")
+    cached(client)
+    film.themes.clear()
+    assert not shows(client, FILM_PAGE, "civil defence")
+
+
+def test_queryset_updates_and_bulk_inserts_show_at_once(client, film):
+    """Writes that send no signals: update() and bulk_create()."""
+    cached(client)
+    Film.objects.filter(pk=film.pk).update(runtime_minutes=104)
+    assert shows(client, FILM_PAGE, "104 minutes")
+    cached(client)
+    Credit.objects.bulk_create(
+        [Credit(film=film, person=make_person(name="Søren Steen Jespersen"), role="producer")]
+    )
+    assert shows(client, FILM_PAGE, "Søren Steen Jespersen")
+
+
+def test_loaddata_shows_at_once(client, film, tmp_path):
+    cached(client)
+    fixture = tmp_path / "change.json"
+    moment = "2026-11-01T00:00:00Z"
+    fields = {"title": "Last Men in Aleppo", "slug": film.slug, "year": 2017,
+              "synopsis": "Loaded from a fixture.", "kind": "documentary",
+              "created_at": moment, "updated_at": moment}  # fmt: skip
+    fixture.write_text(json.dumps([{"model": "archive.film", "pk": film.pk, "fields": fields}]))
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert shows(client, FILM_PAGE, "Loaded from a fixture.")
+
+
+def test_a_management_command_shows_at_once(client):
+    """The demo command. Its editor joins a group that a migration makes, which the flush
+    after an earlier transactional test may have removed."""
+    Group.objects.get_or_create(name="Editors")
+    cached(client, "/")
+    call_command("demo", "--no-serve", verbosity=0)
+    assert shows(client, "/", "Feras Fayyad")
+
+
+def test_an_admin_publication_shows_at_once(client, film):
+    draft = make_article(films=[film], title="Fayyad on filming", status=Article.Status.DRAFT)
+    cached(client)
+    editor = User.objects.create_superuser("ed", "ed@example.org", "x")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:archive_article_changelist"),
+        {"action": "publish_now", ACTION_CHECKBOX_NAME: [str(draft.pk)]},
+    )
+    assert response.status_code == 302
+    client.logout()
+    assert shows(client, FILM_PAGE, "Fayyad on filming")
+
+
+def test_theme_rename_and_merge_show_at_once(client, film):
+    film.themes.add("Syria", "Syrian war")
+    editor = User.objects.create_superuser("ed", "ed@example.org", "x")
+    cached(client)
+    theme = Theme.objects.get(name="Syria")
+    form = RenameThemeForm({"name": "Syrian Arab Republic"}, theme=theme)
+    assert form.is_valid()
+    form.save(editor)
+    assert shows(client, FILM_PAGE, "Syrian Arab Republic")
+
+    cached(client)
+    themes = Theme.objects.filter(name__in=["Syrian Arab Republic", "Syrian war"])
+    into = Theme.objects.get(name="Syrian war")
+    form = MergeThemesForm({"into": into.pk}, themes=themes)
+    assert form.is_valid()
+    form.save(editor)
+    assert not shows(client, FILM_PAGE, "Syrian Arab Republic")
+
+
+def test_a_scheduled_piece_appears_at_its_time(client, film):
+    moment = timezone.now()
+    with time_machine.travel(moment, tick=False):
+        make_article(films=[film], title="Scheduled interview",
+                     published_at=moment + dt.timedelta(hours=1))  # fmt: skip
+        assert not shows(client, FILM_PAGE, "Scheduled interview")
+        assert status(fetch(client, FILM_PAGE)) == "film-archive; hit"
+    with time_machine.travel(moment + dt.timedelta(minutes=59), tick=False):
+        assert status(fetch(client, FILM_PAGE)) == "film-archive; hit"
+    with time_machine.travel(moment + dt.timedelta(hours=1, seconds=1), tick=False):
+        assert shows(client, FILM_PAGE, "Scheduled interview")
+        assert status(fetch(client, FILM_PAGE)) == "film-archive; hit"
+
+
+def test_a_rolled_back_write_changes_nothing(client, film):
+    from django.db import transaction
+
+    cached(client)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Film.objects.filter(pk=film.pk).update(synopsis="Never committed.")
+        raise RuntimeError
+    assert status(fetch(client, FILM_PAGE)) == "film-archive; hit"
+
+
+# Never for signed-in users, previews, the admin, or errors. ------------------------------------
+
+
+def test_signed_in_users_are_never_served_nor_fill_the_cache(client, film):
+    client.force_login(User.objects.create_superuser("ed", "ed@example.org", "x"))
+    assert status(fetch(client, FILM_PAGE)) == 'film-archive; fwd=bypass; detail="signed-in"'
+    assert status(fetch(client, FILM_PAGE)) == 'film-archive; fwd=bypass; detail="signed-in"'
+    client.logout()
+    # Nothing the editor saw was stored: the first anonymous request renders the page.
+    assert status(fetch(client, FILM_PAGE)) == "film-archive; fwd=miss; stored"
+    client.force_login(User.objects.get(username="ed"))
+    assert status(fetch(client, FILM_PAGE)) == 'film-archive; fwd=bypass; detail="signed-in"'
+
+
+def test_a_stale_session_cookie_is_served_like_anyone(client, film):
+    fetch(client, FILM_PAGE)
+    client.cookies["sessionid"] = "not-a-session"
+    assert status(fetch(client, FILM_PAGE)) == "film-archive; hit"
+
+
+def test_previews_and_the_admin_are_never_cached(client, film):
+    draft = make_article(films=[film], title="A draft", status=Article.Status.DRAFT)
+    client.force_login(User.objects.create_superuser("ed", "ed@example.org", "x"))
+    for url in [reverse("archive:article_preview", args=[draft.pk]), "/admin/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Cache-Status" not in response
+        assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
+
+
+def test_errors_are_not_stored(client, film):
+    for _ in range(2):
+        response = client.get("/films/no-such-film/")
+        assert response.status_code == 404
+        assert status(response) == "film-archive; fwd=miss"
+    assert client.get("/films/?page=999").status_code == 404
+
+
+# Floods of addresses neither fill nor bypass the cache. -----------------------------------
+
+
+def cache_files(store):
+    return sum(1 for path in store.rglob("*.djcache"))
+
+
+def test_unused_parameters_neither_make_entries_nor_bypass(client, film, page_cache_store):
+    fetch(client, "/films/")
+    fetch(client, FILM_PAGE)
+    entries = cache_files(page_cache_store)
+    for number in range(30):
+        response = fetch(client, f"/films/?utm_source=feed{number}&junk={number}")
+        assert status(response) == "film-archive; hit"
+        assert f"feed{number}" not in response.content.decode()
+        assert status(fetch(client, f"{FILM_PAGE}?x={number}")) == "film-archive; hit"
+    assert cache_files(page_cache_store) == entries
+
+
+def test_used_parameters_are_stored_only_in_their_canonical_form(client, film):
+    assert status(fetch(client, "/films/?year=2017")) == "film-archive; fwd=miss; stored"
+    assert status(fetch(client, "/films/?year=2017")) == "film-archive; hit"
+    for variant in ["/films/?year=02017", "/films/?year=+2017", "/films/?year=nonsense",
+                    "/films/?theme=no-such-theme", "/films/?page=1"]:  # fmt: skip
+        assert status(fetch(client, variant)) == "film-archive; fwd=miss", variant
+        assert status(fetch(client, variant)) == "film-archive; fwd=miss", variant
+
+
+def test_the_cache_can_be_turned_off(client, film):
+    with override_settings(PAGE_CACHE=False):
+        for _ in range(2):
+            response = fetch(client, FILM_PAGE)
+            assert "Cache-Status" not in response
+            assert response["ETag"]
+
+
+def test_raw_sql_shows_at_once_and_the_cache_can_be_cleared_by_hand(client, film):
+    """Raw SQL on Django's connection is noticed like the ORM's writes. A database changed
+    outside Django (psql, pg_restore) is not: `clear_page_cache` is the command for that."""
+    from django.db import connection
+
+    cached(client)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE archive_film SET runtime_minutes = 95 WHERE id = %s", [film.pk])
+    assert shows(client, FILM_PAGE, "95 minutes")
+    cached(client)
+    call_command("clear_page_cache", verbosity=0)
+    assert status(fetch(client, FILM_PAGE)) == "film-archive; fwd=miss; stored"
