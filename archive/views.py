@@ -4,7 +4,8 @@ from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Max, Prefetch, prefetch_related_objects
+from django.db.models import F, Max, Prefetch, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,6 +43,19 @@ def public_quotes():
         .select_related("speaker", "article", "exchange", "film")
         .prefetch_related("article__authors")
     )
+
+
+@dataclass
+class Shortlist:
+    """The first items of a list a page shows in part, and whether the full list has more."""
+
+    items: list
+    more: bool
+
+
+def shortlist(queryset, length=10):
+    items = list(queryset[: length + 1])
+    return Shortlist(items[:length], len(items) > length)
 
 
 def grouped_credits(credits):
@@ -240,27 +254,45 @@ class FilmDetailView(DetailView):
             )
         return film
 
+    articles_per_kind = 10
+
     def get_context_data(self, **kwargs):
         film = self.object
-        articles = list(Article.objects.published().filter(films=film).prefetch_related("authors"))
+        # The latest few of each kind (and whether there are more), in one query.
+        latest = Window(
+            RowNumber(), partition_by=F("kind"), order_by=[F("published_at").desc(), F("pk").desc()]
+        )
+        articles = list(
+            Article.objects.published()
+            .filter(films=film)
+            .annotate(latest=latest)
+            .filter(latest__lte=self.articles_per_kind + 1)
+        )
         by_id = {article.pk: article for article in articles}
         quotes = list(
             Quote.objects.published()
             .filter(film=film, featured=True)
-            .select_related("speaker", "exchange", "article")
+            .select_related("speaker", "exchange", "article")[:12]
         )
         for quote in quotes:
             quote.film = film
-            quote.article = by_id.get(quote.article_id, quote.article)
-        reviews = [a for a in articles if a.kind == Article.Kind.REVIEW]
+            quote.article = by_id.setdefault(quote.article_id, quote.article)
+        # One query for the bylines of the listed pieces and of the quotes' sources.
+        prefetch_related_objects(list(by_id.values()), "authors")
+
+        def of_kind(kind):
+            found = [a for a in articles if a.kind == kind]
+            return Shortlist(found[: self.articles_per_kind], len(found) > self.articles_per_kind)
+
+        reviews = of_kind(Article.Kind.REVIEW)
         return super().get_context_data(
             credit_groups=grouped_credits(film.credits.all()),
             reviews=reviews,
-            interviews=[a for a in articles if a.kind == Article.Kind.INTERVIEW],
-            other_articles=[a for a in articles if a.kind == Article.Kind.FEATURE],
+            interviews=of_kind(Article.Kind.INTERVIEW),
+            other_articles=of_kind(Article.Kind.FEATURE),
             featured_quotes=quotes,
             related_films=film.related_films(),
-            structured_data=structured_data.movie(self.request, film, reviews),
+            structured_data=structured_data.movie(self.request, film, reviews.items),
             **kwargs,
         )
 
@@ -339,19 +371,6 @@ class ArticlePreviewView(ArticleDetailView):
         response = super().render_to_response(context, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
-
-
-@dataclass
-class Shortlist:
-    """The first items of a list a page shows in part, and whether the full list has more."""
-
-    items: list
-    more: bool
-
-
-def shortlist(queryset, length=10):
-    items = list(queryset[: length + 1])
-    return Shortlist(items[:length], len(items) > length)
 
 
 def listed_articles():

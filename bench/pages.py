@@ -189,9 +189,9 @@ def table(results):
         ("non-2xx/3xx", lambda r: str(r["non_2xx_3xx"])),
         ("socket errors", lambda r: str(r["socket_errors"])),
     ]
-    lines = [f"{'':<14}" + "".join(f"{title:>19}" for title in results)]
+    lines = [f"{'':<14}" + "".join(f"{title:>24}" for title in results)]
     for label, cell in rows:
-        lines.append(f"{label:<14}" + "".join(f"{cell(r):>19}" for r in results.values()))
+        lines.append(f"{label:<14}" + "".join(f"{cell(r):>24}" for r in results.values()))
     return "\n".join(lines)
 
 

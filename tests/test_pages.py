@@ -316,3 +316,36 @@ class ErrorPageTests(TestCase):
         html = render_to_string("500.html")
         self.assertIn("Something went wrong", html)
         self.assertIn("Film Archive", html)
+
+
+class LongFilmPageTests(TestCase):
+    """A film much written about lists its latest pieces of each kind and links to the rest."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from .factories import make_article, make_film
+
+        cls.film = make_film(title="Much Reviewed", slug="much-reviewed")
+        now = timezone.now()
+        for number in range(12):
+            make_article(
+                films=[cls.film],
+                title=f"Review number {number}",
+                published_at=now - dt.timedelta(hours=number + 1),
+            )
+        make_article(films=[cls.film], title="The only interview", kind="interview")
+
+    def test_the_latest_ten_reviews_and_a_link_to_all(self):
+        response = self.client.get("/films/much-reviewed/")
+        for number in range(10):
+            self.assertContains(response, f"Review number {number}<")
+        self.assertNotContains(response, "Review number 10<")
+        self.assertContains(response, '<a href="/articles/?kind=review&amp;film=much-reviewed">')
+        self.assertContains(response, "The only interview")
+        self.assertNotContains(response, "?kind=interview&amp;film=much-reviewed")
+        listed = self.client.get("/articles/?kind=review&film=much-reviewed")
+        self.assertContains(listed, "Review number 11")

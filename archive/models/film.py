@@ -1,13 +1,13 @@
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 
+from .aggregates import count_of, json_list
 from .identifiers import imdb_title, wikidata_item
 from .person import Person
 from .slugs import SlugManager, unique_slug
@@ -159,55 +159,48 @@ class Film(models.Model):
     def related_films(self, limit=6):
         """Other films sharing people or themes with this one, closest first, with what they share.
 
-        A shared person weighs more than a shared theme. Reads this film's credits and themes
-        through their prefetches when the caller made them, then makes one query: the other
-        films' credits of these people and their links to these themes, side by side.
+        A shared person weighs twice a shared theme. Reads this film's credits and themes
+        through their prefetches when the caller made them, then makes one query that scores
+        the candidates in the database and returns only the closest, with what each shares.
         """
         own_people = {credit.person_id: credit.person for credit in self.credits.all()}
         own_themes = {theme.pk: theme for theme in self.themes.all()}
         if not own_people and not own_themes:
             return []
-        nothing = Value(None, output_field=models.BigIntegerField())
-        by_people = (
-            Credit.objects.filter(person_id__in=own_people)
-            .exclude(film_id=self.pk)
-            .order_by()
-            .annotate(other=F("film_id"), shared_person=F("person_id"), shared_theme=nothing)
-            .annotate(title=F("film__title"), slug=F("film__slug"), year=F("film__year"))
-            .values_list("other", "title", "slug", "year", "shared_person", "shared_theme")
+        credits = Credit.objects.filter(person_id__in=own_people)
+        items = ThemedItem.objects.filter(
+            content_type__app_label=Film._meta.app_label,
+            content_type__model=Film._meta.model_name,
+            tag_id__in=own_themes,
         )
-        film_of_item = Film.objects.filter(pk=OuterRef("object_id")).order_by()
-        by_themes = (
-            ThemedItem.objects.filter(
-                content_type__app_label=Film._meta.app_label,
-                content_type__model=Film._meta.model_name,
-                tag_id__in=own_themes,
+        films = (
+            Film.objects.filter(
+                Q(pk__in=credits.values("film_id")) | Q(pk__in=items.values("object_id"))
             )
-            .exclude(object_id=self.pk)
-            .order_by()
-            .annotate(other=F("object_id"), shared_person=nothing, shared_theme=F("tag_id"))
-            .annotate(**{
-                name: Subquery(film_of_item.values(name)) for name in ("title", "slug", "year")
-            })
-            .values_list("other", "title", "slug", "year", "shared_person", "shared_theme")
+            .exclude(pk=self.pk)
+            .annotate(
+                score=2 * count_of(credits, "film", distinct="person_id")
+                + count_of(items, "object_id"),
+                shared_people=json_list(credits, "film", id="person_id"),
+                shared_themes=json_list(items, "object_id", id="tag_id"),
+            )
+            .order_by("-score", "title")
+            .only("title", "slug", "year")[:limit]
         )  # fmt: skip
-        films, people, themes = {}, defaultdict(dict), defaultdict(dict)
-        for pk, title, slug, year, person, theme in by_people.union(by_themes, all=True):
-            films.setdefault(pk, Film(pk=pk, title=title, slug=slug, year=year))
-            if person is not None:
-                people[pk][person] = own_people[person]
-            if theme is not None:
-                themes[pk][theme] = own_themes[theme]
-        related = [
+        return [
             RelatedFilm(
                 film,
-                sorted(people[pk].values(), key=lambda person: person.name),
-                sorted(themes[pk].values(), key=lambda theme: theme.name),
+                sorted(
+                    {own_people[row["id"]] for row in film.shared_people or []},
+                    key=lambda person: person.name,
+                ),
+                sorted(
+                    {own_themes[row["id"]] for row in film.shared_themes or []},
+                    key=lambda theme: theme.name,
+                ),
             )
-            for pk, film in films.items()
+            for film in films
         ]
-        related.sort(key=lambda r: (-(2 * len(r.people) + len(r.themes)), r.film.title))
-        return related[:limit]
 
 
 @dataclass
