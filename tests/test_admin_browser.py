@@ -5,15 +5,18 @@ Policy: no page may report a violation.
 """
 
 import datetime as dt
+import io
 from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
 from archive.models import Article, Theme
 
 from .factories import make_article, make_film
@@ -170,3 +173,37 @@ def test_editor_recovers_a_deleted_article(site, tab):
     assert recovered.body == "Words worth keeping."
     assert [t.name for t in recovered.themes.all()] == ["Syria"]
     assert list(recovered.films.all()) == [film]
+
+
+def test_adding_a_theme_to_the_demo_interview_records_only_the_theme(live_server, tab):
+    """Chromium sends the interview's text with CRLF line endings; the demo holds LF. The
+    history must record the one theme added, not the body and every answer as changed."""
+    editors = editors_group()
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    if not User.objects.filter(username=DEMO_USERNAME).exists():  # made on SQLite only
+        User.objects.create_user(DEMO_USERNAME, password=DEMO_PASSWORD, is_staff=True)
+    User.objects.get(username=DEMO_USERNAME).groups.add(editors)
+    interview = Article.objects.get(slug="feras-fayyad-interview")
+    url = live_server.url
+    tab.goto(f"{url}/admin/")
+    tab.get_by_label("Username").fill(DEMO_USERNAME)
+    tab.get_by_label("Password").fill(DEMO_PASSWORD)
+    tab.get_by_role("button", name="Log in").click()
+    tab.wait_for_url(f"{url}/admin/")
+
+    tab.goto(f"{url}/admin/archive/article/{interview.pk}/change/")
+    choose(tab, "id_themes", "exile")
+    tab.get_by_role("button", name="Save", exact=True).click()
+    assert "was changed successfully" in tab.locator(".messagelist").inner_text()
+
+    tab.goto(f"{url}/admin/archive/article/{interview.pk}/history/")
+    latest = tab.locator("#change-history tbody tr").first
+    assert latest.locator("td").last.inner_text() == "Changed Themes."
+    tab.get_by_role("button", name="Compare the two versions").click()
+    changed = tab.locator("#changed-fields tbody th").all_inner_texts()
+    assert changed == ["Themes"]
+    assert "exile" in tab.locator("#changed-fields").inner_text()
+    assert "Body" not in tab.locator("#content-main").inner_text()
+    assert "Exchange “" not in tab.locator("#content-main").inner_text()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    tab.screenshot(path=SCREENSHOTS / "admin-compare-theme-added.png", full_page=True)

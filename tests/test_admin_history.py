@@ -167,3 +167,69 @@ class HistoryTests(AdminTestCase):
         self.assertEqual(self.client.post(url, {"title": "Public piece"}).status_code, 403)
         self.assertFalse(Article.objects.exists())
         self.assertFalse(ArticleFilm.objects.exists())
+
+
+def as_a_browser_sends_it(data):
+    """Form data with the line endings a browser sends from a textarea: CRLF."""
+    return {
+        name: [value.replace("\n", "\r\n") for value in values] for name, values in data.items()
+    }
+
+
+class TruthfulHistoryTests(AdminTestCase):
+    """A save records what an editor changed and nothing else: the CRLF line endings a browser
+    sends where the stored text has LF are no change."""
+
+    def setUp(self):
+        self.login(self.editor)
+        self.interview = make_article(
+            films=[self.film],
+            kind=Article.Kind.INTERVIEW,
+            title="Feras Fayyad on Aleppo",
+            body="An introduction.\n\nIn two paragraphs.",
+        )
+        self.interview.themes.add("Syria")
+        make_exchange(
+            self.interview,
+            self.director,
+            question="Why Aleppo?",
+            answer="Because nobody else was filming there.\n\nNot then.",
+        )
+        self.url = admin_url("article_change", self.interview.pk)
+        # The first version, as the demo makes it.
+        self.client.post(self.url, self.open_form(self.url, "article_form"))
+
+    def save_from_the_browser(self, **changes):
+        data = as_a_browser_sends_it(self.open_form(self.url, "article_form"))
+        data.update(changes)
+        response = self.client.post(self.url, data)
+        self.assertRedirects(response, admin_url("article_changelist"))
+        newer, older = Version.objects.get_for_object(self.interview)[:2]
+        return newer, older
+
+    def compare(self, older, newer):
+        return self.client.get(
+            admin_url(
+                "article_compare", self.interview.pk, query=f"?older={older.pk}&newer={newer.pk}"
+            )
+        )
+
+    def test_adding_a_theme_records_only_the_theme(self):
+        newer, older = self.save_from_the_browser(themes=["Syria", "civil defence"])
+        self.assertEqual(newer.revision.get_comment(), "Changed Themes.")
+        response = self.compare(older, newer)
+        self.assertContains(response, "civil defence")
+        self.assertNotContains(response, "Body")
+        self.assertNotContains(response, "Exchange “")
+        self.assertEqual(len(response.context["fields"]), 1)
+        self.assertEqual(response.context["rows"], [])
+        self.interview.refresh_from_db()
+        self.assertNotIn("\r", self.interview.body)
+        self.assertNotIn("\r", self.interview.exchanges.get().answer)
+
+    def test_saving_unchanged_records_a_version_without_changes(self):
+        """The save is kept (who saved, when), and says that nothing changed."""
+        newer, older = self.save_from_the_browser()
+        self.assertEqual(newer.revision.get_comment(), "No fields changed.")
+        response = self.compare(older, newer)
+        self.assertContains(response, "Nothing an editor can see changed")

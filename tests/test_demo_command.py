@@ -8,15 +8,18 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from unittest import mock
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase
 from reversion.models import Version
 
 from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
 from archive.models import Article, Film, Quote
+
+from .factories import make_article, make_film
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -101,3 +104,91 @@ def test_demo_serves_the_archive(tmp_path):
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert f"username “{DEMO_USERNAME}”" in output
+
+
+def demo(*args, answer=None):
+    """Run `manage.py demo --no-serve` with `args`, answering a question with `answer`."""
+    out = io.StringIO()
+    with mock.patch("builtins.input", return_value=answer) as asked:
+        call_command("demo", "--no-serve", *args, stdout=out)
+    if answer is None:
+        asked.assert_not_called()
+    return out.getvalue()
+
+
+class DemoKeepsEditorsWorkTests(TestCase):
+    """Running the demo on an archive editors have worked on loads only what is missing; only
+    an explicit, confirmed --reset puts the demo text back."""
+
+    def setUp(self):
+        demo()
+        self.interview = Article.objects.get(slug="feras-fayyad-interview")
+
+    def edit_the_interview(self):
+        self.interview.body = "An editor's new introduction."
+        self.interview.save()
+        self.interview.themes.add("an editor’s theme")
+        self.interview.exchanges.first().delete()
+
+    def test_running_again_after_an_edit_keeps_the_edit(self):
+        self.edit_the_interview()
+        make_article(title="An editor's new piece")
+        output = demo()
+        self.interview.refresh_from_db()
+        self.assertEqual(self.interview.body, "An editor's new introduction.")
+        self.assertIn("an editor’s theme", self.interview.themes.names())
+        self.assertEqual(self.interview.exchanges.count(), 10)
+        self.assertTrue(Article.objects.filter(title="An editor's new piece").exists())
+        self.assertEqual(Quote.objects.count(), 7)
+        self.assertIn("Already in the archive, left as they are: 9 people", output)
+        self.assertIn("2 articles", output)
+        self.assertIn("demo --reset", output)
+
+    def test_what_is_missing_is_loaded_with_its_parts(self):
+        review = Article.objects.get(slug="last-men-in-aleppo-review")
+        themes = sorted(review.themes.names())
+        review.delete()
+        output = demo()
+        review = Article.objects.get(slug="last-men-in-aleppo-review")
+        self.assertEqual(sorted(review.themes.names()), themes)
+        self.assertEqual(list(review.films.values_list("slug", flat=True)), ["last-men-in-aleppo"])
+        self.assertEqual(Quote.objects.count(), 7)
+        self.assertIn("Loaded 1 article.", output)
+
+    def test_rows_of_other_work_are_never_written_over(self):
+        """The demo's ids are its own: a film an editor made under one of them stays."""
+        Quote.objects.all().delete()
+        Article.objects.all().delete()
+        Film.objects.all().delete()
+        own = make_film(pk=1, title="An editor's own film", year=2020)  # a demo film's id
+        demo()
+        own.refresh_from_db()
+        self.assertEqual(own.title, "An editor's own film")
+        self.assertEqual(Film.objects.count(), 3)
+        self.assertEqual(Article.objects.get(slug="feras-fayyad-interview").quotes.count(), 4)
+
+    def test_reset_says_what_it_replaces_and_asks_first(self):
+        self.edit_the_interview()
+        with self.assertRaisesMessage(CommandError, "Reset cancelled: nothing was changed."):
+            demo("--reset", answer="no")
+        self.interview.refresh_from_db()
+        self.assertEqual(self.interview.body, "An editor's new introduction.")
+
+        output = demo("--reset", answer="yes")
+        self.assertIn("article “Feras Fayyad on Last Men in Aleppo”", output)
+        self.interview.refresh_from_db()
+        self.assertTrue(self.interview.body.startswith("Born out of street protests"))
+        self.assertNotIn("an editor’s theme", self.interview.themes.names())
+        self.assertEqual(self.interview.exchanges.count(), 11)
+        self.assertEqual(Quote.objects.count(), 7)
+
+    def test_reset_without_input_is_recorded_in_the_history(self):
+        self.edit_the_interview()
+        make_article(title="An editor's new piece")
+        demo("--reset", "--no-input")
+        self.assertTrue(Article.objects.filter(title="An editor's new piece").exists())
+        reset, before, first = Version.objects.get_for_object(self.interview)[:3]
+        self.assertIn("Reset to the demo text", reset.revision.get_comment())
+        self.assertIn("Before", before.revision.get_comment())
+        self.assertEqual(before.field_dict["body"], "An editor's new introduction.")
+        self.assertEqual(reset.field_dict["body"], first.field_dict["body"])

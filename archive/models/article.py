@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 
+from ..text import NormalisedCharField, NormalisedTextField
 from .film import Film
 from .person import Person
 from .slugs import SlugManager, unique_slug
@@ -82,7 +83,7 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
 
     kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.REVIEW)
-    title = models.CharField("title", max_length=250)
+    title = NormalisedCharField("title", max_length=250)
     slug = models.SlugField(
         "slug",
         max_length=80,
@@ -91,10 +92,10 @@ class Article(models.Model):
         help_text="Used in the page address. Left empty, it is made from the title.",
         error_messages={"unique": "Another article already uses this slug. Choose another."},
     )
-    standfirst = models.TextField(
+    standfirst = NormalisedTextField(
         "standfirst", blank=True, help_text="One or two sentences introducing the piece."
     )
-    body = models.TextField(
+    body = NormalisedTextField(
         "body",
         blank=True,
         help_text="Markdown. For an interview, the introduction; the questions and answers "
@@ -134,7 +135,7 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last changed", auto_now=True)
-    source_name = models.CharField(
+    source_name = NormalisedCharField(
         "first published in",
         max_length=200,
         blank=True,
@@ -287,7 +288,7 @@ class Exchange(models.Model):
         help_text="The #address of this exchange within the article. Made from the question "
         "when left empty; changing it breaks links that point here.",
     )
-    question = models.TextField("question", help_text="Markdown is allowed.")
+    question = NormalisedTextField("question", help_text="Markdown is allowed.")
     interviewer = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,
@@ -297,7 +298,9 @@ class Exchange(models.Model):
         verbose_name="asked by",
         help_text="Leave empty when the interviewer is not named; readers see “Interviewer”.",
     )
-    answer = models.TextField("answer", help_text="Markdown; separate paragraphs by a blank line.")
+    answer = NormalisedTextField(
+        "answer", help_text="Markdown; separate paragraphs by a blank line."
+    )
     interviewee = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,

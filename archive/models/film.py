@@ -7,6 +7,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 
+from ..text import NormalisedCharField, NormalisedTextField
 from .aggregates import count_of, json_list
 from .identifiers import imdb_title, wikidata_item
 from .person import Person
@@ -25,7 +26,7 @@ class Language(models.Model):
     code = models.CharField(
         "code", max_length=20, unique=True, help_text="Language code (BCP 47), such as ar or en."
     )
-    name = models.CharField("name", max_length=100, help_text="In English, such as Arabic.")
+    name = NormalisedCharField("name", max_length=100, help_text="In English, such as Arabic.")
 
     objects = CodeManager()
 
@@ -50,8 +51,8 @@ class Film(models.Model):
         ANIMATION = "animation", "Animation"
         SERIES = "series", "Series"
 
-    title = models.CharField("title", max_length=200, help_text="The title readers know it by.")
-    original_title = models.CharField(
+    title = NormalisedCharField("title", max_length=200, help_text="The title readers know it by.")
+    original_title = NormalisedCharField(
         "original title",
         max_length=200,
         blank=True,
@@ -88,15 +89,15 @@ class Film(models.Model):
         Language, verbose_name="languages", blank=True, related_name="films"
     )
     kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.FEATURE)
-    synopsis = models.TextField("synopsis", blank=True, help_text="Markdown is allowed.")
+    synopsis = NormalisedTextField("synopsis", blank=True, help_text="Markdown is allowed.")
     image = models.ImageField("poster or still", upload_to="films/", blank=True)
-    image_alt = models.CharField(
+    image_alt = NormalisedCharField(
         "image description",
         max_length=300,
         blank=True,
         help_text="What the image shows, for readers who cannot see it. Required with an image.",
     )
-    image_credit = models.CharField("image credit", max_length=200, blank=True)
+    image_credit = NormalisedCharField("image credit", max_length=200, blank=True)
     wikidata_id = models.CharField(
         "Wikidata ID", max_length=20, blank=True, validators=[wikidata_item]
     )
@@ -234,13 +235,13 @@ class Credit(models.Model):
     order = models.PositiveSmallIntegerField(
         "order", default=0, help_text="Lower numbers are listed first within a role."
     )
-    credited_as = models.CharField(
+    credited_as = NormalisedCharField(
         "credited as",
         max_length=200,
         blank=True,
         help_text="The name in the film's credits, if it differs from the person's name.",
     )
-    note = models.CharField(
+    note = NormalisedCharField(
         "note", max_length=200, blank=True, help_text="For example the production company."
     )
 
@@ -303,16 +304,16 @@ class Award(models.Model):
     film = models.ForeignKey(
         Film, on_delete=models.CASCADE, related_name="awards", verbose_name="film"
     )
-    body = models.CharField(
+    body = NormalisedCharField(
         "awarding body or festival", max_length=200, help_text="Such as Sundance Film Festival."
     )
-    edition = models.CharField(
+    edition = NormalisedCharField(
         "edition", max_length=100, blank=True, help_text="Such as 90th, if the body numbers them."
     )
     year = models.PositiveSmallIntegerField(
         "year", validators=[MinValueValidator(1870), MaxValueValidator(2100)]
     )
-    category = models.CharField("category", max_length=200)
+    category = NormalisedCharField("category", max_length=200)
     outcome = models.CharField("outcome", max_length=20, choices=Outcome.choices)
     recipients = models.ManyToManyField(
         Person,

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from ..text import NormalisedCharField, NormalisedTextField
 from .identifiers import imdb_name, wikidata_item
 from .slugs import SlugManager, unique_slug
 
@@ -9,7 +10,7 @@ from .slugs import SlugManager, unique_slug
 class Person(models.Model):
     """Anyone the archive names: filmmakers, people on screen, writers, interviewees."""
 
-    name = models.CharField("name", max_length=200, help_text="The name readers know them by.")
+    name = NormalisedCharField("name", max_length=200, help_text="The name readers know them by.")
     slug = models.SlugField(
         "slug",
         max_length=80,
@@ -18,13 +19,13 @@ class Person(models.Model):
         help_text="Used in the page address. Left empty, it is made from the name.",
         error_messages={"unique": "Another person already uses this slug. Choose another."},
     )
-    alternative_names = models.TextField(
+    alternative_names = NormalisedTextField(
         "alternative spellings",
         blank=True,
         help_text="One per line: other spellings and transliterations found in sources "
         "(for example “Umar Harah”). Search finds the person by any of them.",
     )
-    native_name = models.CharField(
+    native_name = NormalisedCharField(
         "name in native script", max_length=200, blank=True, help_text="For example in Arabic."
     )
     native_name_language = models.CharField(
@@ -33,7 +34,7 @@ class Person(models.Model):
         blank=True,
         help_text="Language code of the native-script name, such as ar for Arabic.",
     )
-    biography = models.TextField(
+    biography = NormalisedTextField(
         "short biography", blank=True, help_text="A few sentences. Markdown is allowed."
     )
     birth_date = models.DateField("date of birth", null=True, blank=True)

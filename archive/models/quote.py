@@ -6,6 +6,7 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from ..markup import plain_text
+from ..text import NormalisedTextField
 from .article import Article, Exchange, public_condition
 from .film import Film
 from .person import Person
@@ -35,7 +36,7 @@ class QuoteQuerySet(models.QuerySet):
 class Quote(models.Model):
     """Words picked from an article: a critic's line from a review, an answer in an interview."""
 
-    text = models.TextField(
+    text = NormalisedTextField(
         "text",
         help_text="Copied word for word from the source article; it is checked against it.",
     )

@@ -1,19 +1,79 @@
+"""
+`manage.py demo`: the demo archive, set up and served.
+
+The demo is loaded into an archive editors may already have worked on, so it never replaces
+their work: each of its films, people, articles, themes and languages is looked up by its
+natural key (slug, name or code) and loaded only if missing, with its parts (a film's credits
+and awards, an article's byline, links, exchanges and quotes, the themes of each). What is
+already there is left exactly as it is, parts included, and the command says so. Putting the
+demo text back over an editor's changes is `--reset`, which lists what it will replace, asks
+first, and keeps a version of each replaced item in the history.
+"""
+
+import json
+from collections import Counter
+
+import reversion
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import serializers
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
-from django.db import connection
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
+
+from archive.models import (
+    Article,
+    ArticleAuthor,
+    ArticleFilm,
+    ArticlePerson,
+    Award,
+    Credit,
+    Exchange,
+    Film,
+    Language,
+    Person,
+    Quote,
+    Theme,
+    ThemedItem,
+)
 
 DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "film-archive-demo"
+DEMO_FIXTURE = settings.BASE_DIR / "fixtures" / "demo.json"
+
+# The demo's works, each found by its natural key.
+WORKS = (Language, Theme, Person, Film, Article)
+# The works `--reset` puts back to the demo text (themes and languages are only their names).
+REPLACEABLE = (Person, Film, Article)
+# Every other row of the demo is a part of a work, loaded with it or not at all: its model, and
+# the work it belongs to with the column pointing to it. (Themes' links are handled apart.)
+PARTS = {
+    Credit: (Film, "film_id"),
+    Award: (Film, "film_id"),
+    ArticleAuthor: (Article, "article_id"),
+    ArticleFilm: (Article, "article_id"),
+    ArticlePerson: (Article, "article_id"),
+    Exchange: (Article, "article_id"),
+    Quote: (Article, "article_id"),
+}
+# A work's parts by accessor, in the order they can be deleted (quotes before the exchanges
+# they come from).
+PARTS_OF = {
+    Film: ["credits", "awards"],
+    Article: ["quotes", "exchanges", "bylines", "film_links", "person_links"],
+}
 
 
 class Command(BaseCommand):
     help = (
-        "Set up the demo archive and serve it: apply migrations, load fixtures/demo.json "
-        "(again and again without duplicating anything), make sure a demo editor account "
-        "exists, and start the development server."
+        "Set up the demo archive and serve it: apply migrations, load from fixtures/demo.json "
+        "what the archive does not hold yet (never changing what editors have changed), make "
+        "sure a demo editor account exists, and start the development server. --reset puts "
+        "the demo text back."
     )
 
     def add_arguments(self, parser):
@@ -28,12 +88,35 @@ class Command(BaseCommand):
             action="store_true",
             help="Set up the demo archive without starting the server.",
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Replace the demo's films, people and articles, with their parts, by the "
+            "demo text, undoing editors' changes to them. Lists them and asks first.",
+        )
+        parser.add_argument(
+            "--no-input",
+            action="store_false",
+            dest="interactive",
+            help="With --reset: do not ask for confirmation (for scripts).",
+        )
 
-    def handle(self, *args, addrport, no_serve, **options):
+    def handle(self, *args, addrport, no_serve, reset, interactive, **options):
         self.stdout.write("Applying migrations…")
         call_command("migrate", interactive=False, verbosity=0)
+        records = json.loads(DEMO_FIXTURE.read_text())
+        if reset:
+            self.confirm_reset(present_works(records), interactive)
         self.stdout.write("Loading the demo archive (fixtures/demo.json)…")
-        call_command("loaddata", "demo", verbosity=0)
+        with transaction.atomic():
+            added, kept, replaced = load_demo(records, reset)
+        if added:
+            self.stdout.write(f"Loaded {count(added)}.")
+        if kept:
+            hint = "" if reset else " (`manage.py demo --reset` puts the demo text back)"
+            self.stdout.write(f"Already in the archive, left as they are: {count(kept)}{hint}.")
+        if replaced:
+            self.stdout.write(f"Replaced by the demo text: {count(replaced)}.")
         # A first version of everything, so that the editors' history can compare and revert
         # from the demo's own text. Objects that already have one are left alone.
         call_command("createinitialrevisions", "archive", comment="Demo archive", verbosity=0)
@@ -43,6 +126,24 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.SUCCESS(f"Serving the demo at http://{addrport}/"))
         call_command("runserver", addrport, use_reloader=False)
+
+    def confirm_reset(self, works, interactive):
+        if not works:
+            self.stdout.write("Nothing to reset: the archive holds none of the demo's items.")
+            return
+        self.stdout.write(
+            "--reset replaces these with the demo text, undoing every change made to them "
+            "(a film with its credits, awards and themes; an article with its byline, films, "
+            "people, exchanges, quotes and themes):"
+        )
+        for work in works:
+            self.stdout.write(f"  - {work._meta.verbose_name} “{work}”")
+        self.stdout.write(
+            "Everything else in the archive is kept. The history keeps a version of each as it "
+            "is now and as reset, to compare them or revert to the editors' version."
+        )
+        if interactive and input("Type “yes” to replace them: ").strip().lower() != "yes":
+            raise CommandError("Reset cancelled: nothing was changed.")
 
     def ensure_demo_editor(self):
         """A known login for the demo, in the Editors group, made only in the SQLite demo database.
@@ -70,3 +171,118 @@ class Command(BaseCommand):
             f"Demo editor account: username “{DEMO_USERNAME}”, password “{DEMO_PASSWORD}” "
             f"(sign in at {reverse('admin:index')})."
         )
+
+
+def present_works(records):
+    """The works of the demo `--reset` would replace: those the archive holds."""
+    present = []
+    for record in records:
+        model = apps.get_model(record["model"])
+        if model in REPLACEABLE:
+            present.extend(model.objects.filter(slug=record["fields"]["slug"]))
+    return present
+
+
+def find(obj):
+    """The archive's row for the demo's work `obj`, found by its natural key, or None."""
+    model = type(obj)
+    if model is Theme:  # "Syria" and "syria" are one theme
+        return Theme.objects.filter(name__iexact=obj.name).first()
+    try:
+        return model._default_manager.get_by_natural_key(*obj.natural_key())
+    except model.DoesNotExist:
+        return None
+
+
+def load_demo(records, reset=False):
+    """Load the demo's works the archive does not hold, each with its parts; with `reset`,
+    replace those it holds too. Returns the works (added, kept as they are, replaced).
+
+    Loaded rows get new ids, so that no row of the archive is ever written over; the demo's
+    own ids (by which theme links and quotes name their objects and exchanges) are mapped to
+    them as the rows are saved.
+    """
+    new_ids = {}  # (model, id in the demo) -> id in the archive, for each row loaded now
+    loading = set()  # (model, id in the archive) of the works loaded now
+    added, kept, replaced, theme_links = [], [], [], []
+    if reset:
+        keep_versions(present_works(records), "Before `manage.py demo --reset`.")
+    demo = serializers.deserialize("python", records, handle_forward_references=True)
+    for row in demo:
+        obj = row.object
+        model, demo_id = type(obj), obj.pk
+        if model is ThemedItem:
+            theme_links.append(row)
+            continue
+        if model in WORKS:
+            existing = find(obj)
+            if existing is not None and not (reset and model in REPLACEABLE):
+                kept.append(existing)
+                continue
+            if existing is None:
+                obj.pk = None
+                added.append(obj)
+            else:
+                clear_parts(existing)
+                obj.pk, obj.created_at, obj.updated_at = (
+                    existing.pk,
+                    existing.created_at,
+                    timezone.now(),
+                )
+                replaced.append(obj)
+            row.save()
+            loading.add((model, obj.pk))
+        else:
+            work, column = PARTS[model]
+            if (work, getattr(obj, column)) not in loading:
+                continue
+            if model is Quote and obj.exchange_id:
+                obj.exchange_id = new_ids[(Exchange, obj.exchange_id)]
+            obj.pk = None
+            row.save()
+        new_ids[(model, demo_id)] = obj.pk
+    for row in theme_links:
+        link = row.object
+        key = (link.content_type.model_class(), link.object_id)
+        if key in new_ids:
+            if row.deferred_fields:  # its theme is spelled in other capitals here
+                [name] = next(iter(row.deferred_fields.values()))
+                link.tag = Theme.objects.get(name__iexact=name)
+            link.pk, link.object_id = None, new_ids[key]
+            row.save()
+    keep_versions(replaced, "Reset to the demo text (`manage.py demo --reset`).")
+    return added, kept, replaced
+
+
+def keep_versions(works, comment):
+    """A version of each of `works` (with the parts it follows) as it now is, in one revision."""
+    works = [work for work in works if reversion.is_registered(type(work))]
+    if works:
+        with reversion.create_revision(atomic=False):
+            reversion.set_comment(comment)
+            for work in works:
+                reversion.add_to_revision(type(work).objects.get(pk=work.pk))
+
+
+def clear_parts(work):
+    """Delete `work`'s parts and themes (and its quotes' themes), to load the demo's instead."""
+    for accessor in PARTS_OF.get(type(work), []):
+        parts = getattr(work, accessor).all()
+        if parts.model is Quote:
+            ThemedItem.objects.filter(
+                content_type__app_label=Quote._meta.app_label,
+                content_type__model=Quote._meta.model_name,
+                object_id__in=parts.values("pk"),
+            ).delete()
+        parts.delete()
+    if hasattr(work, "themes"):
+        work.themes.clear()
+
+
+def count(works):
+    """“2 films, 1 article” for a list of works."""
+    counts = Counter(type(work) for work in works)
+    return ", ".join(
+        f"{n} {model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural}"
+        for model, n in counts.items()
+    )
