@@ -3,7 +3,6 @@ The forms of the editors' admin: themes chosen with autocomplete, edit conflicts
 publication, quotes checked against their article, and managing themes.
 """
 
-import datetime as dt
 from collections import Counter
 
 import reversion
@@ -19,12 +18,10 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from reversion.models import Version
 
+from . import publishing
 from .models import Article, Theme, ThemedItem
 from .themes import parse_themes
 
-# How far in the past a publication time may be and still mean "now": the admin's "Now" button
-# fills in the current time, which has passed by the time the editor saves.
-PUBLISH_NOW_GRACE = dt.timedelta(minutes=5)
 THEME_NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length
 
 
@@ -194,60 +191,33 @@ class EditConflictForm(forms.ModelForm):
 
 
 class ArticleAdminForm(EditConflictForm):
-    """The rules of publication, where an editor can set them (contributors cannot).
-
-    - A draft has no publication time: unpublishing clears it, and typing a time on a draft is
-      refused, since the editor most likely meant to schedule it.
-    - Publishing with no time publishes now; with a future time, schedules.
-    - A new time in the past is refused unless the article is already public (correcting its
-      date) or was first published elsewhere (keeping the original date): anything else is a
-      scheduling mistake that would publish the piece at once, under an old date.
-    """
+    """The rules of publication (archive/publishing.py), where an editor can set them
+    (contributors cannot: the status and time are read-only to them)."""
 
     def clean(self):
         cleaned_data = super().clean()
         if "status" not in self.fields or "published_at" not in self.fields:
             return cleaned_data
-        status, when = cleaned_data.get("status"), cleaned_data.get("published_at")
-        time_changed = "published_at" in self.changed_data
-        if status == Article.Status.DRAFT:
-            if when and time_changed:
-                self.add_error(
-                    "published_at",
-                    "A draft has no publication time. To schedule the article for this time, "
-                    "set its status to “Published”; to keep it a draft, clear the time.",
-                )
-            else:
-                cleaned_data["published_at"] = None
-        elif status == Article.Status.PUBLISHED and not when:
-            cleaned_data["published_at"] = timezone.now()
-        elif (
-            status == Article.Status.PUBLISHED
-            and time_changed
-            and when < timezone.now() - PUBLISH_NOW_GRACE
-            and not self.instance.is_public
-            and not cleaned_data.get("source_name")
-        ):
-            self.add_error(
-                "published_at",
-                "This time has already passed. Leave it empty to publish now, or choose a time "
-                "in the future to schedule the article. (A piece first published elsewhere "
-                "keeps its original date: fill in “first published in”.)",
+        try:
+            cleaned_data["published_at"] = publishing.publication_time(
+                cleaned_data.get("status"),
+                cleaned_data.get("published_at"),
+                time_changed="published_at" in self.changed_data,
+                was_public=self.instance.is_public,
+                first_published_elsewhere=bool(cleaned_data.get("source_name")),
             )
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned_data
 
 
 class QuoteAdminForm(EditConflictForm):
-    # Set per request by QuoteAdmin: whether the editor may publish.
-    may_publish = True
+    # Set per request by QuoteAdmin: who is editing.
+    user = None
 
     def clean_article(self):
         article = self.cleaned_data.get("article")
-        if article and not self.may_publish and article.status != Article.Status.DRAFT:
-            raise ValidationError(
-                "Only editors can add quotes to an article that is published or scheduled: "
-                "it would appear on the site at once. Choose a draft."
-            )
+        publishing.check_quote_source(article, by=self.user)
         return article
 
 

@@ -19,25 +19,27 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Q,
     TextField,
     Value,
     When,
 )
 from django.db.models.functions import Concat
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .markup import plain_text
-from .models import Article, Exchange, Film, Person, Quote, ThemedItem
+from .models import Article, ArticleAuthor, Exchange, Film, Person, Quote, ThemedItem
 from .models.article import public_condition
 from .models.search import SearchDocument
 
@@ -121,6 +123,93 @@ DOCUMENTS = {
 }
 
 
+# What each document shows, and so depends on ---------------------------------------------------
+#
+# A document is rewritten whenever its own object is saved (fixtures and backups included: the
+# signals below also see `loaddata`'s raw saves). A document also shows text from other rows;
+# when one of those changes, every document showing it is rewritten. In full:
+#
+#   film     its own title, original title, kind, year and synopsis; nothing from other rows
+#            (credits, awards and themes are not indexed)
+#   person   its own name, other spellings, native name and biography; nothing from other rows
+#   article  its own title, standfirst, body, kind, slug and publication year; the questions
+#            and answers of its exchanges                                (Exchange, any change)
+#   quote    its own text; its speaker's name                             (Person.name)
+#            or, with no speaker, its article's byline                    (ArticleAuthor, any
+#            change, and Person.name of each author) or kind;
+#            its article's title, slug, kind and publication year        (Article fields below)
+#
+# Films' titles are in no other document, and themes are in none: the theme filter reads the
+# theme links when searching, so a film retitled or a theme renamed or merged rewrites nothing
+# else. QuerySet.update(), bulk_create() and raw SQL send no signals: after changing indexed
+# text that way, run `manage.py update_search_index`.
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """Documents of `target` objects show `fields` of a `source` row (None: the row's very
+    presence, as for a byline); `dependents(row)` finds the objects whose documents do."""
+
+    source: type
+    fields: tuple | None
+    target: type
+    dependents: object
+
+
+def bylined_quotes(article_ids):
+    """Quotes attributed to their article's byline (they have no speaker of their own)."""
+    return Quote.objects.filter(article_id__in=article_ids, speaker__isnull=True)
+
+
+DEPENDENCIES = [
+    Dependency(
+        Exchange, None, Article, lambda exchange: Article.objects.filter(pk=exchange.article_id)
+    ),
+    Dependency(
+        Article,
+        ("title", "slug", "kind", "published_at"),
+        Quote,
+        lambda article: Quote.objects.filter(article_id=article.pk),
+    ),
+    Dependency(
+        Person,
+        ("name",),
+        Quote,
+        lambda person: Quote.objects.filter(
+            Q(speaker_id=person.pk)
+            | Q(
+                speaker__isnull=True,
+                article_id__in=ArticleAuthor.objects.filter(person_id=person.pk).values(
+                    "article_id"
+                ),
+            )
+        ),
+    ),
+    Dependency(ArticleAuthor, None, Quote, lambda byline: bylined_quotes([byline.article_id])),
+]
+
+
+def loading(model, queryset):
+    """`queryset` with what the documents of `model` read, in a few queries.
+
+    Quotes whose speaker is not there yet (a fixture loading the speaker after the quote) are
+    left out: the speaker's own save indexes them once it arrives.
+    """
+    if model is Article:
+        return queryset.prefetch_related("exchanges")
+    if model is Quote:
+        speaker_present = Exists(Person.objects.filter(pk=OuterRef("speaker_id")))
+        return (
+            queryset.filter(Q(speaker__isnull=True) | speaker_present)
+            .select_related("article", "speaker")
+            .prefetch_related("article__authors")
+        )
+    return queryset
+
+
+# Writing documents, and following what they show ------------------------------------------
+
+
 def index(obj):
     """Write (or rewrite) the search document of a film, person, article or quote."""
     kind, describe = DOCUMENTS[type(obj)]
@@ -133,6 +222,24 @@ def index(obj):
         )
 
 
+def reindex(model, queryset):
+    """Rewrite the documents of the `model` objects in `queryset`, in a few queries."""
+    kind, describe = DOCUMENTS[model]
+    ids = list(queryset.values_list("pk", flat=True))
+    if not ids:
+        return
+    objects = loading(model, model._default_manager.filter(pk__in=ids))
+    with transaction.atomic():
+        SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
+        SearchDocument.objects.bulk_create(
+            SearchDocument(kind=kind, object_id=obj.pk, **describe(obj)) for obj in objects
+        )
+        if connection.vendor == "postgresql":
+            SearchDocument.objects.filter(kind=kind, object_id__in=ids).update(
+                vector=WEIGHTED_VECTOR, title_vector=TITLE_VECTOR
+            )
+
+
 def unindex(obj):
     kind, _ = DOCUMENTS[type(obj)]
     SearchDocument.objects.filter(kind=kind, object_id=obj.pk).delete()
@@ -142,20 +249,9 @@ def rebuild(chunk_size=1000):
     """Index everything again, in bulk (after a bulk import or an upgrade). Returns the count."""
     SearchDocument.objects.all().delete()
     count = 0
-    for model, queryset in (
-        (Film, Film.objects.all()),
-        (Person, Person.objects.all()),
-        (Article, Article.objects.prefetch_related("exchanges")),
-        (
-            Quote,
-            Quote.objects.select_related("article", "exchange", "speaker").prefetch_related(
-                "article__authors"
-            ),
-        ),
-    ):
-        kind, describe = DOCUMENTS[model]
+    for model, (kind, describe) in DOCUMENTS.items():
         batch = []
-        for obj in queryset.iterator(chunk_size=chunk_size):
+        for obj in loading(model, model._default_manager.all()).iterator(chunk_size=chunk_size):
             batch.append(SearchDocument(kind=kind, object_id=obj.pk, **describe(obj)))
             if len(batch) == chunk_size:
                 count += len(SearchDocument.objects.bulk_create(batch))
@@ -167,34 +263,74 @@ def rebuild(chunk_size=1000):
 
 
 def saved(sender, instance, **kwargs):
-    """Keep the index in step with every save, fixtures and backups included."""
+    """Keep an object's own document in step with every save, fixtures and backups included."""
     try:
-        if sender is Exchange:
-            index(instance.article)
-        elif sender is Article:
-            index(instance)
-            for quote in instance.quotes.all():
-                index(quote)
-        else:
-            index(instance)
+        index(instance)
     except ObjectDoesNotExist:
         pass  # loading a fixture: a related row comes later and indexes this one then
 
 
 def deleted(sender, instance, **kwargs):
-    if sender is Exchange:
-        try:
-            index(instance.article)
-        except ObjectDoesNotExist:
-            pass
-    else:
-        unindex(instance)
+    unindex(instance)
+
+
+def shown_before(sender, instance, **kwargs):
+    """Before a save: the values of `instance`'s fields that other documents show, as stored."""
+    fields = WATCHED[sender]
+    stored = None
+    if instance.pk is not None:
+        stored = sender._default_manager.filter(pk=instance.pk).values(*fields).first()
+    instance._search_shown = stored
+
+
+def dependency_saved(sender, instance, created=False, update_fields=None, **kwargs):
+    stored = instance.__dict__.pop("_search_shown", None)
+    for dependency in DEPENDENCIES_OF[sender]:
+        fields = dependency.fields
+        if fields and not created and stored is not None:
+            if update_fields is not None and not set(fields) & set(update_fields):
+                continue
+            if all(stored[field] == getattr(instance, field) for field in fields):
+                continue
+        reindex(dependency.target, dependency.dependents(instance))
+
+
+def dependency_deleted(sender, instance, origin=None, **kwargs):
+    # Deleting an article deletes its parts, its quotes and their documents with it: rewriting
+    # documents that are deleted a moment later would be wasted work.
+    if isinstance(origin, Article) or getattr(origin, "model", None) is Article:
+        return
+    for dependency in DEPENDENCIES_OF[sender]:
+        reindex(dependency.target, dependency.dependents(instance))
+
+
+def bylines_added(sender, instance, action, reverse, pk_set, **kwargs):
+    """`article.authors.add(person)` makes bylines without saving them one by one."""
+    if action == "post_add" and pk_set:
+        reindex(Quote, bylined_quotes(pk_set if reverse else [instance.pk]))
+
+
+WATCHED = {}
+DEPENDENCIES_OF = {}
+for _dependency in DEPENDENCIES:
+    DEPENDENCIES_OF.setdefault(_dependency.source, []).append(_dependency)
+    if _dependency.fields:
+        WATCHED.setdefault(_dependency.source, set()).update(_dependency.fields)
 
 
 def connect():
-    for model in (*DOCUMENTS, Exchange):
+    for model in DOCUMENTS:
         post_save.connect(saved, sender=model, dispatch_uid=f"search-save-{model.__name__}")
         post_delete.connect(deleted, sender=model, dispatch_uid=f"search-del-{model.__name__}")
+    for model in DEPENDENCIES_OF:
+        name = model.__name__
+        if model in WATCHED:
+            pre_save.connect(shown_before, sender=model, dispatch_uid=f"search-shown-{name}")
+        post_save.connect(dependency_saved, sender=model, dispatch_uid=f"search-dep-save-{name}")
+        post_delete.connect(dependency_deleted, sender=model, dispatch_uid=f"search-dep-del-{name}")
+    m2m_changed.connect(
+        bylines_added, sender=Article.authors.through, dispatch_uid="search-bylines-added"
+    )
 
 
 # Reading a query -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from ..forms import QuoteAdminForm
 from ..models import Article, Exchange, Quote
-from .articles import locked, may_publish
+from .articles import locked
 from .history import ArchiveAdmin
 from .lists import QuoteYearFilter, ThemeFilter, theme_names
 
@@ -28,7 +28,7 @@ class QuoteAdmin(ArchiveAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.may_publish = may_publish(request)
+        form.user = request.user
         if "exchange" in form.base_fields:
             # Only the exchanges of its article; found by itself when left empty.
             exchanges = obj.article.exchanges.all() if obj else Exchange.objects.none()

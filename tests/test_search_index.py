@@ -1,0 +1,229 @@
+"""The search index follows every change to the text it shows, wherever that text lives: a
+person renamed, a byline added or removed, an article retitled or published, an exchange
+changed, whether saved by the admin, the ORM or `loaddata`.
+
+Each test makes a change, then checks what a reader finds and that every document is exactly
+what indexing the archive afresh would write (`assertIndexCurrent`): a document showing text
+from a row that its dependencies (archive/search.py) do not list fails these tests.
+"""
+
+import json
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from django.core import serializers
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from archive import search
+from archive.models import Article, ArticleAuthor, SearchDocument, Theme, ThemedItem
+
+from .factories import make_article, make_exchange, make_film, make_person, make_quote
+
+BODY = "Rescuers dig through the rubble of Aleppo. The camera never looks away."
+
+
+def found(query, **filters):
+    return [row.title for row in search.results(query, search.search(query, **filters))]
+
+
+class IndexCheckingTestCase(TestCase):
+    def assertIndexCurrent(self):
+        """Every document is what indexing its object afresh would write; none is missing."""
+        for model, (kind, describe) in search.DOCUMENTS.items():
+            for obj in model.objects.all():
+                document = SearchDocument.objects.filter(kind=kind, object_id=obj.pk).first()
+                self.assertIsNotNone(document, f"no document for {kind} {obj.pk}")
+                expected = describe(obj)
+                stored = {field: getattr(document, field) for field in expected}
+                self.assertEqual(stored, expected, f"{kind} {obj.pk}")
+            self.assertEqual(
+                SearchDocument.objects.filter(kind=kind).count(), model.objects.count(), kind
+            )
+
+
+class IndexTestCase(IndexCheckingTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.film = make_film(title="Last Men in Aleppo", synopsis="Rescuers in Aleppo.")
+        cls.film.themes.add("civil defence")
+        cls.critic = make_person(name="Jay Weissberg")
+        cls.director = make_person(name="Feras Fayyad")
+        cls.review = make_article(films=[cls.film], title="Rubble and light", body=BODY)
+        ArticleAuthor.objects.create(article=cls.review, person=cls.critic)
+        cls.critics_words = make_quote(cls.review, cls.film, "The camera never looks away.")
+        cls.interview = make_article(
+            films=[cls.film], kind=Article.Kind.INTERVIEW, title="Fayyad on filming"
+        )
+        cls.exchange = make_exchange(
+            cls.interview, cls.director, question="Why Aleppo?", answer="Nobody else filmed."
+        )
+        cls.answer = make_quote(
+            cls.interview, cls.film, "Nobody else filmed.", speaker=cls.director
+        )
+
+    def summary(self, quote):
+        return SearchDocument.objects.get(kind="quote", object_id=quote.pk).summary
+
+
+class PersonTests(IndexTestCase):
+    def test_a_person_renamed_shows_in_their_quotes_and_the_quotes_of_their_byline(self):
+        self.director.name = "Firas Fayyad"
+        self.director.save()
+        self.critic.name = "Jay A. Weissberg"
+        self.critic.save()
+        self.assertEqual(self.summary(self.answer), "Firas Fayyad, Fayyad on filming")
+        self.assertEqual(self.summary(self.critics_words), "Jay A. Weissberg, Rubble and light")
+        self.assertIn("The camera never looks away.", found("Weissberg"))
+        self.assertIndexCurrent()
+
+    def test_a_speakers_name_outranks_the_byline(self):
+        """A quote with a speaker of its own shows the speaker, not the article's byline."""
+        ArticleAuthor.objects.create(article=self.interview, person=self.critic)
+        self.critic.name = "Someone Else"
+        self.critic.save()
+        self.assertEqual(self.summary(self.answer), "Feras Fayyad, Fayyad on filming")
+        self.assertIndexCurrent()
+
+    def test_renaming_costs_the_same_however_many_quotes_show_the_name(self):
+        def queries_to_rename(name):
+            with CaptureQueriesContext(connection) as queries:
+                self.director.name = name
+                self.director.save()
+            return len(queries)
+
+        few = queries_to_rename("Firas Fayyad")
+        for _ in range(8):
+            make_quote(self.interview, self.film, "Nobody else filmed.", speaker=self.director)
+        self.assertEqual(queries_to_rename("Feras Fayyad"), few)
+        self.assertIndexCurrent()
+
+
+class BylineTests(IndexTestCase):
+    def test_a_byline_removed_and_added(self):
+        ArticleAuthor.objects.get(article=self.review).delete()
+        self.assertEqual(self.summary(self.critics_words), "Review, Rubble and light")
+        self.assertNotIn("The camera never looks away.", found("Weissberg"))
+        ArticleAuthor.objects.create(article=self.review, person=self.director, order=1)
+        self.assertEqual(self.summary(self.critics_words), "Feras Fayyad, Rubble and light")
+        self.assertIndexCurrent()
+
+    def test_bylines_through_the_many_to_many_field(self):
+        self.review.authors.add(self.director)
+        self.assertIn("Feras Fayyad", self.summary(self.critics_words))
+        self.review.authors.remove(self.critic)
+        self.assertEqual(self.summary(self.critics_words), "Feras Fayyad, Rubble and light")
+        self.review.authors.clear()
+        self.assertEqual(self.summary(self.critics_words), "Review, Rubble and light")
+        self.critic.articles_written.add(self.review)
+        self.assertEqual(self.summary(self.critics_words), "Jay Weissberg, Rubble and light")
+        self.review.authors.set([self.director])
+        self.assertEqual(self.summary(self.critics_words), "Feras Fayyad, Rubble and light")
+        self.assertIndexCurrent()
+
+
+class ArticleTests(IndexTestCase):
+    def test_an_article_retitled_shows_in_its_quotes(self):
+        self.review.title = "Light in the rubble"
+        self.review.save()
+        self.assertEqual(self.summary(self.critics_words), "Jay Weissberg, Light in the rubble")
+        self.assertIndexCurrent()
+
+    def test_publishing_gives_the_quotes_their_year(self):
+        draft = make_article(films=[self.film], status=Article.Status.DRAFT, body=BODY)
+        quote = make_quote(draft, self.film, "Rescuers dig through the rubble")
+        draft.status, draft.published_at = Article.Status.PUBLISHED, timezone.now()
+        draft.save()
+        document = SearchDocument.objects.get(kind="quote", object_id=quote.pk)
+        self.assertEqual(document.year, timezone.now().year)
+        self.assertIn("Rescuers dig through the rubble", found("rescuers dig"))
+        self.assertIndexCurrent()
+
+    def test_an_exchange_changed_or_removed_shows_in_the_interview(self):
+        self.exchange.question = "Why Idlib?"
+        self.exchange.save()
+        self.assertIn("Fayyad on filming", found("Idlib"))
+        self.answer.delete()
+        self.exchange.delete()
+        self.assertEqual(found("Idlib"), [])
+        self.assertIndexCurrent()
+
+    def test_deleting_an_article_leaves_no_document_of_it_or_its_parts(self):
+        self.review.delete()
+        self.interview.delete()
+        self.assertFalse(SearchDocument.objects.filter(kind__in=["article", "quote"]).exists())
+        self.assertIndexCurrent()
+
+
+class FilmAndThemeTests(IndexTestCase):
+    """Film titles and themes appear in no other document: changing them rewrites nothing
+    else, and the theme filter follows at once."""
+
+    def test_a_film_retitled(self):
+        self.film.title = "The Last Men in Aleppo"
+        self.film.save()
+        self.assertEqual(found("Last Men", kind="film"), ["The Last Men in Aleppo"])
+        self.assertIndexCurrent()
+
+    def test_a_theme_renamed_or_merged(self):
+        theme = Theme.objects.get(name="civil defence")
+        theme.name, theme.slug = "Civil defence", "civil-defence-2"
+        theme.save()
+        self.assertEqual(found("rescuers", theme=theme), ["Last Men in Aleppo"])
+        kept = Theme.objects.create(name="rescue", slug="rescue")
+        ThemedItem.objects.filter(tag=theme).update(tag=kept)  # as merging themes does
+        theme.delete()
+        self.assertEqual(found("rescuers", theme=kept), ["Last Men in Aleppo"])
+        self.assertIndexCurrent()
+
+
+class LoaddataTests(IndexTestCase):
+    """Fixtures and backups are saved raw, in any order: the index still follows."""
+
+    def load(self, name, objects):
+        with TemporaryDirectory() as directory:
+            fixture = Path(directory) / f"{name}.json"
+            fixture.write_text(json.dumps(objects))
+            call_command("loaddata", str(fixture), verbosity=0)
+
+    def serialized(self, *objects):
+        return json.loads(serializers.serialize("json", objects))
+
+    def test_a_person_renamed_by_a_fixture(self):
+        (person,) = self.serialized(self.director)
+        person["fields"]["name"] = "Firas Fayyad"
+        self.load("rename", [person])
+        self.assertEqual(self.summary(self.answer), "Firas Fayyad, Fayyad on filming")
+        self.assertIndexCurrent()
+
+    def test_a_byline_loaded_after_its_quotes_and_before_its_author(self):
+        author = make_person(name="Guy Lodge")
+        byline = ArticleAuthor(article=self.review, person=author, order=1)
+        byline.pk = 999
+        rows = self.serialized(byline, author)
+        author.delete()
+        self.load("byline", rows)
+        self.assertEqual(
+            self.summary(self.critics_words), "Guy Lodge, Jay Weissberg, Rubble and light"
+        )
+        self.assertIndexCurrent()
+
+    def test_a_quote_loaded_before_its_speaker(self):
+        speaker = make_person(name="Khaled Omar Harrah")
+        quote = make_quote(self.review, self.film, "Rescuers dig", speaker=speaker)
+        rows = self.serialized(quote, speaker)
+        quote.delete()
+        speaker.delete()
+        self.load("quote", rows)
+        self.assertIn("Rescuers dig", found("Harrah"))
+        self.assertIndexCurrent()
+
+
+class DemoFixtureTests(IndexCheckingTestCase):
+    def test_the_demo_fixture_is_indexed_as_it_loads(self):
+        call_command("loaddata", "demo", verbosity=0)
+        self.assertTrue(SearchDocument.objects.filter(kind="quote").exists())
+        self.assertIndexCurrent()
