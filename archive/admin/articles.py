@@ -5,13 +5,14 @@ that publish, unpublish and add themes, and the preview link.
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 
+from .. import publishing
 from ..forms import (
     AddThemesForm,
     ArticleAdminForm,
@@ -22,12 +23,13 @@ from ..forms import (
     QuotesRefused,
 )
 from ..models import Article, ArticleAuthor, ArticleFilm, ArticlePerson, Exchange, Quote
+from . import imports
 from .history import ArchiveAdmin
 from .lists import PublicationYearFilter, ThemeFilter, theme_names
 
 
 def may_publish(request):
-    return request.user.has_perm("archive.publish_article")
+    return publishing.may_publish(request.user)
 
 
 def locked(request, article):
@@ -36,11 +38,7 @@ def locked(request, article):
     A contributor may look at such an article but not change or delete it, nor its parts:
     whatever they did would be public at once.
     """
-    return (
-        article is not None
-        and article.status == Article.Status.PUBLISHED
-        and not may_publish(request)
-    )
+    return not publishing.may_change(request.user, article)
 
 
 class PublicationFilter(admin.SimpleListFilter):
@@ -128,6 +126,8 @@ class QuoteInline(ArticlePartInline, admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(ArchiveAdmin):
     form = ArticleAdminForm
+    # Reversion's list (with "Recover deleted articles"), plus "Import text".
+    change_list_template = "admin/archive/article/change_list.html"
     list_display = [
         "title",
         "kind",
@@ -180,9 +180,27 @@ class ArticleAdmin(ArchiveAdmin):
         return super().get_view_on_site_url(obj) if obj is not None and obj.is_public else None
 
     def save_model(self, request, obj, form, change):
-        if obj.status != Article.Status.DRAFT and not may_publish(request):
-            raise PermissionDenied("Only editors may publish or schedule articles.")
+        publishing.check_save(obj, by=request.user)
         super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name=f"{prefix}_import"),
+            path(
+                "<path:object_id>/transcript/",
+                view(self.transcript_view),
+                name=f"{prefix}_transcript",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        return imports.import_view(self, request)
+
+    def transcript_view(self, request, object_id):
+        return imports.transcript_view(self, request, object_id)
 
     # Columns.
 
@@ -287,23 +305,18 @@ class ArticleAdmin(ArchiveAdmin):
 
     @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish_now(self, request, queryset):
-        now = timezone.now()
         published = []
         for article in queryset:
-            if article.is_public:
-                continue
-            article.status, article.published_at = Article.Status.PUBLISHED, now
-            article.save()
-            self.log_change(request, article, "Published now.")
-            published.append(article)
+            if publishing.publish(article, by=request.user):
+                self.log_change(request, article, "Published now.")
+                published.append(article)
         self.message_user(request, outcome("Published", published, "article"))
 
     @admin.action(description="Unpublish selected articles", permissions=["publish"])
     def unpublish(self, request, queryset):
         unpublished = []
         for article in queryset.filter(status=Article.Status.PUBLISHED):
-            article.status, article.published_at = Article.Status.DRAFT, None
-            article.save()
+            publishing.unpublish(article, by=request.user)
             self.log_change(request, article, "Unpublished: back to draft.")
             unpublished.append(article)
         self.message_user(request, outcome("Unpublished", unpublished, "article"))

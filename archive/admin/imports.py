@@ -1,0 +1,344 @@
+"""
+The article list's "Import text" screen and an interview's "Paste a transcript": the text (pasted
+or a .txt file) is read by archive/importing.py, its split shown in editable fields, and only
+what the editor confirms is saved, as a draft or as the interview's new exchanges.
+
+Both are two steps on one address: the text is posted with step=preview, which shows the split;
+the corrected split is posted with step=save. The preview's form carries everything that is
+saved, so nothing is kept on the server in between.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from .. import importing
+from ..forms import record_history
+from ..models import Article, ArticleFilm, Exchange, Film, Person, Theme
+
+
+def autocomplete(form_field, model, name, admin_site):
+    """Choose in `form_field` with the admin's autocomplete, as for `model`'s field `name`."""
+    widget = AutocompleteSelectMultiple if form_field.widget.allow_multiple_selected else None
+    widget = (widget or AutocompleteSelect)(model._meta.get_field(name), admin_site)
+    widget.choices = form_field.choices
+    form_field.widget = widget
+
+
+class ImportTextForm(forms.Form):
+    text = forms.CharField(
+        label="text",
+        required=False,
+        strip=False,
+        max_length=importing.MAX_BYTES,
+        widget=forms.Textarea(attrs={"rows": 14, "class": "vLargeTextField"}),
+        help_text="Paste the text as you received it: page debris is dropped and listed.",
+    )
+    file = forms.FileField(
+        label="or a text file",
+        required=False,
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}),
+        help_text=f"A .txt file in UTF-8, UTF-16 or Latin-1, up to {importing.MAX_SIZE_LABEL}.",
+    )
+    kind = forms.ChoiceField(
+        label="kind",
+        required=False,
+        choices=[("", "Guess from the text"), *Article.Kind.choices],
+        help_text="Only an interview is split into questions and answers.",
+    )
+    films = forms.ModelMultipleChoiceField(
+        label="films",
+        queryset=Film.objects.all(),
+        required=False,
+        help_text="Films it is about, besides those the text names.",
+    )
+    interviewee = forms.ModelChoiceField(
+        label="interviewee",
+        queryset=Person.objects.all(),
+        required=False,
+        help_text="Who answers the questions. Left empty, the person the text names most is "
+        "proposed.",
+    )
+
+    def __init__(self, *args, admin_site, transcript=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if transcript:
+            del self.fields["kind"], self.fields["films"]
+            self.fields["text"].help_text = (
+                "Questions that end a paragraph or share one with the start of their answer, "
+                "or paragraphs starting “Q:”/“A:” or the speakers' names."
+            )
+        else:
+            autocomplete(self.fields["films"], ArticleFilm, "film", admin_site)
+        autocomplete(self.fields["interviewee"], Exchange, "interviewee", admin_site)
+
+    def clean(self):
+        data = super().clean()
+        text, upload = data.get("text", ""), data.get("file")
+        if self.errors:
+            return data
+        if text.strip() and upload:
+            raise forms.ValidationError("Paste the text or choose a file, not both.")
+        try:
+            if upload:
+                if upload.size > importing.MAX_BYTES:
+                    raise importing.ImportRefused(importing.too_large(upload.size))
+                data["source"] = importing.decode(upload.read())
+            elif text.strip():
+                data["source"] = importing.check_text(text)
+            else:
+                raise forms.ValidationError("Paste the text or choose a .txt file.")
+            data["imported"] = importing.read_text(data["source"], data.get("kind") or None)
+        except importing.ImportRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
+        return data
+
+
+class OfferedChoices(forms.ModelMultipleChoiceField):
+    """Checkboxes for the films, people or themes the import proposes: the ids offered travel
+    with the form (in `offered_<name>`), so that the preview shows the same choices again."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class ImportPreviewForm(forms.Form):
+    kind = forms.ChoiceField(label="kind", choices=Article.Kind.choices)
+    title = forms.CharField(label="title", max_length=250)
+    standfirst = forms.CharField(
+        label="standfirst",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+        help_text="Proposed from the first sentence: one or two sentences introducing the piece.",
+    )
+    body = forms.CharField(
+        label="body",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 16, "class": "vLargeTextField"}),
+        help_text="Paragraphs separated by a blank line. For an interview, the introduction.",
+    )
+    films = OfferedChoices(label="films", queryset=Film.objects.none(), required=False)
+    people = OfferedChoices(
+        label="people it is about", queryset=Person.objects.none(), required=False
+    )
+    themes = OfferedChoices(label="themes", queryset=Theme.objects.none(), required=False)
+    interviewee = forms.ModelChoiceField(
+        label="interviewee",
+        queryset=Person.objects.all(),
+        required=False,
+        help_text="Who answers every question below.",
+    )
+    dropped = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+    offered_films = forms.CharField(required=False, widget=forms.HiddenInput)
+    offered_people = forms.CharField(required=False, widget=forms.HiddenInput)
+    offered_themes = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    OFFERED = {"films": Film, "people": Person, "themes": Theme}
+
+    def __init__(self, *args, admin_site, transcript=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, model in self.OFFERED.items():
+            raw = self.data.get(f"offered_{name}") if self.is_bound else None
+            raw = raw if raw is not None else self.initial.get(f"offered_{name}", "")
+            ids = [int(pk) for pk in str(raw).split(",") if pk.strip().isdigit()]
+            self.fields[name].queryset = model.objects.filter(pk__in=ids)
+        autocomplete(self.fields["interviewee"], Exchange, "interviewee", admin_site)
+        if transcript:
+            for name in ["kind", "title", "standfirst", "body", *self.OFFERED]:
+                del self.fields[name]
+            self.fields["interviewee"].required = True
+            self.fields["interviewee"].error_messages["required"] = (
+                "Choose who gives the answers: every answer has a named speaker."
+            )
+
+    @property
+    def dropped_lines(self):
+        if self.is_bound:
+            return self.data.getlist("dropped")
+        return self.initial.get("dropped", [])
+
+
+class ExchangePreviewForm(forms.Form):
+    question = forms.CharField(
+        label="question", widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"})
+    )
+    answer = forms.CharField(
+        label="answer",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].error_messages["required"] = "Write the question."
+        self.fields["answer"].error_messages["required"] = "Write the answer."
+
+
+class BaseExchangePreviewFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "remove this exchange"
+
+    def kept(self):
+        """The exchanges to save, in order: filled in and not marked for removal."""
+        return [
+            importing.ImportedExchange(form.cleaned_data["question"], form.cleaned_data["answer"])
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+
+
+ExchangePreviewFormSet = forms.formset_factory(
+    ExchangePreviewForm, formset=BaseExchangePreviewFormSet, extra=1, can_delete=True
+)
+
+
+def import_view(model_admin, request):
+    """Import text as a new draft: the text, then its split to correct, then the draft."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    return two_steps(model_admin, request, article=None)
+
+
+def transcript_view(model_admin, request, object_id):
+    """Add exchanges to an interview from a pasted transcript, previewed first."""
+    article = model_admin.get_object(request, object_id)
+    if article is None:
+        raise Http404("No such article.")
+    if not model_admin.has_change_permission(request, article):
+        raise PermissionDenied
+    return two_steps(model_admin, request, article=article)
+
+
+def two_steps(model_admin, request, article):
+    site, transcript = model_admin.admin_site, article is not None
+    step = request.POST.get("step") if request.method == "POST" else None
+    if step == "save":
+        preview = ImportPreviewForm(request.POST, admin_site=site, transcript=transcript)
+        exchanges = ExchangePreviewFormSet(request.POST, prefix="exchanges")
+        if preview.is_valid() and exchanges.is_valid():
+            saved = save(model_admin, request, article, preview, exchanges.kept())
+            if saved is not None:
+                return saved
+        return render_preview(model_admin, request, article, preview, exchanges)
+    form = ImportTextForm(
+        request.POST or None, request.FILES or None, admin_site=site, transcript=transcript
+    )
+    if step == "preview" and form.is_valid():
+        preview, exchanges = proposed(form.cleaned_data, site, article)
+        return render_preview(model_admin, request, article, preview, exchanges)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Paste a transcript into “{article}”" if transcript else "Import text",
+        "opts": model_admin.opts,
+        "original": article,
+        "form": form,
+        "media": model_admin.media + form.media,
+    }
+    return TemplateResponse(request, "admin/archive/article/import_text.html", context)
+
+
+def proposed(data, site, article):
+    """The preview's forms, filled with what the import found in the text."""
+    imported = data["imported"]
+    if article is not None and imported.kind != Article.Kind.INTERVIEW:
+        imported = importing.read_text(data["source"], Article.Kind.INTERVIEW)
+    recognised = importing.recognise(imported.words)
+    films = list(data.get("films") or [])
+    films += [film for film in recognised.films if film not in films]
+    interviewee = data.get("interviewee")
+    if interviewee is None and imported.kind == Article.Kind.INTERVIEW:
+        interviewee = importing.likely_interviewee(imported, recognised)
+    people = [person for person in recognised.people if person != interviewee]
+    dropped = list(imported.dropped)
+    if article is not None and imported.paragraphs:
+        dropped += [f"Before the first question: {text}" for text in imported.paragraphs]
+    initial = {
+        "kind": imported.kind,
+        "title": importing.propose_title(imported, films, interviewee),
+        "standfirst": imported.standfirst,
+        "body": imported.body,
+        "films": [film.pk for film in films],
+        "people": [person.pk for person in people],
+        "themes": [theme.pk for theme in recognised.themes],
+        "interviewee": interviewee.pk if interviewee else None,
+        "dropped": dropped,
+        "offered_films": ",".join(str(film.pk) for film in films),
+        "offered_people": ",".join(str(person.pk) for person in people),
+        "offered_themes": ",".join(str(theme.pk) for theme in recognised.themes),
+    }
+    preview = ImportPreviewForm(initial=initial, admin_site=site, transcript=article is not None)
+    exchanges = ExchangePreviewFormSet(
+        initial=[
+            {"question": exchange.question, "answer": exchange.answer}
+            for exchange in imported.exchanges
+        ],
+        prefix="exchanges",
+    )
+    return preview, exchanges
+
+
+def save(model_admin, request, article, preview, exchanges):
+    """Save what the editor confirmed, with a version in the history; None if refused."""
+    data = preview.cleaned_data
+    interviewee = data.get("interviewee")
+    is_interview = article is not None or data["kind"] == Article.Kind.INTERVIEW
+    if not is_interview:
+        exchanges = []
+    if exchanges and interviewee is None:
+        preview.add_error(
+            "interviewee", "Choose who gives the answers: every answer has a named speaker."
+        )
+        return None
+    if article is not None:
+        if not exchanges:
+            preview.add_error(None, "There is no question and answer to add.")
+            return None
+        with transaction.atomic():
+            importing.add_exchanges(article, exchanges, interviewee)
+            record_history([article], request.user, "Exchanges added from a transcript.")
+            model_admin.log_change(request, article, f"Added {len(exchanges)} exchanges.")
+        messages.success(request, f"Added {len(exchanges)} exchanges to “{article}”.")
+    else:
+        with transaction.atomic():
+            article = importing.save_draft(
+                kind=data["kind"],
+                title=data["title"],
+                standfirst=data["standfirst"],
+                body=data["body"].strip(),
+                exchanges=exchanges,
+                interviewee=interviewee,
+                films=data["films"],
+                people=data["people"],
+                themes=data["themes"],
+                by=request.user,
+            )
+            record_history([article], request.user, "Imported from text.")
+            model_admin.log_addition(request, article, "Imported from text.")
+        messages.success(
+            request, f"The draft “{article}” was made from the text. Check it, then save it."
+        )
+    return redirect(reverse("admin:archive_article_change", args=[article.pk]))
+
+
+def render_preview(model_admin, request, article, preview, exchanges):
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Check the split",
+        "opts": model_admin.opts,
+        "original": article,
+        "preview": preview,
+        "exchanges": exchanges,
+        "media": model_admin.media + preview.media,
+    }
+    return TemplateResponse(request, "admin/archive/article/import_preview.html", context)

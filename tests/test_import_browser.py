@@ -1,0 +1,89 @@
+"""An editor in Chromium, on a wide screen and on a phone: importing the interview seed from the
+article list, correcting the split the import proposes, and saving the draft. The admin runs
+under the site's Content Security Policy: no page may report a violation.
+"""
+
+import pytest
+from django.contrib.auth.models import User
+
+from archive.models import Article, Theme
+
+from .factories import make_film, make_person
+from .test_admin_browser import PASSWORD, SCREENSHOTS, editors_group, sign_in
+from .test_import import INTERVIEW_SEED
+
+
+@pytest.fixture
+def site(live_server):
+    editor = User.objects.create_user("edith", password=PASSWORD, is_staff=True)
+    editor.groups.add(editors_group())
+    film = make_film(title="Last Men in Aleppo", year=2017)
+    make_film(title="The White Helmets", year=2016)
+    director = make_person(name="Feras Fayyad")
+    Theme.objects.create(name="Syria", slug="syria")
+    return live_server.url, film, director
+
+
+@pytest.fixture(params=[1280, 390], ids=["wide", "phone"])
+def tab(browser, request):
+    """A browser tab, 1280 or 390 pixels wide, that records Content Security Policy violations."""
+    context = browser.new_context(viewport={"width": request.param, "height": 900})
+    page = context.new_page()
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
+        ),
+    )
+    yield page
+    assert page.csp_violations == []
+    context.close()
+
+
+def fits_the_screen(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_editor_imports_the_interview_corrects_the_split_and_saves_the_draft(site, tab):
+    url, film, director = site
+    width = tab.viewport_size["width"]
+    sign_in(tab, url)
+    tab.goto(f"{url}/admin/archive/article/")
+    tab.get_by_role("link", name="Import text").click()
+    tab.get_by_label("or a text file:").set_input_files(str(INTERVIEW_SEED))
+    tab.get_by_label("kind:").select_option("interview")
+    tab.get_by_role("button", name="Show the split").click()
+
+    assert tab.get_by_role("heading", level=1).inner_text() == "Check the split"
+    assert tab.get_by_label("title:").input_value() == "Feras Fayyad on Last Men in Aleppo"
+    assert "Feras Fayyad" in tab.locator(".field-interviewee .select2-selection").inner_text()
+    assert tab.locator("fieldset.exchange").count() == 12  # 11 found, and an empty one to add.
+    assert fits_the_screen(tab)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    tab.screenshot(path=SCREENSHOTS / f"admin-import-preview-{width}.png", full_page=True)
+
+    # The remark after the sixth question belongs to it in the source; the editor moves it to
+    # the answer, drops the last exchange and the Netflix film the text also names.
+    question, answer = (
+        tab.locator("#id_exchanges-5-question"),
+        tab.locator("#id_exchanges-5-answer"),
+    )
+    asked, remark = question.input_value().split(" We see in the film")
+    question.fill(asked)
+    answer.fill(f"We see in the film{remark} {answer.input_value()}")
+    tab.get_by_label("remove this exchange").nth(10).check()
+    tab.get_by_label("The White Helmets (2016)").uncheck()
+    tab.get_by_role("button", name="Save the draft").click()
+
+    assert "was made from the text" in tab.locator(".messagelist").inner_text()
+    article = Article.objects.get()
+    tab.wait_for_url(f"{url}/admin/archive/article/{article.pk}/change/")
+    assert (article.kind, article.status, article.published_at) == ("interview", "draft", None)
+    exchanges = list(article.exchanges.all())
+    assert len(exchanges) == 10
+    assert exchanges[5].question.endswith("when it comes to conventional bombs?")
+    assert exchanges[5].answer.startswith("We see in the film")
+    assert {exchange.interviewee for exchange in exchanges} == {director}
+    assert list(article.films.all()) == [film]
+    assert tab.get_by_role("link", name="Paste a transcript").count() == 1
