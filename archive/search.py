@@ -1,22 +1,30 @@
 """
 Searching the archive: one index table (SearchDocument) kept up to date as things are saved,
-ranked full-text search on PostgreSQL and a plain-text fallback on SQLite.
+ranked full-text search on PostgreSQL and on SQLite, read the same way on both.
+
+A query is read by `parse_query` (several words, "quoted phrases", -exclusions, or); whole
+words match, and the last word also matches as the beginning of a word (at least
+PREFIX_LENGTH letters: "Sor" finds Søren). Accents and letters of their own are folded on
+both databases ("Soren" finds Søren, "strasse" finds Straße); other scripts are found in their
+own script ("حلب" finds آخر الرجال في حلب).
 
 PostgreSQL: weighted vectors (titles and names "A", summaries "B", bodies "C") with GIN
-indexes, `websearch_to_tsquery` (several words, "quoted phrases", -exclusions, or), ts_rank
-and ts_headline. Ranking costs grow with the number of matches, so only a bounded set of
-candidates is ranked: matches on a title or a name, and other matches, up to CANDIDATES of
-each.
+indexes, in the `archive_search` text-search configuration (English stemming after
+`unaccent`, created by migration 0009), ts_rank and ts_headline. Ranking costs grow with the
+number of matches, so only a bounded set of candidates is ranked: matches on a title or a
+name, and other matches, up to CANDIDATES of each.
 
-SQLite: the same query language, read by `parse_query`, answered with case-insensitive
-substring matching over the same text, ranked by where the words are found.
+SQLite: an FTS5 table, `archive_searchtext` (migration 0009), holds each document's title,
+names, summary and body folded by `fold()` (rowid = the document's id; a trigger deletes its
+row with the document); bm25 weighs the columns as ts_rank weighs A, B and C. Results show
+the stored text, excerpted on word boundaries one field at a time by `excerpt()`.
 """
 
-import functools
-import operator
 import re
+import unicodedata
 from dataclasses import dataclass
 
+from anyascii import anyascii
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
@@ -39,12 +47,16 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .markup import plain_text
-from .models import Article, ArticleAuthor, Exchange, Film, Person, Quote, ThemedItem
+from .models import Article, ArticleAuthor, Award, Exchange, Film, Person, Quote, ThemedItem
 from .models.article import public_condition
 from .models.search import SearchDocument
 
-CONFIG = "english"
+CONFIG = "archive_search"
 CANDIDATES = 500
+PREFIX_LENGTH = 3
+# ts_rank's default weights for A, B and C; bm25 gives the FTS5 columns the same.
+FIELD_WEIGHTS = {"title": 1.0, "names": 1.0, "summary": 0.4, "body": 0.2}
+TEXT_TABLE = "archive_searchtext"
 MAX_QUERY_LENGTH = 200
 MARK_START, MARK_END = "\x02", "\x03"
 
@@ -61,11 +73,38 @@ WEIGHTED_VECTOR = (
 TITLE_VECTOR = SearchVector("title", "names", config=CONFIG)
 
 
+def fold_character(match):
+    character = match.group(0)
+    if "LATIN" in unicodedata.name(character, ""):
+        return anyascii(character)
+    return character
+
+
+def fold(text):
+    """Latin letters spelt in ASCII (ø → o, æ → ae, ß → ss, é → e), other scripts kept.
+
+    FTS5's `remove_diacritics` folds only letters that decompose; transliterating other
+    scripts would make an Arabic or Japanese title match unrelated Latin words.
+    """
+    if text.isascii():
+        return text
+    return NON_ASCII.sub(fold_character, text)
+
+
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def award_line(award):
+    edition = f"{award.edition} " if award.edition else ""
+    return f"{award.get_outcome_display()}: {edition}{award.body} {award.year}, {award.category}"
+
+
 def film_document(film):
+    awards = [award_line(award) for award in film.awards.all()]
     return {
         "title": film.title,
         "names": film.original_title,
-        "summary": f"{film.get_kind_display()}, {film.year}",
+        "summary": " · ".join([f"{film.get_kind_display()}, {film.year}", *awards]),
         "body": plain_text(film.synopsis),
         "year": film.year,
         "url": film.get_absolute_url(),
@@ -129,8 +168,9 @@ DOCUMENTS = {
 # signals below also see `loaddata`'s raw saves). A document also shows text from other rows;
 # when one of those changes, every document showing it is rewritten. In full:
 #
-#   film     its own title, original title, kind, year and synopsis; nothing from other rows
-#            (credits, awards and themes are not indexed)
+#   film     its own title, original title, kind, year and synopsis; its awards' outcome,
+#            edition, body, year and category                             (Award, any change)
+#            (credits and themes are not indexed)
 #   person   its own name, other spellings, native name and biography; nothing from other rows
 #   article  its own title, standfirst, body, kind, slug and publication year; the questions
 #            and answers of its exchanges                                (Exchange, any change)
@@ -162,6 +202,7 @@ def bylined_quotes(article_ids):
 
 
 DEPENDENCIES = [
+    Dependency(Award, None, Film, lambda award: Film.objects.filter(pk=award.film_id)),
     Dependency(
         Exchange, None, Article, lambda exchange: Article.objects.filter(pk=exchange.article_id)
     ),
@@ -195,6 +236,8 @@ def loading(model, queryset):
     Quotes whose speaker is not there yet (a fixture loading the speaker after the quote) are
     left out: the speaker's own save indexes them once it arrives.
     """
+    if model is Film:
+        return queryset.prefetch_related("awards")
     if model is Article:
         return queryset.prefetch_related("exchanges")
     if model is Quote:
@@ -210,12 +253,28 @@ def loading(model, queryset):
 # Writing documents, and following what they show ------------------------------------------
 
 
+def write_text(documents):
+    """On SQLite, (re)write the folded text of `documents` in the FTS5 table."""
+    if connection.vendor != "sqlite" or not documents:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT OR REPLACE INTO {TEXT_TABLE} (rowid, title, names, summary, body) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            [
+                (document.pk, *(fold(getattr(document, field)) for field in FIELD_WEIGHTS))
+                for document in documents
+            ],
+        )
+
+
 def index(obj):
     """Write (or rewrite) the search document of a film, person, article or quote."""
     kind, describe = DOCUMENTS[type(obj)]
     document, _ = SearchDocument.objects.update_or_create(
         kind=kind, object_id=obj.pk, defaults=describe(obj)
     )
+    write_text([document])
     if connection.vendor == "postgresql":
         SearchDocument.objects.filter(pk=document.pk).update(
             vector=WEIGHTED_VECTOR, title_vector=TITLE_VECTOR
@@ -231,8 +290,10 @@ def reindex(model, queryset):
     objects = loading(model, model._default_manager.filter(pk__in=ids))
     with transaction.atomic():
         SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
-        SearchDocument.objects.bulk_create(
-            SearchDocument(kind=kind, object_id=obj.pk, **describe(obj)) for obj in objects
+        write_text(
+            SearchDocument.objects.bulk_create(
+                SearchDocument(kind=kind, object_id=obj.pk, **describe(obj)) for obj in objects
+            )
         )
         if connection.vendor == "postgresql":
             SearchDocument.objects.filter(kind=kind, object_id__in=ids).update(
@@ -254,9 +315,13 @@ def rebuild(chunk_size=1000):
         for obj in loading(model, model._default_manager.all()).iterator(chunk_size=chunk_size):
             batch.append(SearchDocument(kind=kind, object_id=obj.pk, **describe(obj)))
             if len(batch) == chunk_size:
-                count += len(SearchDocument.objects.bulk_create(batch))
+                batch = SearchDocument.objects.bulk_create(batch)
+                write_text(batch)
+                count += len(batch)
                 batch = []
-        count += len(SearchDocument.objects.bulk_create(batch))
+        batch = SearchDocument.objects.bulk_create(batch)
+        write_text(batch)
+        count += len(batch)
     if connection.vendor == "postgresql":
         SearchDocument.objects.update(vector=WEIGHTED_VECTOR, title_vector=TITLE_VECTOR)
     return count
@@ -296,9 +361,9 @@ def dependency_saved(sender, instance, created=False, update_fields=None, **kwar
 
 
 def dependency_deleted(sender, instance, origin=None, **kwargs):
-    # Deleting an article deletes its parts, its quotes and their documents with it: rewriting
-    # documents that are deleted a moment later would be wasted work.
-    if isinstance(origin, Article) or getattr(origin, "model", None) is Article:
+    # Deleting an article (a film) deletes its parts, its quotes (its awards) and their
+    # documents with it: rewriting documents that are deleted a moment later would be wasted.
+    if isinstance(origin, (Article, Film)) or getattr(origin, "model", None) in (Article, Film):
         return
     for dependency in DEPENDENCIES_OF[sender]:
         reindex(dependency.target, dependency.dependents(instance))
@@ -344,6 +409,7 @@ class ParsedQuery:
     phrases: list
     excluded: list
     alternatives: list  # groups of terms joined by "or": any one of a group will do
+    prefix: bool = False  # the query ends with a word: it may be the beginning of a word
 
     @property
     def is_empty(self):
@@ -358,17 +424,19 @@ class ParsedQuery:
 def parse_query(text):
     """Words, "quoted phrases", -excluded terms and `or`, as a web search engine reads them."""
     words, phrases, excluded, groups = [], [], [], []
-    joining = False
+    joining = prefix = False
     for minus_phrase, phrase, minus_word, word in TOKEN.findall(text):
         term = " ".join(re.findall(r"\w+(?:['’]\w+)*", phrase or word))
         if not term:
             continue
+        prefix = False
         if word and term.lower() == "or":
             joining = bool(groups)
             continue
         if minus_phrase or minus_word:
             excluded.append(term)
             continue
+        prefix = bool(word) and len(re.findall(r"\w+", term)[-1]) >= PREFIX_LENGTH
         terms = [term] if phrase else term.split()
         (phrases if phrase and " " in term else words).extend(terms)
         for index, single in enumerate(terms):
@@ -377,7 +445,7 @@ def parse_query(text):
             else:
                 groups.append([single])
         joining = False
-    return ParsedQuery(words, phrases, excluded, groups)
+    return ParsedQuery(words, phrases, excluded, groups, prefix)
 
 
 # Searching ------------------------------------------------------------------------------------
@@ -426,7 +494,7 @@ def search(text, kind=None, theme=None, year=None):
     documents = visible_documents(kind, theme, year)
     if connection.vendor == "postgresql":
         return postgres_search(text, documents)
-    return fallback_search(parsed, documents)
+    return sqlite_search(parsed, documents)
 
 
 KINDS_FIRST_TO_LAST = ["film", "person", "article", "quote"]
@@ -436,6 +504,27 @@ KIND_ORDER = Case(
 )
 
 
+def tsquery(parsed):
+    """The parsed query in to_tsquery's syntax, read with CONFIG (stemmed, accents folded)."""
+
+    def phrase(term, last=False):
+        words = [f"'{word}'" for word in re.findall(r"\w+", term)]
+        if last and parsed.prefix:
+            words[-1] += ":*"
+        return "(" + " <-> ".join(words) + ")"
+
+    groups = []
+    for number, group in enumerate(parsed.required, start=1):
+        last = number == len(parsed.required)
+        alternatives = [
+            phrase(term, last and position == len(group))
+            for position, term in enumerate(group, start=1)
+        ]
+        groups.append("(" + " | ".join(alternatives) + ")")
+    groups += [f"!{phrase(term)}" for term in parsed.excluded]
+    return SearchQuery(" & ".join(groups), search_type="raw", config=CONFIG)
+
+
 def postgres_search(text, documents):
     """Rank title or name matches and other matches, up to CANDIDATES of each.
 
@@ -443,13 +532,14 @@ def postgres_search(text, documents):
     has enough of them when a word is everywhere, and reads only the GIN index's matches when
     it is rare. Only a query matching more than CANDIDATES documents leaves some unranked.
     """
-    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+    query = tsquery(parse_query(text))
     matches = documents.filter(vector=query).order_by().values_list("pk", flat=True)
     on_titles = list(matches.filter(title_vector=query)[:CANDIDATES])
     others = list(matches[:CANDIDATES])
     candidates = list(dict.fromkeys(on_titles + others))
     # Matches on a title or a name come first — films and people before articles before
-    # quotes when they match as well — then everything else by weighted rank.
+    # quotes, as a title or a name most often means the film's or the person's own page —
+    # then everything else by weighted rank.
     ranked = (
         SearchDocument.objects.filter(pk__in=candidates)
         .annotate(
@@ -460,8 +550,8 @@ def postgres_search(text, documents):
         )
         .order_by(
             "-on_title",
-            "-title_rank",
             "kind_order",
+            "-title_rank",
             "-rank",
             F("year").desc(nulls_last=True),
             "-pk",
@@ -471,47 +561,73 @@ def postgres_search(text, documents):
     return list(ranked)
 
 
-def fallback_search(parsed, documents):
-    text_fields = ("title", "names", "summary", "body")
-    for group in parsed.required:
-        documents = documents.filter(
-            functools.reduce(
-                operator.or_,
-                (Q(**{f"{field}__icontains": term}) for term in group for field in text_fields),
-            )
-        )
+def fts_query(parsed):
+    """The parsed query in FTS5's syntax, over the folded text (None: nothing to match)."""
+
+    def phrase(term, last=False):
+        words = re.findall(r"\w+", fold(term))
+        if not words:
+            return None
+        return '"' + " ".join(words) + '"' + ("*" if last and parsed.prefix else "")
+
+    groups = []
+    for number, group in enumerate(parsed.required, start=1):
+        last = number == len(parsed.required)
+        alternatives = [
+            phrase(term, last and position == len(group))
+            for position, term in enumerate(group, start=1)
+        ]
+        alternatives = [alternative for alternative in alternatives if alternative]
+        if not alternatives:
+            return None
+        groups.append("(" + " OR ".join(alternatives) + ")")
+    expression = "(" + " AND ".join(groups) + ")"
     for term in parsed.excluded:
-        for field in text_fields:
-            documents = documents.exclude(**{f"{field}__icontains": term})
-    weights = {"title": 4, "names": 4, "summary": 2, "body": 1}
-    terms = [term.lower() for term in parsed.words + parsed.phrases]
-    scored = []
-    for document in documents.only("pk", "kind", "year", *text_fields)[: CANDIDATES * 2]:
-        on_title = any(term in f"{document.title} {document.names}".lower() for term in terms)
-        score = sum(
-            weight
-            for term in terms
-            for field, weight in weights.items()
-            if term in getattr(document, field).lower()
+        if excluded := phrase(term):
+            expression = f"({expression} NOT {excluded})"
+    return expression
+
+
+def sqlite_search(parsed, documents):
+    """Rank as postgres_search does, in one query: title or name matches first, then by kind,
+    bm25 over the title and name columns alone, bm25 over every weighted column, year."""
+    expression = fts_query(parsed)
+    if expression is None:
+        return []
+    title_names = "{title names} : " + expression
+    weights = ", ".join(str(weight) for weight in FIELD_WEIGHTS.values())
+    ranked = (
+        documents.extra(
+            tables=[TEXT_TABLE],
+            where=[f"{TEXT_TABLE}.rowid = archive_searchdocument.id", f"{TEXT_TABLE} MATCH %s"],
+            params=[expression],
+            select={
+                "on_title": f"{TEXT_TABLE}.rowid IN (SELECT rowid FROM {TEXT_TABLE}(%s))",
+                "title_rank": f"bm25({TEXT_TABLE}, 1.0, 1.0, 0.0, 0.0)",
+                "rank": f"bm25({TEXT_TABLE}, {weights})",
+            },
+            select_params=[title_names],
         )
-        # As on PostgreSQL: title and name matches first, shorter (closer) titles first.
-        kind_order = KINDS_FIRST_TO_LAST.index(document.kind)
-        key = (
-            not on_title,
-            len(document.title) if on_title else 0,
-            kind_order,
-            -score,
-            -(document.year or 0),
+        .annotate(kind_order=KIND_ORDER)
+        # bm25 is lower for a better match, ts_rank higher.
+        .order_by(
+            "-on_title",
+            "kind_order",
+            "title_rank",
+            "rank",
+            F("year").desc(nulls_last=True),
+            "-pk",
         )
-        scored.append((key, document.pk))
-    return [pk for _, pk in sorted(scored)]
+        .values_list("pk", flat=True)
+    )
+    return list(ranked[: CANDIDATES * 2])
 
 
 def results(text, ids):
     """The result rows for one page of ids, in that order, with highlighted snippets."""
     documents = SearchDocument.objects.filter(pk__in=ids)
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, search_type="websearch", config=CONFIG)
+        query = tsquery(parse_query(text))
         options = {
             "config": CONFIG,
             "start_sel": MARK_START,
@@ -544,7 +660,7 @@ def results(text, ids):
         document = by_pk.get(pk)
         if document is None:
             continue
-        snippet = getattr(document, "snippet", None) or fallback_snippet(document, parsed)
+        snippet = getattr(document, "snippet", None) or excerpt(document, parsed)
         rows.append(
             Result(
                 kind=document.kind,
@@ -558,18 +674,57 @@ def results(text, ids):
     return rows
 
 
-def fallback_snippet(document, parsed, width=220):
-    text = " ".join(f"{document.names} {document.summary} {document.body}".split())
-    text = text or document.title
-    terms = sorted(parsed.words + parsed.phrases, key=len, reverse=True)
-    lowered = text.lower()
-    positions = [lowered.find(term.lower()) for term in terms if term.lower() in lowered]
-    start = max(min(positions) - width // 3, 0) if positions else 0
-    excerpt = text[start : start + width]
-    if terms:
-        pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
-        excerpt = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", excerpt)
-    return ("…" if start else "") + excerpt + ("…" if start + width < len(text) else "")
+WORD = re.compile(r"\w+")
+
+
+def matching_words(parsed):
+    """Whether a word of the stored text is one the query asks for, as the database reads it:
+    whole words, folded, the last one also as the beginning of a word."""
+    wanted = {
+        word.casefold()
+        for term in parsed.words + parsed.phrases
+        for word in WORD.findall(fold(term))
+    }
+    beginning = None
+    if parsed.prefix and parsed.required:
+        beginning = WORD.findall(fold(parsed.required[-1][-1]))[-1].casefold()
+
+    def matches(word):
+        folded = "".join(WORD.findall(fold(word))).casefold()
+        return folded in wanted or bool(beginning and folded.startswith(beginning))
+
+    return matches
+
+
+def excerpt(document, parsed, width=220):
+    """An excerpt of one field — the other names, the summary or the body, whichever first
+    has a word of the query — cut at word boundaries, with the matched words marked."""
+    matches = matching_words(parsed)
+    fields = [document.names, document.summary, document.body]
+    chosen, found = None, None
+    for text in fields:
+        text = " ".join(text.split())
+        found = next((word for word in WORD.finditer(text) if matches(word.group())), None)
+        if found:
+            chosen = text
+            break
+    if chosen is None:  # a match on the title alone: the text that describes it best
+        described = [document.summary, document.body, document.names, document.title]
+        chosen = next((" ".join(text.split()) for text in described if text.strip()), "")
+    start = 0
+    if found and found.start() > width // 3:
+        start = chosen.rfind(" ", 0, found.start() - width // 3) + 1
+    end = len(chosen)
+    if end - start > width:
+        end = chosen.rfind(" ", start, start + width + 1)
+        end = end if end > start else start + width
+    marked = WORD.sub(
+        lambda word: (
+            f"{MARK_START}{word.group()}{MARK_END}" if matches(word.group()) else word.group()
+        ),
+        chosen[start:end],
+    )
+    return ("…" if start else "") + marked + ("…" if end < len(chosen) else "")
 
 
 def highlighted(snippet):

@@ -19,7 +19,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from archive import search
-from archive.models import Article, ArticleAuthor, SearchDocument, Theme, ThemedItem
+from archive.models import (
+    Article,
+    ArticleAuthor,
+    Award,
+    SearchDocument,
+    Theme,
+    ThemedItem,
+)
 
 from .factories import make_article, make_exchange, make_film, make_person, make_quote
 
@@ -43,6 +50,19 @@ class IndexCheckingTestCase(TestCase):
             self.assertEqual(
                 SearchDocument.objects.filter(kind=kind).count(), model.objects.count(), kind
             )
+        if connection.vendor == "sqlite":  # the FTS5 table holds each document's folded text
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT rowid, title, names, summary, body FROM {search.TEXT_TABLE}"
+                )
+                stored = {row[0]: row[1:] for row in cursor.fetchall()}
+            expected = {
+                document.pk: tuple(
+                    search.fold(getattr(document, field)) for field in search.FIELD_WEIGHTS
+                )
+                for document in SearchDocument.objects.all()
+            }
+            self.assertEqual(stored, expected)
 
 
 class IndexTestCase(IndexCheckingTestCase):
@@ -166,6 +186,24 @@ class FilmAndThemeTests(IndexTestCase):
         self.film.title = "The Last Men in Aleppo"
         self.film.save()
         self.assertEqual(found("Last Men", kind="film"), ["The Last Men in Aleppo"])
+        self.assertIndexCurrent()
+
+    def test_awards_added_changed_and_removed(self):
+        award = Award.objects.create(
+            film=self.film,
+            body="Sundance Film Festival",
+            year=2017,
+            category="World Cinema Grand Jury Prize",
+            outcome=Award.Outcome.WON,
+        )
+        self.assertEqual(found("Sundance"), ["Last Men in Aleppo"])
+        self.assertIndexCurrent()
+        award.body = "CPH:DOX"
+        award.save()
+        self.assertEqual(found("Sundance"), [])
+        self.assertEqual(found("CPH:DOX Grand Jury"), ["Last Men in Aleppo"])
+        award.delete()
+        self.assertEqual(found("CPH:DOX"), [])
         self.assertIndexCurrent()
 
     def test_a_theme_renamed_or_merged(self):

@@ -1,0 +1,132 @@
+"""What a reader means, found first: a table of queries on the demo archive and the result a
+reader expects at the top. The table runs on SQLite (FTS5) and on PostgreSQL (tsvector) alike;
+the same first result on each is what makes the embedded default a real search.
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from archive import search
+from archive.models import SearchDocument
+
+from .factories import make_film, make_person
+
+FIRST_RESULTS = [
+    # Accents and letters of their own, folded in the text and in the query.
+    ("Soren", "Søren Steen Jespersen"),
+    ("Søren", "Søren Steen Jespersen"),
+    ("soren jespersen", "Søren Steen Jespersen"),
+    ("SØREN", "Søren Steen Jespersen"),
+    # The last word may be the beginning of a word; other words are whole words.
+    ("Sor", "Søren Steen Jespersen"),
+    ("Einsie", "Orlando von Einsiedel"),
+    ("Feras Fay", "Feras Fayyad"),
+    # Awards: the awarding body, the category, the year.
+    ("Sundance", "Last Men in Aleppo"),
+    ("Grand Jury Prize", "Last Men in Aleppo"),
+    ("CPH:DOX", "Last Men in Aleppo"),
+    ("Academy Awards short subject", "The White Helmets"),
+    ("Academy Awards 2018", "Last Men in Aleppo"),
+    # Original titles and names in their own script, other spellings.
+    ("حلب", "Last Men in Aleppo"),
+    ("آخر الرجال", "Last Men in Aleppo"),
+    ("Umar Harah", "Khaled Omar Harrah"),
+    ("Mahmoud Alhattar", "Mahmoud Al-Hattar"),
+    ("Al-Hattar", "Mahmoud Al-Hattar"),
+    # Titles and names before summaries before bodies; films before articles.
+    ("Last Men in Aleppo", "Last Men in Aleppo"),
+    ("White Helmets", "The White Helmets"),
+    ("Netflix", "The White Helmets"),
+    ("Larm Film", "Søren Steen Jespersen"),
+    ("Subhi", "Subhi"),
+    ("Assad", "Feras Fayyad on Last Men in Aleppo"),
+    ("chemical weapons Idlib", "Feras Fayyad on Last Men in Aleppo"),
+    # The query language: phrases, exclusions, or.
+    ('"tools of cinema"', "We need to use the beautiful—the tools of cinema."),
+    ("humanity", "It's not about journalism. It's not about filmmaking. It's about humanity."),
+    ("rescuers -Netflix", "Last Men in Aleppo"),
+    ("Joanna or Natasegara", "Joanna Natasegara"),
+    ("Natasegara or Subhi -Aleppo", "Joanna Natasegara"),
+]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddata", "demo", verbosity=0)
+
+
+def found(query):
+    return [row.title for row in search.results(query, search.search(query))]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("query", "first"), FIRST_RESULTS)
+def test_first_result(demo, query, first):
+    results = found(query)
+    assert results[:1] == [first], results
+
+
+def page(client, query):
+    return client.get("/search/", {"q": query}).content.decode()
+
+
+@pytest.mark.django_db
+def test_what_the_issue_saw(demo, client):
+    """ "Soren", "Sundance" and "حلب" find what a reader means; "Last Men" highlights whole
+    words only, and the original title is not run together with the summary."""
+    assert found("Soren")[:1] == ["Søren Steen Jespersen"]
+    assert found("Sundance")[:1] == ["Last Men in Aleppo"]
+    assert found("حلب")[:1] == ["Last Men in Aleppo"]
+    inside_a_word = re.compile(r"\w<mark>|</mark>\w")
+    html = page(client, "Last Men")
+    assert "<mark>Last</mark> <mark>Men</mark>" in html
+    assert not inside_a_word.search(html)
+    assert "حلب Documentary" not in html
+    assert not inside_a_word.search(page(client, "a"))  # a word of its own, or a stopword
+
+
+def test_excerpts_keep_fields_apart_and_cut_on_word_boundaries():
+    """An excerpt is one field, begins and ends with whole words, and marks whole words."""
+    body = " ".join(f"word{number}" for number in range(200)) + " Søren " + "tail " * 100
+    document = SearchDocument(
+        title="Title", names="Original", summary="Documentary, 2017", body=body
+    )
+    snippet = search.excerpt(document, search.parse_query("Soren"))
+    assert snippet.startswith("…word") and snippet.endswith("…")
+    inner = snippet.strip("…").replace(search.MARK_START, "").replace(search.MARK_END, "")
+    assert f" {inner} " in f" {body} "  # whole words at both ends
+    assert f"{search.MARK_START}Søren{search.MARK_END}" in snippet  # shown as written
+    assert "Original" not in snippet and "Documentary" not in snippet
+    # The last word of a query may be the beginning of a word; the others may not.
+    document = SearchDocument(title="T", body="Documentary men and mentors, Menace.")
+    marked = search.excerpt(document, search.parse_query("men docu"))
+    assert marked == (
+        f"{search.MARK_START}Documentary{search.MARK_END} "
+        f"{search.MARK_START}men{search.MARK_END} and mentors, Menace."
+    )
+
+
+@pytest.mark.django_db
+def test_names_in_their_own_script_and_letters_of_their_own(client):
+    person = make_person(name="Hirokazu Kore-eda", native_name="是枝裕和")
+    make_person(name="Anne Strasser", biography="She lives on the Hauptstraße.")
+    make_film(title="Shoplifters", original_title="万引き家族", year=2018)
+    assert found("是枝裕和") == [person.name]
+    assert found("万引き家族") == ["Shoplifters"]
+    assert found("Hauptstrasse") == ["Anne Strasser"]
+    assert found("Hauptstraße") == ["Anne Strasser"]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
+def test_a_deleted_document_leaves_no_text_behind():
+    """The FTS5 row goes with its document however it is deleted (cascades included)."""
+    film = make_film(title="Zanzibar nights")
+    assert found("Zanzibar") == ["Zanzibar nights"]
+    SearchDocument.objects.filter(kind="film", object_id=film.pk).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {search.TEXT_TABLE} WHERE title = 'Zanzibar nights'")
+        assert cursor.fetchone() == (0,)
