@@ -2,12 +2,16 @@
 with a read replica.
 
 What it measures: requests per second, p50 and p99 latency and errors of gunicorn (production
-settings) under wrk for --duration seconds with --connections connections, cycling in random
-order through --urls different public addresses of a large archive made by
-bench/generate_archive.py: film, article, person and theme pages, the lists (first pages and a
-few filters), feeds and the sitemap index. Run after run: the page cache off, then on (each run
-starts with an empty cache, so every address is rendered once before it can be served from
-it); with --replica, the same two again with DATABASE_REPLICA_URL on a streaming replica.
+settings) under wrk for --duration seconds with --connections connections, asking for --urls
+different public addresses of a large archive made by bench/generate_archive.py: film,
+article, person and theme pages, the lists (first pages and a few filters), feeds and the
+sitemap index. As readers do, some addresses are asked for far more often than others: the
+n-th most popular address as often as the first one divided by n (Zipf's law), the home page
+and the lists first; every address at least once per cycle. wrk waits up to --timeout seconds
+for an answer (gunicorn's own limit is 30 s) and counts a later one as an error. Run after
+run: the page cache off, then on (each run starts with an empty cache, so every address is
+rendered once before it can be served from it); with --replica, the same two again with
+DATABASE_REPLICA_URL on a streaming replica.
 
 How: the addresses are picked from the large database by a Django process. With --replica, a
 throwaway PostgreSQL primary and its streaming replica are made on free local ports (as the
@@ -22,6 +26,7 @@ both are stopped and removed at the end. The large database itself is only read.
 import argparse
 import json
 import os
+import random
 import secrets
 import shutil
 import subprocess
@@ -54,16 +59,24 @@ n = {n}
 def sample(queryset, k):
     ids = list(queryset.values_list("pk", flat=True))
     return queryset.model.objects.filter(pk__in=rng.sample(ids, min(k, len(ids))))
-urls = ["/", "/films/", "/articles/", "/quotes/", "/themes/", "/sitemap.xml",
-        "/feeds/articles/", "/films/?page=last", "/articles/?kind=review",
-        "/articles/?kind=interview"]
+lists = ["/", "/films/", "/articles/", "/quotes/", "/themes/", "/sitemap.xml",
+         "/feeds/articles/", "/films/?page=last", "/articles/?kind=review",
+         "/articles/?kind=interview"]
+urls = []
 urls += [f.get_absolute_url() for f in sample(Film.objects.all(), n * 3 // 10)]
 urls += [a.get_absolute_url() for a in sample(Article.objects.published(), n * 4 // 10)]
 urls += [p.get_absolute_url() for p in sample(Person.objects.all(), n * 2 // 10)]
 urls += [t.get_absolute_url() for t in sample(Theme.objects.public(), n // 10)]
 rng.shuffle(urls)
-print(json.dumps(urls))
+print(json.dumps(lists + urls))
 """
+
+
+def popular_first(paths, top=200):
+    """One cycle of requests: the n-th address about top / n times (at least once), shuffled."""
+    cycle = [path for rank, path in enumerate(paths, 1) for _ in range(max(1, top // rank))]
+    random.Random(11).shuffle(cycle)
+    return cycle
 
 
 def database_url(base, name):
@@ -110,6 +123,7 @@ def main():
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (5)")
     parser.add_argument("--urls", type=int, default=3000, help="different addresses (3000)")
     parser.add_argument("--replica", action="store_true", help="also run with a read replica")
+    parser.add_argument("--timeout", type=int, default=30, help="wrk's answer timeout, s (30)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -142,7 +156,8 @@ def main():
         )  # fmt: skip
         paths = json.loads(picked.stdout.strip().splitlines()[-1])
         script = temp / "mix.lua"
-        script.write_text(MIX_SCRIPT % ", ".join(json.dumps(p) for p in paths) + WRK_SCRIPT)
+        asked = popular_first(paths)
+        script.write_text(MIX_SCRIPT % ", ".join(json.dumps(p) for p in asked) + WRK_SCRIPT)
 
         setups = [("primary", base_env)]
         if options.replica:
@@ -185,7 +200,8 @@ def main():
         print(json.dumps(results, indent=2))
     else:
         print(f"\nPostgreSQL, {options.large}, gunicorn {options.workers} workers, "
-              f"{os.cpu_count()} CPUs, {len(paths)} addresses in random order")  # fmt: skip
+              f"{os.cpu_count()} CPUs, {len(paths)} addresses, "
+              f"{len(asked)} requests a cycle")  # fmt: skip
         print(table(results))
 
 

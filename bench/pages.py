@@ -161,6 +161,8 @@ def stop(server):
 
 def wrk(url, options, script):
     wrk_options = f"-t{options.threads} -c{options.connections} -d{options.duration}s"
+    # wrk gives up on a response after --timeout (2 s by default) and counts it as an error.
+    wrk_options += f" --timeout {getattr(options, 'timeout', 2)}s"
     command = ["wrk", *wrk_options.split(), "-s", str(script)]
     for name, value in HEADERS.items():
         command += ["-H", f"{name}: {value}"]
