@@ -1,10 +1,11 @@
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Film, Theme
-from .views import public_articles
+from .views import earlier_slug_redirect, public_articles
 
 FEED_LENGTH = 30
 
@@ -45,11 +46,31 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     subtitle = LatestArticlesFeed.description
 
 
-class ThemeArticlesFeed(LatestArticlesFeed):
-    """Public articles carrying one theme."""
+class FollowsEarlierSlugs:
+    """The feed of one film or theme, found by slug among `objects()`: an earlier slug of one
+    of them redirects to its feed's current address, as its page does."""
+
+    def objects(self):
+        raise NotImplementedError
 
     def get_object(self, request, slug):
-        return get_object_or_404(Theme.objects.public(), slug=slug)
+        return get_object_or_404(self.objects(), slug=slug)
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            moved = earlier_slug_redirect(request, self.objects())
+            if moved is None:
+                raise
+            return moved
+
+
+class ThemeArticlesFeed(FollowsEarlierSlugs, LatestArticlesFeed):
+    """Public articles carrying one theme."""
+
+    def objects(self):
+        return Theme.objects.public()
 
     def title(self, obj):
         return f"Film Archive: {obj.name}"
@@ -71,11 +92,11 @@ class ThemeArticlesAtomFeed(ThemeArticlesFeed):
         return self.description(obj)
 
 
-class FilmArticlesFeed(LatestArticlesFeed):
+class FilmArticlesFeed(FollowsEarlierSlugs, LatestArticlesFeed):
     """Public articles about one film."""
 
-    def get_object(self, request, slug):
-        return get_object_or_404(Film, slug=slug)
+    def objects(self):
+        return Film.objects.all()
 
     def title(self, obj):
         return f"Film Archive: {obj.title} ({obj.year})"

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from reversion.models import Version
 
 from . import publishing
-from .models import Article, Theme, ThemedItem
+from .models import Article, EarlierSlug, Theme, ThemedItem
 from .themes import parse_themes
 
 THEME_NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length
@@ -32,18 +32,30 @@ class ThemesWidget(AutocompleteSelectMultiple):
     """The admin's own autocomplete (Select2, shipped with Django) in its "tags" mode.
 
     Existing themes are suggested as the editor types (from ThemeAdmin's autocomplete view);
-    a theme that does not exist yet is added by typing it whole and pressing Enter or a comma,
-    so that "civil defence" stays one theme. Values are theme names, not ids. Everything is
-    configured through data attributes, so the page needs no script of its own.
+    Enter chooses the highlighted one, and an existing theme differing only in capitals is the
+    only suggestion for it. A theme that does not exist yet is typed whole ("civil defence"
+    stays one theme) and created by choosing the last suggestion, "Create new theme “…”",
+    never by a comma or by Enter on a half-typed name. Values are theme names, not ids.
+    static/archive/admin/themes.js sets Select2 up (a script file: the admin runs under a
+    Content Security Policy without inline scripts).
     """
+
+    @property
+    def media(self):
+        # After jquery.init.js (and so after Select2): merged media keep only declared orders.
+        return super().media + forms.Media(
+            js=["admin/js/jquery.init.js", "archive/admin/themes.js"],
+            css={"screen": ["archive/admin/themes.css"]},
+        )
 
     def get_url(self):
         return reverse(f"{self.admin_site.name}:archive_theme_autocomplete")
 
     def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        # Set up by themes.js, not by the admin's autocomplete.js.
+        attrs["class"] = attrs["class"].replace("admin-autocomplete", "archive-themes")
         attrs["data-tags"] = "true"
-        attrs["data-token-separators"] = '[",", ";"]'
         return attrs
 
     def optgroups(self, name, value, attrs=None):
@@ -112,8 +124,8 @@ def themes_field(taggable_field, admin_site, **kwargs):
     kwargs.setdefault("label", "Themes")
     kwargs.setdefault(
         "help_text",
-        "Start typing to choose an existing theme. For a new one, type it whole and press "
-        "Enter: a theme may have several words.",
+        "Start typing and press Enter to choose the highlighted existing theme. For a new one, "
+        "type it whole (a theme may have several words) and choose “Create new theme”.",
     )
     return ThemesField(
         required=not taggable_field.blank,
@@ -383,7 +395,8 @@ class ThemeAdminForm(forms.ModelForm):
 
 
 class RenameThemeForm(forms.Form):
-    """Renames a theme everywhere it is used, and moves its page to a matching address."""
+    """Renames a theme everywhere it is used, and moves its page to a matching address (the
+    old one redirects to it: Theme.save() remembers the earlier slug)."""
 
     name = forms.CharField(
         label="new name",
@@ -434,7 +447,7 @@ class MergeThemesForm(forms.Form):
 
     An object that already carries the kept theme, or several of the merged ones, keeps a
     single link to it (ThemedItem allows one per object and theme). The merged themes are then
-    deleted.
+    deleted, their addresses redirecting to the kept theme's page.
     """
 
     into = forms.ModelChoiceField(
@@ -491,6 +504,7 @@ class MergeThemesForm(forms.Form):
             items.filter(Exists(items.filter(pk__lt=OuterRef("pk"), **same_object))).delete()
             items.update(tag=into)
             for theme in merged:
+                EarlierSlug.objects.hand_over(theme, into)
                 theme.delete()
             names = ", ".join(f"“{theme.name}”" for theme in merged)
             record_history(objects, user, f"Themes {names} merged into “{into.name}”.")

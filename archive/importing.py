@@ -413,7 +413,7 @@ def save_draft(
 def add_exchanges(article, exchanges, interviewee):
     """Append `exchanges` (question/answer pairs) to `article`, answered by `interviewee`."""
     with transaction.atomic():
-        start = article.exchanges.count()
+        start = max(article.exchanges.values_list("order", flat=True), default=-1) + 1
         for order, exchange in enumerate(exchanges, start=start):
             Exchange.objects.create(
                 article=article,

@@ -6,10 +6,11 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import F, Max, Prefetch, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.encoding import iri_to_uri
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -19,6 +20,7 @@ from .models import (
     Article,
     Award,
     Credit,
+    EarlierSlug,
     Exchange,
     Film,
     Language,
@@ -43,6 +45,36 @@ def public_quotes():
         .select_related("speaker", "article", "exchange", "film")
         .prefetch_related("article__authors")
     )
+
+
+def earlier_slug_redirect(request, queryset):
+    """A permanent redirect from an earlier slug of one of `queryset` to the same page (a
+    detail page or its feed) at its current slug, query string kept; None if the slug in the
+    address was never one of theirs."""
+    match = request.resolver_match
+    slug = match.kwargs.get("slug")
+    current = EarlierSlug.objects.current_slug(queryset, slug) if slug else None
+    if current is None:
+        return None
+    url = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, "slug": current})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{iri_to_uri(query)}" if query else url)
+
+
+class FollowsEarlierSlugs:
+    """A detail page found by slug, whose earlier addresses lead to it (see EarlierSlug).
+
+    Looked up only when no object has the slug, so a page found at once costs nothing more.
+    """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = earlier_slug_redirect(request, self.get_queryset())
+            if moved is None:
+                raise
+            return moved
 
 
 @dataclass
@@ -223,7 +255,7 @@ class ArticleListView(PublicListView):
         return super().get_context_data(years=Article.objects.published().years(), **kwargs)
 
 
-class FilmDetailView(DetailView):
+class FilmDetailView(FollowsEarlierSlugs, DetailView):
     """A film page in a fixed number of queries, however much links to the film.
 
     The film with its languages; its themes; its credits; its awards with their recipients;
@@ -297,12 +329,12 @@ class FilmDetailView(DetailView):
         )
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(FollowsEarlierSlugs, DetailView):
     preview = False
 
     def get_queryset(self):
         articles = Article.objects.all() if self.preview else Article.objects.published()
-        return articles.prefetch_related(
+        return articles.select_related("interviewer").prefetch_related(
             "authors",
             "people",
             "themes",
@@ -379,7 +411,7 @@ def listed_articles():
     return Article.objects.published().prefetch_related("authors", "films")
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(FollowsEarlierSlugs, DetailView):
     """A person's credits, and the latest pieces and quotes by, about or with them.
 
     The lists of pieces and quotes show the latest few and link to the full lists, so that a
@@ -415,7 +447,7 @@ class ThemeListView(ListView):
         return Theme.objects.public().with_public_counts()
 
 
-class ThemeDetailView(DetailView):
+class ThemeDetailView(FollowsEarlierSlugs, DetailView):
     """What carries a theme: the first films, the latest pieces of each kind and quotes, each
     list linking to the full list filtered by the theme."""
 

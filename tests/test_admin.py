@@ -130,6 +130,7 @@ class AdminTestCase(TestCase):
         cls.contributor = make_user("cora", "Contributors")
         cls.film = make_film(title="Last Men in Aleppo", year=2017)
         cls.director = make_person(name="Feras Fayyad")
+        cls.film_critic = make_person(name="Nadia Critic")
         Theme.objects.create(name="Syria", slug="syria")
 
     def login(self, user):
@@ -286,6 +287,52 @@ class ArticleEntryTests(AdminTestCase):
         )
         response = self.client.post(admin_url("article_add"), data)
         self.assertContains(response, "Only an interview has questions and answers")
+
+    def test_interview_editor_folds_exchanges_and_saves_at_both_ends(self):
+        """One interviewer for the interview; each exchange folded to its first words, opened
+        when it has an error; Save above and below; order numbers in the form for editors
+        without scripts (exchanges.js turns them into buttons)."""
+        interview = make_article(kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT)
+        make_exchange(interview, self.director, question="Why Aleppo? Because of the rubble?")
+        url = admin_url("article_change", interview.pk)
+        response = self.client.get(url)
+        self.assertContains(response, 'name="_save"', count=2)
+        self.assertContains(response, 'name="interviewer"')
+        self.assertContains(response, "Asked by someone else")
+        self.assertContains(response, 'name="exchanges-0-order"')
+        self.assertContains(response, "archive/admin/exchanges.js")
+        self.assertContains(
+            response,
+            '<summary><h3><span class="inline_label">Why Aleppo? Because of the rubble?'
+            "</span></h3></summary>",
+            html=True,
+        )
+        self.assertContains(response, '<details class="exchange">', count=1)
+
+        data = self.open_form(url, "article_form")
+        data["interviewer"] = [str(self.film_critic.pk)]
+        data["exchanges-0-answer"] = [""]
+        response = self.client.post(url, data)
+        self.assertContains(response, "Write the answer.")
+        self.assertContains(response, '<details class="exchange" open>', count=2)
+
+        data["exchanges-0-answer"] = ["Because nobody else was filming there."]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        interview.refresh_from_db()
+        self.assertEqual(interview.interviewer, self.film_critic)
+
+    def test_exchanges_are_saved_in_the_order_sent(self):
+        interview = make_article(kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT)
+        for question in ("First?", "Second?", "Third?"):
+            make_exchange(interview, self.director, question=question)
+        url = admin_url("article_change", interview.pk)
+        data = self.open_form(url, "article_form")
+        data.update({"exchanges-0-order": ["1"], "exchanges-1-order": ["2"]})
+        data["exchanges-2-order"] = ["0"]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        self.assertEqual(
+            [e.question for e in interview.exchanges.all()], ["Third?", "First?", "Second?"]
+        )
 
     def test_new_exchange_is_numbered_after_the_last(self):
         article = make_article(kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT)

@@ -15,11 +15,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
 from archive.models import Article, Theme
 
-from .factories import make_article, make_film
+from .factories import make_article, make_exchange, make_film, make_person
 
 PASSWORD = "a long editor passphrase"
 GROUPS_MIGRATION = "0004_editors_and_contributors"
@@ -73,8 +74,8 @@ def sign_in(page, url):
 
 
 def choose(page, select_id, typed, option=None):
-    """Pick in an admin autocomplete (Select2): type, then click the suggestion `option`; for
-    a new theme, what was typed is offered as the first suggestion."""
+    """Pick in an admin autocomplete (Select2): type, then click the suggestion `option`; a
+    new theme is the suggestion "Create new theme “…”", offered last."""
     page.locator(f"#{select_id} + .select2 .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").fill(typed)
     page.get_by_role("option", name=option or typed, exact=True).click()
@@ -97,7 +98,7 @@ def test_editor_writes_schedules_previews_and_publishes_a_review(site, tab):
     tab.get_by_label("Title:").fill("Rubble and light")
     tab.get_by_label("Body:").fill("Rescuers dig through the rubble. The camera never looks away.")
     choose(tab, "id_themes", "syr", option="Syria")
-    choose(tab, "id_themes", "civil defence")
+    choose(tab, "id_themes", "civil defence", option="Create new theme “civil defence”")
     choose(tab, "id_film_links-0-film", "Last", option=str(film))
     tab.locator("#quotes-group").get_by_role("button", name="Add another Quote").click()
     tab.locator("#id_quotes-0-text").fill("The camera never looks away.")
@@ -109,7 +110,7 @@ def test_editor_writes_schedules_previews_and_publishes_a_review(site, tab):
     tab.locator("#id_published_at_1").fill("09:00:00")
     SCREENSHOTS.mkdir(exist_ok=True)
     tab.screenshot(path=SCREENSHOTS / "admin-article-form.png", full_page=True)
-    tab.get_by_role("button", name="Save", exact=True).click()
+    tab.get_by_role("button", name="Save", exact=True).last.click()
 
     row = tab.get_by_role("row").filter(has_text="Rubble and light")
     assert "Scheduled for" in row.inner_text()
@@ -161,13 +162,13 @@ def test_editor_recovers_a_deleted_article(site, tab):
     article.themes.add("Syria")
     sign_in(tab, url)
     tab.goto(f"{url}/admin/archive/article/{article.pk}/change/")
-    tab.get_by_role("link", name="Delete", exact=True).click()
+    tab.get_by_role("link", name="Delete", exact=True).last.click()
     tab.get_by_role("button", name="Yes, I’m sure").click()
     assert not Article.objects.exists()
 
     tab.get_by_role("link", name="Recover deleted articles").click()
     tab.get_by_role("row").filter(has_text="Lost review").get_by_role("link").click()
-    tab.get_by_role("button", name="Save", exact=True).click()
+    tab.get_by_role("button", name="Save", exact=True).last.click()
     assert "was changed successfully" in tab.locator(".messagelist").inner_text()
     recovered = Article.objects.get(title="Lost review")
     assert recovered.body == "Words worth keeping."
@@ -192,8 +193,8 @@ def test_adding_a_theme_to_the_demo_interview_records_only_the_theme(live_server
     tab.wait_for_url(f"{url}/admin/")
 
     tab.goto(f"{url}/admin/archive/article/{interview.pk}/change/")
-    choose(tab, "id_themes", "exile")
-    tab.get_by_role("button", name="Save", exact=True).click()
+    choose(tab, "id_themes", "exile", option="Create new theme “exile”")
+    tab.get_by_role("button", name="Save", exact=True).last.click()
     assert "was changed successfully" in tab.locator(".messagelist").inner_text()
 
     tab.goto(f"{url}/admin/archive/article/{interview.pk}/history/")
@@ -207,3 +208,117 @@ def test_adding_a_theme_to_the_demo_interview_records_only_the_theme(live_server
     assert "Exchange “" not in tab.locator("#content-main").inner_text()
     SCREENSHOTS.mkdir(exist_ok=True)
     tab.screenshot(path=SCREENSHOTS / "admin-compare-theme-added.png", full_page=True)
+
+
+def chosen_themes(page):
+    return page.locator("#id_themes + .select2 .select2-selection__choice").all_inner_texts()
+
+
+def test_enter_chooses_the_highlighted_existing_theme(site, tab):
+    """The issue: "syr" and Enter made a new theme "syr" instead of choosing "Syria"."""
+    url, _ = site
+    Theme.objects.create(name="Syrian cinema", slug="syrian-cinema")
+    sign_in(tab, url)
+    tab.goto(f"{url}/admin/archive/article/add/")
+    field = tab.locator("#id_themes + .select2 .select2-search__field")
+    field.click()
+    field.press_sequentially("syr")
+    suggestions = tab.locator(".select2-container--open .select2-results__option")
+    tab.locator(".theme-create", has_text="“syr”").wait_for()
+    tab.locator(".select2-results__option--highlighted", has_text="Syria").wait_for()
+    # Creating is offered, visibly different, and last: Enter does not take it.
+    create = tab.locator(".select2-results__option .theme-create")
+    assert create.inner_text() == "Create new theme “syr”"
+    assert suggestions.last.inner_text() == "Create new theme “syr”"
+    assert create.evaluate("element => getComputedStyle(element).fontStyle") == "italic"
+    field.press("Enter")
+    assert [name.strip("×\n ") for name in chosen_themes(tab)] == ["Syria"]
+
+    # An existing theme in other capitals is the theme: nothing to create.
+    field.press_sequentially("SYRIAN CINEMA")
+    tab.locator(".select2-results__option", has_text="Syrian cinema").wait_for()
+    expect(tab.locator(".select2-results__option .theme-create")).to_have_count(0)
+    expect(suggestions).to_have_count(1)
+    field.press("Enter")
+    assert [name.strip("×\n ") for name in chosen_themes(tab)] == ["Syria", "Syrian cinema"]
+
+    # A new theme is created only by choosing to: the one suggestion, shown as a creation.
+    field.press_sequentially("civil defence")
+    tab.locator(".theme-create", has_text="civil defence").wait_for()
+    field.press("Enter")
+    assert [name.strip("×\n ") for name in chosen_themes(tab)] == [
+        "Syria",
+        "Syrian cinema",
+        "civil defence",
+    ]
+    tab.get_by_label("Title:").fill("Rubble and light")
+    tab.get_by_label("Body:").fill("Rescuers dig through the rubble.")
+    tab.get_by_role("button", name="Save", exact=True).last.click()
+    tab.wait_for_url(f"{url}/admin/archive/article/")
+    article = Article.objects.get(title="Rubble and light")
+    assert sorted(article.themes.names()) == ["Syria", "Syrian cinema", "civil defence"]
+    assert Theme.objects.count() == 3
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_editor_names_the_interviewer_edits_and_reorders_exchanges(site, tab, width):
+    """The interview editor: exchanges folded to their first words, one opened and changed,
+    one moved up twice with its ↑ button (the order numbers hidden), the interviewer named
+    once, and Save at the top, on a desktop and on a phone."""
+    url, film = site
+    tab.set_viewport_size({"width": width, "height": 900})
+    director, host = make_person(name="Feras Fayyad"), make_person(name="Nadia Host")
+    interview = make_article(films=[film], kind=Article.Kind.INTERVIEW, title="On Aleppo")
+    for number, question in enumerate(["First question?", "Second question?", "Third one?"]):
+        make_exchange(interview, director, question=question, answer="An answer.", order=number)
+    sign_in(tab, url)
+    tab.goto(f"{url}/admin/archive/article/{interview.pk}/change/")
+
+    exchanges = tab.locator("#exchanges-group")
+    assert exchanges.get_by_label("Answer:").first.is_hidden()
+    choose(tab, "id_interviewer", "Nad", option="Nadia Host")
+    third = exchanges.locator(".exchange-row").filter(has_text="Third one?")
+    third.locator("summary").click()
+    third.get_by_label("Answer:").fill("A better answer.")
+    assert third.get_by_label("Question:").is_visible()
+    assert third.locator("input[name$='-order']").is_hidden()
+    third.get_by_role("button", name="Move “Third one?” up").click()
+    third.get_by_role("button", name="Move “Third one?” up").click()
+    assert third.get_by_role("button", name="Move “Third one?” up").is_disabled()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    tab.screenshot(path=SCREENSHOTS / f"admin-interview-{width}.png", full_page=True)
+    tab.get_by_role("button", name="Save", exact=True).first.click()
+    assert "was changed successfully" in tab.locator(".messagelist").inner_text()
+
+    interview.refresh_from_db()
+    assert interview.interviewer == host
+    assert [(e.question, e.answer) for e in interview.exchanges.all()] == [
+        ("Third one?", "A better answer."),
+        ("First question?", "An answer."),
+        ("Second question?", "An answer."),
+    ]
+    reader = tab.context.browser.new_context().new_page()
+    reader.goto(f"{url}{interview.get_absolute_url()}")
+    questions = reader.locator(".qa-question")
+    assert questions.first.locator(".speaker").text_content() == "Nadia Host"
+    assert "Third one?" in questions.first.inner_text()
+    reader.context.close()
+
+
+def test_exchanges_dragged_into_place(site, tab):
+    url, film = site
+    director = make_person(name="Feras Fayyad")
+    interview = make_article(films=[film], kind=Article.Kind.INTERVIEW, title="On Aleppo")
+    for number, question in enumerate(["First?", "Second?", "Third?"]):
+        make_exchange(interview, director, question=question, order=number)
+    sign_in(tab, url)
+    tab.goto(f"{url}/admin/archive/article/{interview.pk}/change/")
+    rows = tab.locator("#exchanges-group .exchange-row:not(.empty-form)")
+    rows.nth(0).locator(".exchange-handle").drag_to(rows.nth(2), target_position={"x": 5, "y": 30})
+    assert [row.locator("summary").inner_text() for row in rows.all()] == [
+        "Second?",
+        "Third?",
+        "First?",
+    ]
+    tab.get_by_role("button", name="Save", exact=True).last.click()
+    assert [e.question for e in interview.exchanges.all()] == ["Second?", "Third?", "First?"]

@@ -87,6 +87,22 @@ class HistoryTests(AdminTestCase):
                 response, admin_url("article_history", article.pk), msg_prefix=query
             )
 
+    def test_comparing_a_change_of_interviewer(self):
+        """The interviewer is named once on the article; an exchange may name someone else."""
+        article = self.create_interview()
+        url = admin_url("article_change", article.pk)
+        data = self.open_form(url, "article_form")
+        data["interviewer"] = [str(self.film_critic.pk)]
+        data["exchanges-1-interviewer"] = [str(self.director.pk)]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        newer, older = Version.objects.get_for_object(article)[:2]
+        response = self.client.get(
+            admin_url("article_compare", article.pk, query=f"?older={older.pk}&newer={newer.pk}")
+        )
+        self.assertContains(response, '<th scope="row">Interviewer</th>', html=True)
+        self.assertContains(response, "Nadia Critic")
+        self.assertContains(response, '<th scope="row">Asked by someone else</th>', html=True)
+
     def test_reverting_to_an_earlier_version(self):
         article = self.create_interview()
         first = Version.objects.get_for_object(article).last()

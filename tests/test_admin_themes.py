@@ -43,6 +43,8 @@ class ThemeScreenTests(AdminTestCase):
         self.assertContains(response, "Shown with the new name: 1 film, 1 article.")
         self.assertContains(response, "/themes/syrian-war/")
         self.assertContains(response, "/themes/syrian-civil-war/")
+        self.assertContains(response, "links to the old address will lead there")
+        self.assertNotContains(response, "no longer work")
         self.war.refresh_from_db()
         self.assertEqual(self.war.name, "Syrian war")
 
@@ -54,6 +56,12 @@ class ThemeScreenTests(AdminTestCase):
         # The articles' history records the new name.
         latest = Version.objects.get_for_object(self.article).first()
         self.assertIn("renamed", latest.revision.get_comment())
+        # Links to the old address lead readers to the renamed theme.
+        self.assertRedirects(
+            self.client.get("/themes/syrian-war/"),
+            "/themes/syrian-civil-war/",
+            status_code=301,
+        )
 
     def test_renaming_to_another_themes_name_suggests_merging(self):
         response = self.client.post(
@@ -90,6 +98,7 @@ class ThemeScreenTests(AdminTestCase):
         self.assertIn("“Syrian war” — moving to “Syria”: 1 article.", plan)
         self.assertIn("Already tagged “Syria”, so they just lose “Syrian war”: 1 film.", plan)
         self.assertIn("“conflict” — moving to “Syria”: 1 article, 1 quote.", plan)
+        self.assertIn("links to its page will lead to the page of “Syria”", plan)
         self.assertTrue(Theme.objects.filter(pk=self.war.pk).exists())
 
         response = self.client.post(merge, {"into": str(self.syria.pk), "confirm": "yes"})
@@ -101,6 +110,11 @@ class ThemeScreenTests(AdminTestCase):
         self.assertEqual(ThemedItem.objects.count(), 3)
         latest = Version.objects.get_for_object(self.quote).first()
         self.assertIn("merged into “Syria”", latest.revision.get_comment())
+        # The merged themes' addresses lead to the kept theme's page.
+        for address in ["/themes/syrian-war/", "/themes/conflict/"]:
+            self.assertRedirects(
+                self.client.get(address), "/themes/syria/", status_code=301, msg_prefix=address
+            )
 
     def test_merging_needs_two_themes_and_survives_bad_input(self):
         for query in ["", "?ids=", f"?ids={self.syria.pk}", "?ids=abc,%00,99999999999999999999,²"]:

@@ -7,9 +7,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from importlib import import_module
 from pathlib import Path
 from unittest import mock
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -17,7 +19,7 @@ from django.test import TestCase
 from reversion.models import Version
 
 from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
-from archive.models import Article, Film, Quote
+from archive.models import Article, EarlierSlug, Film, Person, Quote
 
 from .factories import make_article, make_film
 
@@ -39,6 +41,46 @@ class DemoCommandTests(TestCase):
         )
         self.assertEqual(counts, (2, 2, 7))
         self.assertIn("The demo archive is ready.", output)
+
+    def test_an_archive_with_the_first_demo_gets_no_second_person(self):
+        """The first demo's “sren-steen-jespersen”, migrated, is the demo's person: the archive
+        ends as a fresh one with the demo does, with the old address leading to the person."""
+        self.run_demo()
+        fresh = addresses()
+        # The archive as the first demo left it, then migrated.
+        Person.objects.filter(slug="soren-steen-jespersen").update(slug="sren-steen-jespersen")
+        EarlierSlug.objects.all().delete()
+        reslugging = import_module("archive.migrations.0011_transliterated_slugs")
+        reslugging.transliterate_slugs(apps, None)
+        self.assertEqual(addresses(), fresh)
+        output = self.run_demo()
+        self.assertEqual(addresses(), fresh)
+        self.assertEqual(Person.objects.filter(name="Søren Steen Jespersen").count(), 1)
+        self.assertIn("Already in the archive, left as they are: 9 people", output)
+        response = self.client.get("/people/sren-steen-jespersen/")
+        self.assertRedirects(response, "/people/soren-steen-jespersen/", status_code=301)
+
+    def test_a_demo_person_an_editor_gave_a_new_slug_is_not_loaded_again(self):
+        self.run_demo()
+        person = Person.objects.get(slug="soren-steen-jespersen")
+        person.slug = "soren-jespersen"
+        person.save()
+        output = self.run_demo()
+        self.assertEqual(Person.objects.filter(name="Søren Steen Jespersen").count(), 1)
+        self.assertIn("9 people", output)
+        self.assertRedirects(
+            self.client.get("/people/sren-steen-jespersen/"),
+            "/people/soren-jespersen/",
+            status_code=301,
+        )
+        # --reset lists it among what it replaces, and replaces it rather than adding one.
+        output = demo("--reset", answer="yes")
+        self.assertIn("person “Søren Steen Jespersen”", output)
+        self.assertEqual(Person.objects.filter(name="Søren Steen Jespersen").count(), 1)
+        for address in ["/people/sren-steen-jespersen/", "/people/soren-jespersen/"]:
+            self.assertRedirects(
+                self.client.get(address), "/people/soren-steen-jespersen/", status_code=301
+            )
 
     def test_history_starts_with_the_demo_text(self):
         self.run_demo()
@@ -63,6 +105,17 @@ class DemoCommandTests(TestCase):
             self.assertFalse(User.objects.filter(username=DEMO_USERNAME).exists())
             self.assertNotIn(DEMO_PASSWORD, output)
             self.assertIn("no demo account was made", output)
+
+
+def addresses():
+    """Every person's slug, and every earlier slug with the slug it leads to."""
+    return (
+        sorted(Person.objects.values_list("slug", flat=True)),
+        sorted(
+            (earlier.slug, Person.objects.get(pk=earlier.object_id).slug)
+            for earlier in EarlierSlug.objects.all()
+        ),
+    )
 
 
 def free_port():

@@ -176,3 +176,11 @@ class DemoFixtureTests(TestCase):
         for url in urls:
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_the_address_of_an_earlier_demo_leads_to_the_person(self):
+        """The first demo spelled “Søren” without its “ø”: that address still works."""
+        self.assertRedirects(
+            self.client.get("/people/sren-steen-jespersen/"),
+            "/people/soren-steen-jespersen/",
+            status_code=301,
+        )

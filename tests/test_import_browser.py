@@ -1,10 +1,16 @@
 """An editor in Chromium, on a wide screen and on a phone: importing the interview seed from the
-article list, correcting the split the import proposes, and saving the draft. The admin runs
-under the site's Content Security Policy: no page may report a violation.
+article list, correcting the split the import proposes, saving the draft, scheduling it, and
+readers finding it at its time (the clock moved on with time_machine; the live server runs in
+this process). The admin runs under the site's Content Security Policy: no page may report a
+violation.
 """
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from archive.models import Article, Theme
 
@@ -87,3 +93,29 @@ def test_editor_imports_the_interview_corrects_the_split_and_saves_the_draft(sit
     assert {exchange.interviewee for exchange in exchanges} == {director}
     assert list(article.films.all()) == [film]
     assert tab.get_by_role("link", name="Paste a transcript").count() == 1
+
+    # Scheduled for ten minutes from now: readers find nothing until then, then the interview,
+    # on its own page and on the film's.
+    moment = timezone.localtime().replace(microsecond=0) + dt.timedelta(minutes=10)
+    tab.locator("#id_status").select_option("published")
+    tab.locator("#id_published_at_0").fill(moment.strftime("%Y-%m-%d"))
+    tab.locator("#id_published_at_1").fill(moment.strftime("%H:%M:%S"))
+    tab.get_by_role("button", name="Save", exact=True).last.click()
+    article.refresh_from_db()
+    assert article.is_scheduled and article.published_at == moment
+
+    reader = tab.context.browser.new_context().new_page()
+    page = reader.goto(f"{url}{article.get_absolute_url()}")
+    assert page.status == 404
+    reader.goto(f"{url}{film.get_absolute_url()}")
+    assert reader.get_by_role("link", name=article.title).count() == 0
+    reader.context.close()
+    with time_machine.travel(moment + dt.timedelta(seconds=1)):
+        # A new reader: a browser that read the film's page keeps it for two minutes.
+        reader = tab.context.browser.new_context().new_page()
+        page = reader.goto(f"{url}{article.get_absolute_url()}")
+        assert page.status == 200
+        assert reader.get_by_role("heading", level=1).inner_text() == article.title
+        reader.goto(f"{url}{film.get_absolute_url()}")
+        assert reader.get_by_role("link", name=article.title).count() == 1
+        reader.context.close()

@@ -1,7 +1,9 @@
 import datetime as dt
 import time
+from importlib import import_module
 
 from django import forms
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -82,9 +84,11 @@ class SlugTests(TestCase):
         self.assertEqual(second.slug, "last-men-in-aleppo-2")
 
     def test_slug_is_ascii_for_urls(self):
+        """Latin letters are transliterated, even those that do not decompose (ø, ß, æ)."""
         person = make_person(name="Søren Steen Jespersen")
-        self.assertEqual(person.slug, "sren-steen-jespersen")
-        self.assertEqual(person.get_absolute_url(), "/people/sren-steen-jespersen/")
+        self.assertEqual(person.slug, "soren-steen-jespersen")
+        self.assertEqual(person.get_absolute_url(), "/people/soren-steen-jespersen/")
+        self.assertEqual(make_film(title="Straße der Æsir").slug, "strasse-der-aesir")
 
     def test_taken_slug_is_a_form_error_an_editor_understands(self):
         make_article(title="Taken", slug="taken")
@@ -132,11 +136,69 @@ class ExchangeTests(TestCase):
         exchange = make_exchange(self.interview, self.director)
         self.assertEqual(exchange.question_speaker_name, "Interviewer")
 
+    def test_questions_asked_by_the_interviewer_unless_the_exchange_names_someone_else(self):
+        host = make_person(name="Nadia Host")
+        guest = make_person(name="Omar Guest")
+        interview = make_article(kind=Article.Kind.INTERVIEW, interviewer=host)
+        by_host = make_exchange(interview, self.director)
+        by_guest = make_exchange(interview, self.director, interviewer=guest)
+        self.assertEqual(by_host.question_speaker, host)
+        self.assertEqual(by_host.question_speaker_name, "Nadia Host")
+        self.assertEqual(by_guest.question_speaker, guest)
+        self.assertEqual(by_guest.question_speaker_name, "Omar Guest")
+
     def test_answer_needs_a_speaker(self):
         exchange = Exchange(article=self.interview, question="Q?", answer="A.")
         with self.assertRaises(ValidationError) as raised:
             exchange.full_clean()
         self.assertIn("interviewee", raised.exception.message_dict)
+
+
+class InterviewerMigrationTests(TestCase):
+    """0013 names the interviewer once, on the article, where every exchange had the same one."""
+
+    def setUp(self):
+        self.migration = import_module("archive.migrations.0013_interviewer_from_exchanges")
+        self.host, self.guest = make_person(name="Nadia Host"), make_person(name="Omar Guest")
+        self.director = make_person(name="Feras Fayyad")
+
+    def interview(self, *askers):
+        article = make_article(kind=Article.Kind.INTERVIEW)
+        for asker in askers:
+            make_exchange(article, self.director, interviewer=asker)
+        return article
+
+    def askers(self, article):
+        return [e.interviewer for e in article.exchanges.order_by("order")]
+
+    def test_one_interviewer_moves_to_the_article_and_back(self):
+        article = self.interview(self.host, self.host)
+        self.migration.interviewer_to_article(apps, None)
+        article.refresh_from_db()
+        self.assertEqual((article.interviewer, self.askers(article)), (self.host, [None, None]))
+
+        self.migration.interviewer_to_exchanges(apps, None)
+        self.assertEqual(self.askers(article), [self.host, self.host])
+
+    def test_different_or_unnamed_askers_are_left_as_they_are(self):
+        mixed = self.interview(self.host, self.guest)
+        partly_named = self.interview(self.host, None)
+        unnamed = self.interview(None, None)
+        self.migration.interviewer_to_article(apps, None)
+        for article, askers in (
+            (mixed, [self.host, self.guest]),
+            (partly_named, [self.host, None]),
+            (unnamed, [None, None]),
+        ):
+            article.refresh_from_db()
+            self.assertIsNone(article.interviewer)
+            self.assertEqual(self.askers(article), askers)
+
+    def test_going_back_keeps_an_exchange_asked_by_someone_else(self):
+        article = self.interview(None, self.guest)
+        Article.objects.filter(pk=article.pk).update(interviewer=self.host)
+        self.migration.interviewer_to_exchanges(apps, None)
+        self.assertEqual(self.askers(article), [self.host, self.guest])
 
 
 class QuoteValidationTests(TestCase):
@@ -203,6 +265,18 @@ class QuoteValidationTests(TestCase):
         with self.assertRaises(ValidationError) as raised:
             quote.full_clean()
         self.assertIn("Feras Fayyad", raised.exception.message_dict["speaker"][0])
+
+    def test_a_question_is_the_interviewers_words(self):
+        host = make_person(name="Nadia Host")
+        Article.objects.filter(pk=self.interview.pk).update(interviewer=host)
+        self.interview.refresh_from_db()
+        quote = self.quote(article=self.interview, text="What was important to you?")
+        with self.assertRaises(ValidationError) as raised:
+            quote.full_clean()
+        self.assertIn("Nadia Host", raised.exception.message_dict["speaker"][0])
+        quote.speaker = host
+        quote.full_clean()
+        self.assertEqual(quote.exchange, self.exchange)
 
     def test_exchange_of_another_article_is_refused(self):
         quote = self.quote(text="Yes. Of course.", exchange=self.exchange, speaker=self.director)

@@ -198,6 +198,22 @@ class ArticlePageTests(PublicPageTestCase):
             content.index("Did you put the cameras down?"), content.index("Are you hopeful?")
         )
 
+    def test_questions_are_the_interviewers_unless_an_exchange_names_someone_else(self):
+        self.interview.interviewer = self.critic
+        self.interview.save()
+        self.second_exchange.interviewer = self.subject
+        self.second_exchange.save()
+        response = self.client.get(self.interview.get_absolute_url())
+        speakers = [
+            f'<p class="speaker"><a href="{person.get_absolute_url()}">{person.name}</a></p>'
+            for person in (self.critic, self.subject)
+        ]
+        self.assertContains(response, speakers[0], html=True, count=1)
+        self.assertContains(response, speakers[1], html=True, count=1)
+        self.assertNotContains(response, '<p class="speaker">Interviewer</p>', html=True)
+        content = response.content.decode()
+        self.assertLess(content.index(speakers[0]), content.index("Did you put the cameras down?"))
+
     def test_drafts_and_scheduled_articles_are_404(self):
         for article in (self.draft, self.scheduled):
             with self.subTest(article=article.title):

@@ -34,8 +34,12 @@ def link_data(film, person, size):
         article.themes.add(f"theme {number % 7}", "shared theme")
         exchange = None
         if kind == Article.Kind.INTERVIEW:
+            article.interviewer = make_person()
+            article.save()
             exchange = make_exchange(article, person, answer=f"Answer number {number} here.")
-            make_exchange(article, person, question="And then?", answer="More.")
+            make_exchange(
+                article, person, question="And then?", answer="More.", interviewer=make_person()
+            )
         quote = make_quote(
             article,
             film,

@@ -81,6 +81,11 @@ class ThemeModelTests(TestCase):
         self.assertEqual(theme.slug, "حلب")
         self.assertEqual(theme.get_absolute_url(), "/themes/%D8%AD%D9%84%D8%A8/")
 
+    def test_latin_letters_in_slugs_are_ascii(self):
+        """Other scripts keep their letters; Latin letters with diacritics are transliterated."""
+        self.assertEqual(Theme.objects.create(name="Khāled’s Århus").slug, "khaleds-arhus")
+        self.assertEqual(Theme.objects.create(name="Søren i حلب").slug, "soren-i-حلب")
+
     def test_unicode_theme_page(self):
         film = make_film(title="Aleppo film")
         film.themes.add("حلب")

@@ -5,7 +5,9 @@ that publish, unpublish and add themes, and the preview link.
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import F
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -70,6 +72,18 @@ class ArticlePartInline:
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not locked(request, obj)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        self.parent_article = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_view_on_site_url(self, obj=None):
+        """A quote's or an exchange's "View on site" only once readers can open its article
+        (a draft's would be a 404)."""
+        article = getattr(self, "parent_article", None)
+        if article is None or not article.is_public:
+            return None
+        return super().get_view_on_site_url(obj)
+
 
 class ArticleAuthorInline(ArticlePartInline, admin.TabularInline):
     model = ArticleAuthor
@@ -98,7 +112,15 @@ class ExchangeInline(ArticlePartInline, admin.StackedInline):
     formset = ExchangeFormSet
     extra = 0
     autocomplete_fields = ["interviewer", "interviewee"]
-    fields = ["order", "question", "interviewer", "answer", "interviewee", "anchor"]
+    fields = ["question", "answer", ("interviewee", "interviewer"), "anchor", "order"]
+    # Each exchange folds to its question's first words; exchanges.js turns the order number
+    # into ↑/↓ buttons and dragging (without scripts the number stays editable).
+    template = "admin/archive/article/exchange_inline.html"
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
+
+    class Media:
+        js = ["archive/admin/exchanges.js"]
+        css = {"screen": ["archive/admin/exchanges.css"]}
 
 
 class QuoteInline(ArticlePartInline, admin.StackedInline):
@@ -139,11 +161,21 @@ class ArticleAdmin(ArchiveAdmin):
         "preview",
     ]
     list_filter = ["kind", PublicationFilter, PublicationYearFilter, ThemeFilter]
-    search_fields = ["title", "standfirst", "films__title"]
+    search_fields = [
+        "title",
+        "standfirst",
+        "body",
+        "films__title",
+        "exchanges__question",
+        "exchanges__answer",
+    ]
     date_hierarchy = "published_at"
     # Drafts first (what editors are working on), then the latest publications.
     ordering = [F("published_at").desc(nulls_first=True), "-created_at"]
     prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["interviewer"]
+    # A long interview's change page: Save within reach at both ends.
+    save_on_top = True
     actions = ["publish_now", "unpublish", "add_themes"]
     inlines = [
         ArticleAuthorInline,
@@ -154,7 +186,10 @@ class ArticleAdmin(ArchiveAdmin):
         QuoteInline,
     ]
     fieldsets = [
-        (None, {"fields": ["kind", "title", "slug", "standfirst", "body", "themes"]}),
+        (
+            None,
+            {"fields": ["kind", "title", "slug", "standfirst", "body", "interviewer", "themes"]},
+        ),
         ("Publication", {"fields": ["status", "published_at", "publication_state"]}),
         ("First published elsewhere", {"fields": ["source_name", "source_url"]}),
     ]

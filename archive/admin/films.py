@@ -6,6 +6,8 @@ from django.db.models import Count, Prefetch
 from ..models import Award, Credit, Film, Language, Person
 from .history import ArchiveAdmin
 from .lists import ThemeFilter, theme_names
+from .usage import WhereUsedMixin, film_uses, person_uses
+from .widgets import SearchableSelectMultiple
 
 
 class CreditInline(admin.TabularInline):
@@ -22,7 +24,7 @@ class AwardInline(admin.StackedInline):
 
 
 @admin.register(Film)
-class FilmAdmin(ArchiveAdmin):
+class FilmAdmin(WhereUsedMixin, ArchiveAdmin):
     list_display = ["title", "year", "kind", "directors", theme_names, "article_count"]
     list_filter = ["kind", "year", ThemeFilter]
     search_fields = ["title", "original_title", "wikidata_id", "imdb_id"]
@@ -39,6 +41,12 @@ class FilmAdmin(ArchiveAdmin):
         ("Identifiers", {"fields": ["wikidata_id", "imdb_id"]}),
     ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "countries":
+            # About 250 countries: typed and chosen, not scrolled through.
+            kwargs["widget"] = SearchableSelectMultiple
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_queryset(self, request):
         directors = Credit.objects.filter(
             role__in=[Credit.Role.DIRECTOR, Credit.Role.CO_DIRECTOR]
@@ -52,6 +60,9 @@ class FilmAdmin(ArchiveAdmin):
             )
         )
 
+    def where_used(self, film):
+        return film_uses(film)
+
     @admin.display(description="directed by")
     def directors(self, film):
         return ", ".join(credit.person.name for credit in film.director_credits)
@@ -62,7 +73,7 @@ class FilmAdmin(ArchiveAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ArchiveAdmin):
+class PersonAdmin(WhereUsedMixin, ArchiveAdmin):
     list_display = ["name", "native_name", "birth_date", "death_date", "updated_at"]
     search_fields = ["name", "alternative_names", "native_name"]
     ordering = ["name"]
@@ -73,6 +84,9 @@ class PersonAdmin(ArchiveAdmin):
         (None, {"fields": ["biography", "birth_date", "death_date"]}),
         ("Identifiers", {"fields": ["wikidata_id", "imdb_id"]}),
     ]
+
+    def where_used(self, person):
+        return person_uses(person)
 
 
 @admin.register(Language)

@@ -33,6 +33,7 @@ from ..models import (
     Person,
     Quote,
 )
+from .search import FoldedSearchMixin
 
 # What the history keeps: each of these, with the rows it follows, at every save. Declared here,
 # before any ArchiveAdmin is registered: VersionAdmin registers a model it finds unregistered
@@ -65,9 +66,9 @@ class ArchiveChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
-class ArchiveAdmin(VersionAdmin):
-    """History with comparison, themes chosen with autocomplete, edit conflicts detected, and
-    deletions that explain what stands in their way."""
+class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
+    """History with comparison, themes chosen with autocomplete, edit conflicts detected,
+    deletions that explain what stands in their way, and search that folds accents."""
 
     form = EditConflictForm
     # Addresses typed without a scheme are taken as https (Django 6's default).

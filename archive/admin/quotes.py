@@ -8,10 +8,11 @@ from ..models import Article, Exchange, Quote
 from .articles import locked
 from .history import ArchiveAdmin
 from .lists import QuoteYearFilter, ThemeFilter, theme_names
+from .usage import WhereUsedMixin, quote_uses
 
 
 @admin.register(Quote)
-class QuoteAdmin(ArchiveAdmin):
+class QuoteAdmin(WhereUsedMixin, ArchiveAdmin):
     form = QuoteAdminForm
     list_display = ["__str__", "speaker", "article", "film", "featured", theme_names]
     list_filter = ["featured", QuoteYearFilter, ThemeFilter]
@@ -44,6 +45,9 @@ class QuoteAdmin(ArchiveAdmin):
         return super().has_delete_permission(request, obj) and not (
             obj is not None and locked(request, obj.article)
         )
+
+    def where_used(self, quote):
+        return quote_uses(quote)
 
     def get_view_on_site_url(self, obj=None):
         if obj is None or not obj.article.is_public:

@@ -16,6 +16,8 @@ from django.utils.html import format_html
 from ..forms import MergeThemesForm, RenameThemeForm, ThemeAdminForm, usage
 from ..models import Article, Film, Quote, Theme
 from .articles import outcome
+from .search import FoldedSearchMixin
+from .usage import WhereUsedMixin, theme_uses
 
 
 class ThemeUseFilter(admin.SimpleListFilter):
@@ -34,7 +36,7 @@ class ThemeUseFilter(admin.SimpleListFilter):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(WhereUsedMixin, FoldedSearchMixin, admin.ModelAdmin):
     """Themes with how much each is used, and the screens to rename, merge and remove them.
 
     Themes are created by tagging; here editors keep them tidy. Each change is shown on a
@@ -74,6 +76,9 @@ class ThemeAdmin(admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else {"slug": ["name"]}
+
+    def where_used(self, theme):
+        return theme_uses(theme)
 
     def get_view_on_site_url(self, obj=None):
         if obj is None or not Theme.objects.public().filter(pk=obj.pk).exists():
@@ -142,10 +147,12 @@ class ThemeAdmin(admin.ModelAdmin):
         term = " ".join(request.GET.get("term", "").replace("\x00", "").split())[:100]
         themes = Theme.objects.all()
         if term:
+            # The theme itself (in any capitals) first: Enter chooses the first suggestion.
             themes = themes.filter(name__icontains=term).annotate(
                 starts=Case(
-                    When(name__istartswith=term, then=Value(0)),
-                    default=Value(1),
+                    When(name__iexact=term, then=Value(0)),
+                    When(name__istartswith=term, then=Value(1)),
+                    default=Value(2),
                     output_field=IntegerField(),
                 )
             )

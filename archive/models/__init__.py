@@ -3,6 +3,7 @@ from .film import Award, Credit, Film, Language
 from .person import Person
 from .quote import Quote
 from .search import SearchDocument
+from .slugs import EarlierSlug
 from .theme import Theme, ThemedItem
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "ArticlePerson",
     "Award",
     "Credit",
+    "EarlierSlug",
     "Exchange",
     "Film",
     "Language",

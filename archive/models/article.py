@@ -11,7 +11,7 @@ from taggit.managers import TaggableManager
 from ..text import NormalisedCharField, NormalisedTextField
 from .film import Film
 from .person import Person
-from .slugs import SlugManager, unique_slug
+from .slugs import SluggedModel, SlugManager, unique_slug
 from .theme import ThemedItem
 
 
@@ -70,7 +70,7 @@ class ArticleQuerySet(models.QuerySet):
         return [year for year in range(last, first - 1, -1) if found.get(f"y{year}", True)]
 
 
-class Article(models.Model):
+class Article(SluggedModel):
     """A review, an interview or a feature."""
 
     class Kind(models.TextChoices):
@@ -117,6 +117,17 @@ class Article(models.Model):
         related_name="articles_about",
         verbose_name="people it is about",
         blank=True,
+    )
+    interviewer = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interviews_conducted",
+        verbose_name="interviewer",
+        help_text="For an interview: who asks the questions. Leave empty when the interviewer "
+        "is not named; readers then see “Interviewer”. An exchange asked by someone else "
+        "names them in its own “asked by someone else”.",
     )
     themes = TaggableManager(
         verbose_name="themes",
@@ -168,8 +179,6 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -182,9 +191,6 @@ class Article(models.Model):
             raise ValidationError(
                 {"source_name": "Name the publication the piece first appeared in."}
             )
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def source_link(self):
@@ -295,8 +301,9 @@ class Exchange(models.Model):
         null=True,
         blank=True,
         related_name="questions_asked",
-        verbose_name="asked by",
-        help_text="Leave empty when the interviewer is not named; readers see “Interviewer”.",
+        verbose_name="asked by someone else",
+        help_text="Only when this question is not asked by the interview's interviewer (named "
+        "above the exchanges). Left empty, the interviewer asks it.",
     )
     answer = NormalisedTextField(
         "answer", help_text="Markdown; separate paragraphs by a blank line."
@@ -338,5 +345,18 @@ class Exchange(models.Model):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
 
     @property
+    def question_speaker(self):
+        """Who asks this question: the exchange's own interviewer, else the article's; None
+        when the interviewer is not named.
+
+        Read through `article`, which a prefetch of an article's exchanges fills in: select the
+        article's interviewer with the article (views, feeds and search do) to avoid a query.
+        """
+        if self.interviewer_id:
+            return self.interviewer
+        return self.article.interviewer if self.article.interviewer_id else None
+
+    @property
     def question_speaker_name(self):
-        return self.interviewer.name if self.interviewer_id else self.INTERVIEWER_LABEL
+        speaker = self.question_speaker
+        return speaker.name if speaker else self.INTERVIEWER_LABEL

@@ -11,7 +11,7 @@ from ..text import NormalisedCharField, NormalisedTextField
 from .aggregates import count_of, json_list
 from .identifiers import imdb_title, wikidata_item
 from .person import Person
-from .slugs import SlugManager, unique_slug
+from .slugs import SluggedModel
 from .theme import ThemedItem
 
 
@@ -42,7 +42,7 @@ class Language(models.Model):
         return (self.code,)
 
 
-class Film(models.Model):
+class Film(SluggedModel):
     class Kind(models.TextChoices):
         FEATURE = "feature", "Feature film"
         DOCUMENTARY = "documentary", "Documentary"
@@ -111,8 +111,6 @@ class Film(models.Model):
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last changed", auto_now=True)
 
-    objects = SlugManager()
-
     class Meta:
         verbose_name = "film"
         verbose_name_plural = "films"
@@ -146,16 +144,8 @@ class Film(models.Model):
     def __str__(self):
         return f"{self.title} ({self.year})"
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("archive:film_detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
 
     def related_films(self, limit=6):
         """Other films sharing people or themes with this one, closest first, with what they share.

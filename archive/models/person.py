@@ -4,10 +4,10 @@ from django.urls import reverse
 
 from ..text import NormalisedCharField, NormalisedTextField
 from .identifiers import imdb_name, wikidata_item
-from .slugs import SlugManager, unique_slug
+from .slugs import SluggedModel
 
 
-class Person(models.Model):
+class Person(SluggedModel):
     """Anyone the archive names: filmmakers, people on screen, writers, interviewees."""
 
     name = NormalisedCharField("name", max_length=200, help_text="The name readers know them by.")
@@ -46,7 +46,7 @@ class Person(models.Model):
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last changed", auto_now=True)
 
-    objects = SlugManager()
+    slug_source = "name"
 
     class Meta:
         verbose_name = "person"
@@ -72,16 +72,8 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("archive:person_detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def alternative_name_list(self):

@@ -154,7 +154,7 @@ class Quote(models.Model):
             return {}
         exchange, part = found_in[0]
         self.exchange = exchange
-        said_by = exchange.interviewee if part == "answer" else exchange.interviewer
+        said_by = exchange.interviewee if part == "answer" else exchange.question_speaker
         if self.speaker_id != (said_by.pk if said_by else None):
             name = said_by.name if said_by else "the unnamed interviewer"
             return {"speaker": f"In the source these words are {name}’s. Choose {name}."}

@@ -4,6 +4,8 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from taggit.models import GenericTaggedItemBase, NaturalKeyManager, TagBase
 
+from .slugs import KeepsEarlierSlugs, slugify
+
 
 class ThemeQuerySet(models.QuerySet):
     def with_public_counts(self):
@@ -53,7 +55,7 @@ class ThemeQuerySet(models.QuerySet):
         return self.filter(Exists(items.filter(themes=OuterRef("pk")))).order_by(Lower("name"))
 
 
-class Theme(TagBase):
+class Theme(KeepsEarlierSlugs, TagBase):
     """A theme that films, articles and quotes are tagged with ("civil defence", "Syria")."""
 
     objects = NaturalKeyManager.from_queryset(ThemeQuerySet)()
@@ -68,6 +70,11 @@ class Theme(TagBase):
 
     def get_absolute_url(self):
         return reverse("archive:theme_detail", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        """As taggit's, Unicode kept ("حلب"), but with Latin letters in ASCII ("Århus" → arhus)."""
+        slug = slugify(tag, allow_unicode=True)
+        return slug if i is None else f"{slug}_{i}"
 
 
 class ThemedItem(GenericTaggedItemBase):

@@ -3,11 +3,12 @@
 
 The demo is loaded into an archive editors may already have worked on, so it never replaces
 their work: each of its films, people, articles, themes and languages is looked up by its
-natural key (slug, name or code) and loaded only if missing, with its parts (a film's credits
-and awards, an article's byline, links, exchanges and quotes, the themes of each). What is
-already there is left exactly as it is, parts included, and the command says so. Putting the
-demo text back over an editor's changes is `--reset`, which lists what it will replace, asks
-first, and keeps a version of each replaced item in the history.
+natural key (slug, name or code; or an earlier slug, if an editor changed it) and loaded only
+if missing, with its parts (a film's credits and awards, an article's byline, links, exchanges
+and quotes, the themes of each). What is already there is left exactly as it is, parts
+included, and the command says so. Putting the demo text back over an editor's changes is
+`--reset`, which lists what it will replace, asks first, and keeps a version of each replaced
+item in the history.
 """
 
 import json
@@ -32,6 +33,7 @@ from archive.models import (
     ArticlePerson,
     Award,
     Credit,
+    EarlierSlug,
     Exchange,
     Film,
     Language,
@@ -40,6 +42,7 @@ from archive.models import (
     Theme,
     ThemedItem,
 )
+from archive.models.slugs import SluggedModel
 
 DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "film-archive-demo"
@@ -50,7 +53,8 @@ WORKS = (Language, Theme, Person, Film, Article)
 # The works `--reset` puts back to the demo text (themes and languages are only their names).
 REPLACEABLE = (Person, Film, Article)
 # Every other row of the demo is a part of a work, loaded with it or not at all: its model, and
-# the work it belongs to with the column pointing to it. (Themes' links are handled apart.)
+# the work it belongs to with the column pointing to it. (Themes' links and earlier slugs, which
+# point to any work, are handled apart.)
 PARTS = {
     Credit: (Film, "film_id"),
     Award: (Film, "film_id"),
@@ -179,8 +183,18 @@ def present_works(records):
     for record in records:
         model = apps.get_model(record["model"])
         if model in REPLACEABLE:
-            present.extend(model.objects.filter(slug=record["fields"]["slug"]))
+            work = by_slug(model, record["fields"]["slug"])
+            present.extend([work] if work else [])
     return present
+
+
+def by_slug(model, slug):
+    """The work of `model` at `slug`, or the one that was (an editor changed its slug since)."""
+    current = model.objects.filter(slug=slug).first()
+    if current is None:
+        moved_to = EarlierSlug.objects.current_slug(model.objects.all(), slug)
+        current = model.objects.filter(slug=moved_to).first() if moved_to else None
+    return current
 
 
 def find(obj):
@@ -188,6 +202,8 @@ def find(obj):
     model = type(obj)
     if model is Theme:  # "Syria" and "syria" are one theme
         return Theme.objects.filter(name__iexact=obj.name).first()
+    if isinstance(obj, SluggedModel):
+        return by_slug(model, obj.slug)
     try:
         return model._default_manager.get_by_natural_key(*obj.natural_key())
     except model.DoesNotExist:
@@ -204,15 +220,15 @@ def load_demo(records, reset=False):
     """
     new_ids = {}  # (model, id in the demo) -> id in the archive, for each row loaded now
     loading = set()  # (model, id in the archive) of the works loaded now
-    added, kept, replaced, theme_links = [], [], [], []
+    added, kept, replaced, links = [], [], [], []
     if reset:
         keep_versions(present_works(records), "Before `manage.py demo --reset`.")
     demo = serializers.deserialize("python", records, handle_forward_references=True)
     for row in demo:
         obj = row.object
         model, demo_id = type(obj), obj.pk
-        if model is ThemedItem:
-            theme_links.append(row)
+        if model in (ThemedItem, EarlierSlug):
+            links.append(row)
             continue
         if model in WORKS:
             existing = find(obj)
@@ -231,6 +247,8 @@ def load_demo(records, reset=False):
                 )
                 replaced.append(obj)
             row.save()
+            if existing is not None and existing.slug != obj.slug:
+                EarlierSlug.objects.remember(obj, existing.slug)  # the editor's address too
             loading.add((model, obj.pk))
         else:
             work, column = PARTS[model]
@@ -241,7 +259,7 @@ def load_demo(records, reset=False):
             obj.pk = None
             row.save()
         new_ids[(model, demo_id)] = obj.pk
-    for row in theme_links:
+    for row in links:
         link = row.object
         key = (link.content_type.model_class(), link.object_id)
         if key in new_ids:
@@ -249,6 +267,12 @@ def load_demo(records, reset=False):
                 [name] = next(iter(row.deferred_fields.values()))
                 link.tag = Theme.objects.get(name__iexact=name)
             link.pk, link.object_id = None, new_ids[key]
+            if isinstance(link, EarlierSlug):  # the slug may still be that of a deleted work
+                link.pk = (
+                    EarlierSlug.objects.filter(content_type=link.content_type, slug=link.slug)
+                    .values_list("pk", flat=True)
+                    .first()
+                )
             row.save()
     keep_versions(replaced, "Reset to the demo text (`manage.py demo --reset`).")
     return added, kept, replaced

@@ -1,0 +1,236 @@
+"""The admin fits the task: search that finds what editors type (body, standfirst, exchanges,
+names without their accents), "View on site" only for what readers can open, a preview that
+shows the byline readers will see, the "Where used" panel on film, person, theme and quote
+pages, countries chosen by typing, and the exact theme suggested first.
+"""
+
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from archive.models import Article, ArticleAuthor, ArticlePerson, Award, Theme
+
+from .factories import make_article, make_credit, make_exchange, make_film, make_person, make_quote
+
+BODY = "Rescuers dig through the rubble of Aleppo. Their humanity is the film's subject."
+
+
+def admin_url(name, *args, query=""):
+    return reverse(f"admin:archive_{name}", args=args) + query
+
+
+class AdminTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.chief = User.objects.create_superuser("chief", "chief@example.org", "x")
+
+    def setUp(self):
+        self.client.force_login(self.chief)
+
+
+class SearchTests(AdminTestCase):
+    """Admin search covers an article's body, standfirst and exchanges, and folds accents."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.review = make_article(title="Among the ruins", body=BODY)
+        cls.interview = make_article(title="A conversation", kind=Article.Kind.INTERVIEW)
+        cls.soren = make_person(name="Søren Steen Jespersen")
+        cls.khaled = make_person(name="Khaled Khateeb", alternative_names="Khāled al-Khatīb")
+        make_exchange(cls.interview, cls.soren, answer="We edited for two years in Copenhagen.")
+        cls.standfirst = make_article(title="Notes", standfirst="A café in the old town.")
+        make_article(title="Unrelated", body="Nothing to see.")
+
+    def found(self, model, term):
+        response = self.client.get(admin_url(f"{model}_changelist", query=f"?q={term}"))
+        self.assertEqual(response.status_code, 200)
+        return list(response.context["cl"].result_list)
+
+    def test_article_body_is_searched(self):
+        self.assertEqual(self.found("article", "humanity"), [self.review])
+
+    def test_exchanges_are_searched(self):
+        self.assertEqual(self.found("article", "copenhagen"), [self.interview])
+
+    def test_standfirst_folds_accents_both_ways(self):
+        self.assertEqual(self.found("article", "cafe"), [self.standfirst])
+        self.assertEqual(self.found("article", "CAFÉ"), [self.standfirst])
+
+    def test_a_name_is_found_without_its_letters_of_its_own(self):
+        """ "ø" does not decompose: only transliteration makes "soren" find "Søren"."""
+        self.assertEqual(self.found("person", "soren"), [self.soren])
+        self.assertEqual(self.found("person", "soren jespersen"), [self.soren])
+
+    def test_alternative_spellings_are_searched(self):
+        self.assertEqual(self.found("person", "khatib"), [self.khaled])
+
+    def test_every_word_must_match(self):
+        self.assertEqual(self.found("person", "soren khateeb"), [])
+
+    def test_the_autocomplete_folds_accents_too(self):
+        response = self.client.get(
+            reverse("admin:autocomplete"),
+            {
+                "term": "soren",
+                "app_label": "archive",
+                "model_name": "articleauthor",
+                "field_name": "person",
+            },
+        )
+        self.assertEqual([r["text"] for r in response.json()["results"]], [str(self.soren)])
+
+
+class ViewOnSiteTests(AdminTestCase):
+    """Readers' links ("View on site") appear only for what they can open, not a draft."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        film = make_film(title="Last Men in Aleppo")
+        cls.draft = make_article(films=[film], body="They dig.", status=Article.Status.DRAFT)
+        cls.public = make_article(films=[film], body="They dig.")
+        cls.draft_quote = make_quote(cls.draft, film, "They dig.")
+        cls.public_quote = make_quote(cls.public, film, "They dig.")
+
+    def test_only_public_articles_and_quotes_link_to_the_site(self):
+        for name, obj, shown in [
+            ("article", self.draft, False),
+            ("article", self.public, True),
+            ("quote", self.draft_quote, False),
+            ("quote", self.public_quote, True),
+        ]:
+            with self.subTest(name=name, pk=obj.pk):
+                response = self.client.get(admin_url(f"{name}_change", obj.pk))
+                if shown:
+                    self.assertContains(response, "View on site")
+                    public = self.client.get(obj.get_absolute_url(), follow=True)
+                    self.assertEqual(public.status_code, 200)
+                else:
+                    self.assertNotContains(response, "View on site")
+
+
+class PreviewBylineTests(AdminTestCase):
+    """The preview of a draft shows the byline readers will see once it is published."""
+
+    def test_a_drafts_preview_shows_its_byline(self):
+        draft = make_article(title="Draft", status=Article.Status.DRAFT)
+        author = make_person(name="Lina Haddad")
+        ArticleAuthor.objects.create(article=draft, person=author, order=0)
+        response = self.client.get(reverse("archive:article_preview", args=[draft.pk]))
+        self.assertContains(response, f'By <a href="{author.get_absolute_url()}">Lina Haddad</a>')
+
+    def test_the_public_page_and_the_preview_show_the_same_byline(self):
+        article = make_article(title="Public")
+        ArticleAuthor.objects.create(article=article, person=make_person(name="Lina"), order=0)
+        public = self.client.get(article.get_absolute_url()).content.decode()
+        preview = self.client.get(reverse("archive:article_preview", args=[article.pk]))
+
+        def byline(html):
+            start = html.index('<p class="meta">')
+            return html[start : html.index("</p>", start)]
+
+        self.assertEqual(byline(preview.content.decode()), byline(public))
+
+
+class WhereUsedTests(AdminTestCase):
+    """Film, person, theme and quote pages list what points to them, with links and counts,
+    in a number of queries that does not grow with how much points to them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.film = make_film(title="Last Men in Aleppo")
+        cls.person = make_person(name="Feras Fayyad")
+        make_credit(cls.film, cls.person)
+        award = Award.objects.create(
+            film=cls.film, body="Sundance", year=2017, category="Grand Jury Prize", outcome="won"
+        )
+        award.recipients.add(cls.person)
+        cls.article = make_article(films=[cls.film], title="Among the ruins", body="They dig.")
+        ArticleAuthor.objects.create(article=cls.article, person=cls.person, order=0)
+        ArticlePerson.objects.create(article=cls.article, person=cls.person, order=0)
+        cls.quote = make_quote(cls.article, cls.film, "They dig.", speaker=cls.person)
+        cls.theme = Theme.objects.create(name="Syria", slug="syria")
+        cls.film.themes.add(cls.theme)
+        cls.article.themes.add(cls.theme)
+
+    def test_film_page_lists_articles_and_quotes(self):
+        response = self.client.get(admin_url("film_change", self.film.pk))
+        self.assertContains(response, "Where used")
+        self.assertContains(response, "Articles on this film (1)")
+        self.assertContains(response, f'href="{admin_url("article_change", self.article.pk)}"')
+        self.assertContains(response, "Quotes about this film (1)")
+        self.assertContains(response, f'href="{admin_url("quote_change", self.quote.pk)}"')
+
+    def test_person_page_lists_credits_awards_articles_and_quotes(self):
+        response = self.client.get(admin_url("person_change", self.person.pk))
+        for title in ["Credits (1)", "Awards and nominations (1)", "Articles by (1)"]:
+            self.assertContains(response, title)
+        self.assertContains(response, "Articles about (1)")
+        self.assertContains(response, "Quotes (1)")
+        self.assertContains(response, f'href="{admin_url("film_change", self.film.pk)}"')
+
+    def test_theme_page_lists_what_carries_it(self):
+        response = self.client.get(admin_url("theme_change", self.theme.pk))
+        self.assertContains(response, "Films (1)")
+        self.assertContains(response, "Articles (1)")
+        self.assertNotContains(response, "Quotes (")
+
+    def test_quote_page_lists_where_it_is_shown(self):
+        response = self.client.get(admin_url("quote_change", self.quote.pk))
+        self.assertContains(response, "Its article (1)")
+        self.assertContains(response, f'href="{admin_url("article_change", self.article.pk)}"')
+
+    def test_nothing_points_to_a_new_person(self):
+        response = self.client.get(admin_url("person_change", make_person().pk))
+        self.assertContains(response, "Nothing in the archive refers to this person.")
+
+    def test_more_than_ten_are_counted_not_all_listed(self):
+        for number in range(12):
+            make_article(films=[self.film], title=f"Piece {number:02}")
+        response = self.client.get(admin_url("film_change", self.film.pk))
+        self.assertContains(response, "Articles on this film (13)")
+        self.assertContains(response, "and 3 more")
+
+    def test_query_counts_do_not_grow_with_use(self):
+        def queries(url):
+            self.client.get(url)  # Caches (content types) filled.
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            return len(captured)
+
+        pages = {
+            "film": admin_url("film_change", self.film.pk),
+            "person": admin_url("person_change", self.person.pk),
+            "theme": admin_url("theme_change", self.theme.pk),
+        }
+        before = {name: queries(url) for name, url in pages.items()}
+        for number in range(15):
+            article = make_article(films=[self.film], title=f"More {number}", body="They dig.")
+            ArticleAuthor.objects.create(article=article, person=self.person, order=0)
+            article.themes.add(self.theme)
+            make_quote(article, self.film, "They dig.", speaker=self.person)
+        after = {name: queries(url) for name, url in pages.items()}
+        self.assertEqual(after, before)
+
+
+class CountriesAndThemesTests(AdminTestCase):
+    def test_countries_are_typed_not_scrolled(self):
+        response = self.client.get(admin_url("film_add"))
+        self.assertContains(response, 'class="archive-select"')
+        self.assertContains(response, "archive/admin/select.js")
+
+    def test_the_theme_itself_is_suggested_first(self):
+        for name in ["Syrian cinema", "Refugees in Syria", "syria"]:
+            Theme.objects.create(name=name, slug=name.replace(" ", "-").lower() + "-x")
+        response = self.client.get(admin_url("theme_autocomplete"), {"term": "SYRIA"})
+        names = [result["text"] for result in response.json()["results"]]
+        self.assertEqual(names, ["syria", "Syrian cinema", "Refugees in Syria"])
+
+    def test_the_themes_field_is_set_up_by_its_own_script(self):
+        response = self.client.get(admin_url("article_add"))
+        self.assertContains(response, "archive/admin/themes.js")
+        self.assertContains(response, "archive-themes")

@@ -1,0 +1,188 @@
+"""Addresses that last: slugs spell Latin letters in ASCII, and every earlier slug of a film,
+person, article or theme leads (301) to its current address, feeds included."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.test import TestCase
+
+from archive.forms import MergeThemesForm, RenameThemeForm
+from archive.models import Article, EarlierSlug, Film, Person, Theme
+
+from .factories import make_article, make_film, make_person
+
+reslugging = importlib.import_module("archive.migrations.0011_transliterated_slugs")
+
+
+def rename(obj, slug):
+    """An editor gives `obj` (loaded as the admin loads it) a new slug."""
+    obj = type(obj).objects.get(pk=obj.pk)
+    obj.slug = slug
+    obj.save()
+    return obj
+
+
+class EarlierAddressTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.film = make_film(title="Last Men in Aleppo", slug="last-men")
+        cls.person = make_person(name="Feras Fayyad", slug="feras")
+        cls.article = make_article(films=[cls.film], title="A review", slug="a-review")
+        cls.film.themes.add("Syria")
+        cls.article.themes.add("Syria")
+        cls.theme = Theme.objects.get(name="Syria")
+
+    def assertMoved(self, old, new):
+        response = self.client.get(old)
+        self.assertRedirects(response, new, status_code=301, fetch_redirect_response=False)
+        self.assertEqual(self.client.get(new).status_code, 200, new)
+
+    def test_a_new_slug_leaves_the_old_address_redirecting(self):
+        rename(self.film, "last-men-in-aleppo")
+        rename(self.person, "feras-fayyad")
+        rename(self.article, "last-men-in-aleppo-review")
+        self.assertMoved("/films/last-men/", "/films/last-men-in-aleppo/")
+        self.assertMoved("/people/feras/", "/people/feras-fayyad/")
+        self.assertMoved("/articles/a-review/", "/articles/last-men-in-aleppo-review/")
+
+    def test_the_query_string_is_kept(self):
+        rename(self.film, "last-men-in-aleppo")
+        self.assertMoved(
+            "/films/last-men/?utm_source=x&q=%C3%B8",
+            "/films/last-men-in-aleppo/?utm_source=x&q=%C3%B8",
+        )
+
+    def test_feeds_of_a_film_and_a_theme_follow(self):
+        rename(self.film, "last-men-in-aleppo")
+        for ending in ["", "atom/"]:
+            self.assertMoved(
+                f"/feeds/films/last-men/{ending}?x=1",
+                f"/feeds/films/last-men-in-aleppo/{ending}?x=1",
+            )
+        form = RenameThemeForm({"name": "Syrian war"}, theme=Theme.objects.get(pk=self.theme.pk))
+        self.assertTrue(form.is_valid())
+        form.save(user=None)
+        for ending in ["", "atom/"]:
+            self.assertMoved(f"/feeds/themes/syria/{ending}", f"/feeds/themes/syrian-war/{ending}")
+        self.assertMoved("/themes/syria/", "/themes/syrian-war/")
+
+    def test_every_earlier_address_leads_straight_to_the_current_one(self):
+        rename(self.person, "feras-f")
+        rename(self.person, "feras-fayyad")
+        self.assertMoved("/people/feras/", "/people/feras-fayyad/")
+        self.assertMoved("/people/feras-f/", "/people/feras-fayyad/")
+        # Back to an earlier slug: it is the page again, and the other one leads to it.
+        rename(self.person, "feras")
+        self.assertEqual(self.client.get("/people/feras/").status_code, 200)
+        self.assertMoved("/people/feras-fayyad/", "/people/feras/")
+
+    def test_a_slug_taken_again_is_the_new_owners_page(self):
+        rename(self.person, "feras-fayyad")
+        other = make_person(name="Another Feras", slug="feras")
+        self.assertContains(self.client.get("/people/feras/"), "Another Feras")
+        # Should the new owner move on, the address leads to it, the last to leave it.
+        rename(other, "another-feras")
+        self.assertMoved("/people/feras/", "/people/another-feras/")
+
+    def test_unknown_and_unpublished_addresses_are_not_found(self):
+        self.assertEqual(self.client.get("/films/no-such-film/").status_code, 404)
+        self.assertEqual(self.client.get("/feeds/films/no-such-film/").status_code, 404)
+        draft = make_article(title="A draft", slug="a-draft", status=Article.Status.DRAFT)
+        rename(draft, "a-secret-title")
+        # A draft's earlier address gives away nothing, not even its current slug.
+        response = self.client.get("/articles/a-draft/")
+        self.assertEqual(response.status_code, 404)
+        self.assertNotIn("Location", response)
+
+    def test_merged_themes_lead_to_the_kept_one(self):
+        war = Theme.objects.create(name="war", slug="war")
+        self.film.themes.add(war)
+        war = rename(war, "the-war")
+        themes = Theme.objects.filter(pk__in=[self.theme.pk, war.pk])
+        form = MergeThemesForm({"into": self.theme.pk}, themes=themes)
+        self.assertTrue(form.is_valid())
+        form.save(user=None)
+        self.assertMoved("/themes/the-war/", "/themes/syria/")
+        self.assertMoved("/themes/war/", "/themes/syria/")
+        self.assertMoved("/feeds/themes/the-war/atom/", "/feeds/themes/syria/atom/")
+
+    def test_the_sitemap_lists_current_addresses_only(self):
+        rename(self.film, "last-men-in-aleppo")
+        rename(self.person, "feras-fayyad")
+        response = self.client.get("/sitemap-films.xml")
+        self.assertContains(response, "/films/last-men-in-aleppo/")
+        self.assertNotContains(response, "/films/last-men/")
+        self.assertNotContains(self.client.get("/sitemap-people.xml"), "/people/feras/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_redirect_is_not_stored_as_a_page(client):
+    """Redirects are public, but the page cache stores only pages (200s)."""
+    film = make_film(title="Last Men in Aleppo", slug="last-men")
+    rename(film, "last-men-in-aleppo")
+    for _ in range(2):
+        response = client.get("/films/last-men/")
+        assert response.status_code == 301
+        assert response["Location"] == "/films/last-men-in-aleppo/"
+        assert response["Cache-Status"] == "film-archive; fwd=miss"
+    # The page itself is stored as ever.
+    assert client.get("/films/last-men-in-aleppo/")["Cache-Status"].endswith("stored")
+
+
+class ReslugMigrationTests(TestCase):
+    """Rows whose slug the old rule made lose the letters it dropped; editors' choices stay."""
+
+    def setUp(self):
+        # As the old rule made them: "ø", "ß" and "æ" dropped, Unicode kept in themes.
+        self.soren = make_person(name="Søren Steen Jespersen", slug="sren-steen-jespersen")
+        self.twin = make_person(name="Søren Steen Jespersen", slug="sren-steen-jespersen-2")
+        self.chosen = make_person(name="Jørgen Leth", slug="leth")
+        self.plain = make_person(name="Feras Fayyad", slug="feras-fayyad")
+        self.film = make_film(title="Straße", slug="strae")
+        self.arabic = make_film(title="آخر الرجال في حلب", slug="film")
+        self.theme = Theme.objects.create(name="Khāled", slug="khāled")
+        self.aleppo = Theme.objects.create(name="حلب", slug="حلب")
+
+    def migrate(self, direction):
+        direction(apps, None)
+        for obj in [self.soren, self.twin, self.chosen, self.plain, self.film, self.arabic]:
+            obj.refresh_from_db()
+        self.theme.refresh_from_db()
+        self.aleppo.refresh_from_db()
+
+    def test_forwards_then_backwards(self):
+        self.migrate(reslugging.transliterate_slugs)
+        self.assertEqual(self.soren.slug, "soren-steen-jespersen")
+        self.assertEqual(self.twin.slug, "soren-steen-jespersen-2")
+        self.assertEqual(self.film.slug, "strasse")
+        self.assertEqual(self.theme.slug, "khaled")
+        self.assertEqual(
+            [self.chosen.slug, self.plain.slug, self.arabic.slug, self.aleppo.slug],
+            ["leth", "feras-fayyad", "film", "حلب"],
+        )
+        self.assertEqual(EarlierSlug.objects.count(), 4)
+        response = self.client.get("/people/sren-steen-jespersen/")
+        self.assertRedirects(response, "/people/soren-steen-jespersen/", status_code=301)
+
+        self.migrate(reslugging.restore_slugs)
+        self.assertEqual(
+            [self.soren.slug, self.twin.slug, self.film.slug, self.theme.slug],
+            ["sren-steen-jespersen", "sren-steen-jespersen-2", "strae", "khāled"],
+        )
+        self.assertEqual(EarlierSlug.objects.count(), 0)
+
+    def test_a_newer_slug_an_editor_chose_is_not_undone(self):
+        self.migrate(reslugging.transliterate_slugs)
+        rename(self.soren, "soren-jespersen")
+        self.migrate(reslugging.restore_slugs)
+        self.assertEqual(self.soren.slug, "soren-jespersen")
+        self.assertEqual(
+            set(Person.objects.values_list("slug", flat=True)) & {"sren-steen-jespersen"}, set()
+        )
+
+
+class SlugTests(TestCase):
+    def test_other_scripts_are_left_out_of_film_slugs_as_before(self):
+        self.assertEqual(make_film(title="آخر الرجال في حلب").slug, "film")
+        self.assertEqual(Film.objects.get().get_absolute_url(), "/films/film/")
