@@ -1,32 +1,73 @@
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
-from .models import Film, Theme
-from .views import earlier_slug_redirect, public_articles
+from .models import Article, Exchange, Film, Theme
+from .structured_data import SITE_NAME
+from .views import earlier_slug_redirect
 
 FEED_LENGTH = 30
 
 
+def feed_articles():
+    """Published articles with what an entry carries: byline, themes, and an interview's
+    exchanges with who asks and who answers."""
+    return (
+        Article.objects.published()
+        .select_related("interviewer")
+        .prefetch_related(
+            "authors",
+            "themes",
+            Prefetch(
+                "exchanges", queryset=Exchange.objects.select_related("interviewer", "interviewee")
+            ),
+        )
+    )
+
+
+class ArticleAtomFeed(Atom1Feed):
+    """Atom entries with the whole article as `<content type="html">`; the standfirst stays
+    their `<summary>`."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
 class LatestArticlesFeed(Feed):
-    """The latest public reviews, interviews and features (RSS)."""
+    """The latest public reviews, interviews and features (RSS), each with its full text.
+
+    The publication is the feed's author: an unsigned piece is the publication's, and Atom
+    (RFC 4287, 4.1.1) requires an author on every entry or on the feed.
+    """
 
     title = "Film Archive: latest articles"
     description = "New reviews, interviews and features from the Film Archive."
+    author_name = SITE_NAME
 
     def link(self):
         return reverse("archive:home")
 
     def items(self):
-        return public_articles()[:FEED_LENGTH]
+        return feed_articles()[:FEED_LENGTH]
 
     def item_title(self, item):
         return f"{item.get_kind_display()}: {item.title}"
 
     def item_description(self, item):
-        return item.standfirst
+        return self.item_content(item)
+
+    def item_content(self, item):
+        """The article as its page reads: the body (an interview's introduction), then each
+        exchange, question and answer, under its speaker's name; sanitised by the one
+        Markdown renderer."""
+        return render_to_string("feeds/article_content.html", {"article": item})
 
     def item_pubdate(self, item):
         return item.published_at
@@ -41,9 +82,24 @@ class LatestArticlesFeed(Feed):
         return [theme.name for theme in item.themes.all()]
 
 
-class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
-    subtitle = LatestArticlesFeed.description
+class AtomEntries:
+    """An article feed in Atom: the full text as each entry's content, the standfirst as its
+    summary."""
+
+    feed_type = ArticleAtomFeed
+
+    def subtitle(self, obj):
+        return self._get_dynamic_attr("description", obj)
+
+    def item_description(self, item):
+        return escape(item.standfirst) if item.standfirst else None
+
+    def item_extra_kwargs(self, item):
+        return {"content": self.item_content(item)}
+
+
+class LatestArticlesAtomFeed(AtomEntries, LatestArticlesFeed):
+    pass
 
 
 class FollowsEarlierSlugs:
@@ -82,14 +138,11 @@ class ThemeArticlesFeed(FollowsEarlierSlugs, LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def items(self, obj):
-        return public_articles().filter(themes=obj)[:FEED_LENGTH]
+        return feed_articles().filter(themes=obj)[:FEED_LENGTH]
 
 
-class ThemeArticlesAtomFeed(ThemeArticlesFeed):
-    feed_type = Atom1Feed
-
-    def subtitle(self, obj):
-        return self.description(obj)
+class ThemeArticlesAtomFeed(AtomEntries, ThemeArticlesFeed):
+    pass
 
 
 class FilmArticlesFeed(FollowsEarlierSlugs, LatestArticlesFeed):
@@ -108,11 +161,8 @@ class FilmArticlesFeed(FollowsEarlierSlugs, LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def items(self, obj):
-        return public_articles().filter(films=obj)[:FEED_LENGTH]
+        return feed_articles().filter(films=obj)[:FEED_LENGTH]
 
 
-class FilmArticlesAtomFeed(FilmArticlesFeed):
-    feed_type = Atom1Feed
-
-    def subtitle(self, obj):
-        return self.description(obj)
+class FilmArticlesAtomFeed(AtomEntries, FilmArticlesFeed):
+    pass

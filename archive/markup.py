@@ -9,6 +9,7 @@ so a `<script>`, an event handler or a `javascript:` link never reaches a reader
 import html
 import re
 import threading
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -61,17 +62,14 @@ QUOTE_MARK_VARIANTS = {
     "'": "['\u2018\u2019]",
     "\u2018": "['\u2018\u2019]",
     "\u2019": "['\u2018\u2019]",
-    '"': '(?:"|&quot;|[\u201c\u201d])',
-    "\u201c": '(?:"|&quot;|[\u201c\u201d])',
-    "\u201d": '(?:"|&quot;|[\u201c\u201d])',
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
+    '"': '["\u201c\u201d]',
+    "\u201c": '["\u201c\u201d]',
+    "\u201d": '["\u201c\u201d]',
 }
 
 
 def passage_pattern(text):
-    """A pattern finding `text` in rendered HTML, whatever its spacing and quotation marks."""
+    """A pattern finding `text` in a page's text, whatever its spacing and quotation marks."""
     parts = []
     for char in " ".join(text.split()):
         if char == " ":
@@ -81,20 +79,68 @@ def passage_pattern(text):
     return re.compile("".join(parts))
 
 
+class Fragment(HTMLParser):
+    """Sanitised HTML as a list of its pieces: tags kept as written (`str`), text runs decoded
+    (`Text`), so that passages are looked for in what a reader reads and nowhere else."""
+
+    def __init__(self, html_text):
+        super().__init__(convert_charrefs=True)
+        self.pieces = []
+        self.feed(html_text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.pieces.append(self.get_starttag_text())
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        self.pieces.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.pieces.append(Text(data))
+
+    def __str__(self):
+        return "".join(
+            html.escape(piece, quote=False).replace("\xa0", "&nbsp;")
+            if isinstance(piece, Text)
+            else piece
+            for piece in self.pieces
+        )
+
+
+class Text(str):
+    """A run of text between two tags, decoded."""
+
+
 def mark_passages(rendered, passages):
     """Wrap each quoted passage found in already-sanitised HTML in a `<mark>`.
 
-    `passages` are (element id, text) pairs. Returns the HTML and the ids placed: a passage
-    that crosses markup (say, half in italics) is left unmarked rather than breaking the HTML,
-    and the caller anchors it nearby instead. Ids are the site's own.
+    `passages` are (element id, text) pairs. Only the text between tags is searched, never a
+    tag or an attribute (a passage that happens to be in a link's address or title stays
+    unmarked). Returns the HTML and the ids placed: a passage that crosses markup (say, half in
+    italics) is left unmarked rather than breaking the HTML, and the caller anchors it nearby
+    instead. Ids are the site's own.
     """
+    fragment = None
     placed = set()
     for element_id, text in passages:
-        match = passage_pattern(text).search(rendered)
-        if match:
-            rendered = (
-                f'{rendered[: match.start()]}<mark class="quoted" id="{element_id}">'
-                f"{match.group(0)}</mark>{rendered[match.end() :]}"
-            )
-            placed.add(element_id)
-    return mark_safe(rendered), placed  # noqa: S308 - sanitised input, our own tags around it
+        pattern = passage_pattern(text)
+        if fragment is None:
+            fragment = Fragment(rendered)
+        pieces = fragment.pieces
+        for index, piece in enumerate(pieces):
+            match = pattern.search(piece) if isinstance(piece, Text) else None
+            if match and match.group(0):
+                pieces[index : index + 1] = [
+                    Text(piece[: match.start()]),
+                    f'<mark class="quoted" id="{html.escape(element_id)}">',
+                    Text(match.group(0)),
+                    "</mark>",
+                    Text(piece[match.end() :]),
+                ]
+                placed.add(element_id)
+                break
+    if not placed:
+        return rendered, placed
+    return mark_safe(str(fragment)), placed  # noqa: S308 - sanitised input, our own tags around it

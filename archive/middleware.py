@@ -8,6 +8,7 @@ from django.db import (
     OperationalError,
     connections,
 )
+from django.middleware.gzip import GZipMiddleware
 from django.template.response import TemplateResponse
 
 from .replicas import REPLICA_IF_IT_ANSWERS, request_reads
@@ -79,3 +80,34 @@ class ReplicaReadsMiddleware:
             and not request.path_info.startswith(f"/{settings.ADMIN_URL}")
             and request.resolver_match.view_name not in self.PRIMARY_VIEWS
         )
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """HTML and other text compressed with gzip for clients that accept it, except a response
+    that carries a CSRF token.
+
+    It stands above the page cache, which therefore stores pages uncompressed and each answer
+    is compressed for its own client (the cache key need not vary on Accept-Encoding; the
+    response says `Vary: Accept-Encoding` for other caches). A compressed response's ETag is
+    made weak: the page cache compares `If-None-Match` weakly, so it still answers 304.
+
+    BREACH: compressing a page that reflects what a request sent beside a secret lets an
+    attacker guess the secret from the compressed length. Public pages carry no secret (no
+    CSRF token, no session); the admin's forms carry a CSRF token, and those responses are
+    left uncompressed (Django's random padding alone is only a mitigation).
+    """
+
+    def process_response(self, request, response):
+        if carries_csrf_token(request, response):
+            return response
+        return super().process_response(request, response)
+
+
+def carries_csrf_token(request, response):
+    """Whether a CSRF token was put in this response. The CSRF middleware (further down) sends
+    its cookie with every response that asked for the token, then clears its own flag."""
+    return (
+        settings.CSRF_COOKIE_NAME in response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+        or (settings.CSRF_USE_SESSIONS and "CSRF_COOKIE" in request.META)
+    )

@@ -117,6 +117,7 @@ class ListSitemap(Sitemap):
             "archive:home",
             "archive:film_list",
             "archive:article_list",
+            "archive:person_list",
             "archive:theme_list",
             "archive:quote_list",
         ]

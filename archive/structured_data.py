@@ -2,8 +2,9 @@
 schema.org JSON-LD for the public pages: Movie, Review, NewsArticle/Article and Person.
 
 Built only from what the page itself shows (public articles, the film's own facts), so that
-structured data never says more than a reader may see. Nothing is invented: an unsigned
-review has no author, and a review without a rating has no reviewRating.
+structured data never says more than a reader may see. Nothing is invented: an unsigned piece
+is the publication's (its author is the publishing Organization, never a made-up person), a
+review without a rating has no reviewRating, and only what has an image names one.
 """
 
 import json
@@ -44,6 +45,23 @@ def publisher():
     return {"@type": "Organization", "name": SITE_NAME}
 
 
+def authors(request, article):
+    """The byline's people; an unsigned piece is the publication's own."""
+    byline = [person_reference(request, person) for person in article.authors.all()]
+    return byline or publisher()
+
+
+def image_url(request, obj):
+    """The absolute address of a film's or article's own image; None without one, since a
+    generated title card is no picture of it. Where the model offers its share image
+    (`share_image_url(request)`, a rendition sized for sharing), that one."""
+    image = getattr(obj, "image", None)
+    if not image:
+        return None
+    share_image_url = getattr(obj, "share_image_url", None)
+    return share_image_url(request) if share_image_url else absolute(request, image.url)
+
+
 def movie_reference(request, film):
     data = {
         "@type": "Movie",
@@ -77,8 +95,9 @@ def movie(request, film, reviews):
         data["inLanguage"] = languages
     if film.synopsis:
         data["description"] = plain_text(film.synopsis)
-    if film.image:
-        data["image"] = absolute(request, film.image.url)
+    image = image_url(request, film)
+    if image:
+        data["image"] = image
     for credit in film.credits.all():
         prop = credit.schema_org_property
         if prop != "director":
@@ -111,17 +130,14 @@ def identifier_urls(wikidata_id, imdb_id, imdb_kind):
 
 
 def review_reference(request, review):
-    data = {
+    return {
         "@type": "Review",
         "name": review.title,
         "url": absolute(request, review.get_absolute_url()),
         "datePublished": review.published_at.isoformat(),
+        "author": authors(request, review),
         "publisher": publisher(),
     }
-    authors = [person_reference(request, person) for person in review.authors.all()]
-    if authors:
-        data["author"] = authors
-    return data
 
 
 def article(request, article):
@@ -137,14 +153,15 @@ def article(request, article):
         "url": absolute(request, article.get_absolute_url()),
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
+        "author": authors(request, article),
         "publisher": publisher(),
         "mainEntityOfPage": absolute(request, article.get_absolute_url()),
     }
     if article.standfirst:
         data["description"] = article.standfirst
-    authors = [person_reference(request, person) for person in article.authors.all()]
-    if authors:
-        data["author"] = authors
+    # The piece's own image, else its title card: an image of the article (never offered as a
+    # picture of a film: a Movie's image is only ever the film's own).
+    data["image"] = image_url(request, article) or article.share_image_url(request)
     themes = [theme.name for theme in article.themes.all()]
     if themes:
         data["keywords"] = ", ".join(themes)

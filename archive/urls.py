@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import feeds, views
+from . import cards, feeds, views
 from .converters import ThemeSlugConverter
 from .pagecache import public_page as public
 
@@ -20,6 +20,7 @@ urlpatterns = [
         name="film_list",
     ),
     path("films/<slug:slug>/", public(views.FilmDetailView.as_view()), name="film_detail"),
+    path("films/<slug:slug>/card.png", public(cards.film_card), name="film_card"),
     path(
         "articles/",
         public(
@@ -29,6 +30,14 @@ urlpatterns = [
         name="article_list",
     ),
     path("articles/<slug:slug>/", public(views.ArticleDetailView.as_view()), name="article_detail"),
+    path("articles/<slug:slug>/card.png", public(cards.article_card), name="article_card"),
+    path(
+        "people/",
+        public(
+            views.PersonListView.as_view(), params=("role", "letter", "after", "before", "page")
+        ),
+        name="person_list",
+    ),
     path("people/<slug:slug>/", public(views.PersonDetailView.as_view()), name="person_detail"),
     path("themes/", public(views.ThemeListView.as_view()), name="theme_list"),
     path("themes/<theme:slug>/", public(views.ThemeDetailView.as_view()), name="theme_detail"),

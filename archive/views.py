@@ -4,9 +4,15 @@ from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
-from django.db.models import F, Max, Prefetch, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber, Substr
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -18,6 +24,9 @@ from . import pagecache, search, structured_data
 from .markup import mark_passages, render_markdown
 from .models import (
     Article,
+    ArticleAuthor,
+    ArticleFilm,
+    ArticlePerson,
     Award,
     Credit,
     EarlierSlug,
@@ -30,6 +39,7 @@ from .models import (
     Theme,
 )
 from .models.aggregates import json_list
+from .models.article import public_condition
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 
 
@@ -134,7 +144,9 @@ class PublicListView(ListView):
             filters=self.filters,
             # The templates write the theme options out themselves: a form widget renders each
             # of hundreds of options through templates of its own, several times slower.
-            themes=self.filters.fields["theme"].queryset.values_list("slug", "name"),
+            themes=self.filters.fields["theme"].queryset.values_list("slug", "name")
+            if "theme" in self.filters.fields
+            else [],
             query=query_without_page(self.request),
             **kwargs,
         )
@@ -179,6 +191,15 @@ class FilmFilterForm(forms.Form):
         to_field_name="slug",
         empty_label="Any theme",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the kinds some film has (themes likewise, by `carried_by`).
+        kinds = set(Film.objects.order_by().values_list("kind", flat=True).distinct())
+        self.fields["kind"].choices = [
+            ("", "Any kind"),
+            *((kind, kind.label) for kind in Film.Kind if kind in kinds),
+        ]
 
 
 class FilmListView(PublicListView):
@@ -317,8 +338,10 @@ class FilmDetailView(FollowsEarlierSlugs, DetailView):
             return Shortlist(found[: self.articles_per_kind], len(found) > self.articles_per_kind)
 
         reviews = of_kind(Article.Kind.REVIEW)
+        directing = (Credit.Role.DIRECTOR, Credit.Role.CO_DIRECTOR)
         return super().get_context_data(
             credit_groups=grouped_credits(film.credits.all()),
+            directors=[c.person for c in film.credits.all() if c.role in directing],
             reviews=reviews,
             interviews=of_kind(Article.Kind.INTERVIEW),
             other_articles=of_kind(Article.Kind.FEATURE),
@@ -327,6 +350,42 @@ class FilmDetailView(FollowsEarlierSlugs, DetailView):
             structured_data=structured_data.movie(self.request, film, reviews.items),
             **kwargs,
         )
+
+
+def neighbours_of_kind(article):
+    """The public pieces of the article's kind published just before and just after it (or
+    None), one query each, read along the publication-time index."""
+    same_kind = Article.objects.published().filter(kind=article.kind)
+    at, pk = article.published_at, article.pk
+    earlier = (
+        same_kind.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    later = (
+        same_kind.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+        .order_by("published_at", "pk")
+        .first()
+    )
+    return earlier, later
+
+
+def more_on_films(article, length=6):
+    """The latest other public pieces about any of the article's films, with their bylines.
+
+    The films are the article's prefetched ones: no query at all when it is about none.
+    """
+    film_ids = [film.pk for film in article.films.all()]
+    if not film_ids:
+        return []
+    about_them = ArticleFilm.objects.filter(film__in=film_ids).values("article_id")
+    return list(
+        Article.objects.published()
+        .filter(pk__in=about_them)
+        .exclude(pk=article.pk)
+        .order_by("-published_at", "-pk")
+        .prefetch_related("authors")[:length]
+    )
 
 
 class ArticleDetailView(FollowsEarlierSlugs, DetailView):
@@ -375,10 +434,14 @@ class ArticleDetailView(FollowsEarlierSlugs, DetailView):
             exchange.answer_html = marked(exchange.answer, own)
             exchange.question_html = marked(exchange.question, own)
             exchange.unmarked_quotes = unplaced(own)
+        earlier, later = (None, None) if self.preview else neighbours_of_kind(article)
         return super().get_context_data(
             body_html=body_html,
             unmarked_quotes=unplaced(body_quotes),
             exchanges=exchanges,
+            earlier_of_kind=earlier,
+            later_of_kind=later,
+            more_on_films=[] if self.preview else more_on_films(article),
             preview=self.preview,
             structured_data=None
             if self.preview
@@ -427,14 +490,127 @@ class PersonDetailView(FollowsEarlierSlugs, DetailView):
 
     def get_context_data(self, **kwargs):
         person = self.object
+        # Each piece once, under the heading that fits best: an interview the person gave,
+        # else a piece they wrote, else one about them (subqueries, not more queries).
         answers = Exchange.objects.filter(interviewee=person).values("article_id")
+        written = listed_articles().filter(authors=person).exclude(pk__in=answers)
+        about = listed_articles().filter(people=person).exclude(pk__in=answers)
+        about = about.exclude(authors=person)
         return super().get_context_data(
             credit_groups=grouped_credits(person.credits.all()),
-            articles_written=shortlist(listed_articles().filter(authors=person)),
+            articles_written=shortlist(written),
             interviews_given=shortlist(listed_articles().filter(pk__in=answers)),
-            articles_about=shortlist(listed_articles().filter(people=person)),
+            articles_about=shortlist(about),
             quotes=shortlist(public_quotes().filter(speaker=person).order_by("-pk")),
             structured_data=structured_data.person(self.request, person),
+            **kwargs,
+        )
+
+
+# The people list's roles: a credit's role, or what a public piece makes of someone.
+PERSON_ROLES = {
+    Credit.Role.DIRECTOR: "Directors",
+    Credit.Role.CO_DIRECTOR: "Co-directors",
+    Credit.Role.WRITER: "Writers",
+    Credit.Role.PRODUCER: "Producers",
+    Credit.Role.CINEMATOGRAPHER: "Directors of photography",
+    Credit.Role.EDITOR: "Editors",
+    Credit.Role.COMPOSER: "Composers",
+    Credit.Role.CAST: "Cast",
+    Credit.Role.SELF: "Appearing as themselves",
+    "critic": "Critics",
+    "subject": "Subjects of articles and interviewees",
+}
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def role_condition(role):
+    """People in `role`: a credit role, "critic" (a byline on a public piece) or "subject" (a
+    public piece is about them, or interviews them)."""
+    if role == "critic":
+        return Exists(
+            ArticleAuthor.objects.filter(public_condition("article__"), person=OuterRef("pk"))
+        )
+    if role == "subject":
+        return Exists(
+            ArticlePerson.objects.filter(public_condition("article__"), person=OuterRef("pk"))
+        ) | Exists(
+            Exchange.objects.filter(public_condition("article__"), interviewee=OuterRef("pk"))
+        )
+    return Exists(Credit.objects.filter(role=role, person=OuterRef("pk")))
+
+
+def people_roles():
+    """The roles (PERSON_ROLES' keys) someone has, in two queries however many people there
+    are: the credit roles in use, then whether any public piece has a byline or a subject."""
+    used = set(Credit.objects.order_by().values_list("role", flat=True).distinct())
+    public = {
+        "critic": Exists(ArticleAuthor.objects.filter(public_condition("article__"))),
+        "subject": Exists(ArticlePerson.objects.filter(public_condition("article__")))
+        | Exists(Exchange.objects.filter(public_condition("article__"))),
+    }
+    found = Article.objects.order_by().annotate(**public).values(*public).first() or {}
+    used.update(name for name, present in found.items() if present)
+    return [role for role in PERSON_ROLES if role in used]
+
+
+def people_letters(people):
+    """The initials (a–z) some of `people` have, in one pass over them. A name's initial is its
+    slug's, where letters are spelled in ASCII: Søren is under S, Émile under E."""
+    initials = (
+        people.order_by()
+        .annotate(initial=Substr("slug", 1, 1))
+        .values_list("initial", flat=True)
+        .distinct()
+    )
+    return sorted(set(initials) & set(LETTERS))
+
+
+class PersonFilterForm(forms.Form):
+    """The people list's filters: a role, and an initial. Only roles someone has are offered."""
+
+    role = forms.ChoiceField(required=False, choices=[])
+    letter = forms.ChoiceField(required=False, choices=[("", "All"), *((x, x) for x in LETTERS)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made per request: critics and subjects depend on what is public now.
+        self.fields["role"].choices = [
+            ("", "Everyone"),
+            *((role, PERSON_ROLES[role]) for role in people_roles()),
+        ]
+
+
+class PersonListView(PublicListView):
+    """Everyone the archive names, A to Z, by role and by initial, in pages by keyset."""
+
+    model = Person
+    paginate_by = 60
+    filter_form = PersonFilterForm
+    keyset = KeysetPaginator(["name", "pk"])
+
+    def in_role(self, cleaned):
+        people = Person.objects.all()
+        if cleaned.get("role"):
+            people = people.filter(role_condition(cleaned["role"]))
+        return people
+
+    def filtered(self, cleaned):
+        people = self.in_role(cleaned)
+        if cleaned.get("letter"):
+            people = people.filter(slug__startswith=cleaned["letter"])
+        return people
+
+    def get_context_data(self, **kwargs):
+        cleaned = self.filters.cleaned_data
+        role_query = QueryDict(mutable=True)
+        if cleaned.get("role"):
+            role_query["role"] = cleaned["role"]
+        return super().get_context_data(
+            letters=people_letters(self.in_role(cleaned)),
+            current_letter=cleaned.get("letter", ""),
+            role_query=role_query.urlencode(),
+            role_label=PERSON_ROLES.get(cleaned.get("role")),
             **kwargs,
         )
 

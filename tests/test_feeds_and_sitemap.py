@@ -1,6 +1,7 @@
 """Feeds, the sitemap and robots.txt carry only what readers may see."""
 
 import datetime as dt
+import html
 from unittest import mock
 from xml.etree import ElementTree
 
@@ -12,6 +13,54 @@ from .test_pages import PublicPageTestCase
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ATOM_FEEDS = (
+    "/feeds/articles/atom/",
+    "/feeds/films/last-men-in-aleppo/atom/",
+    "/feeds/themes/syria/atom/",
+    "/feeds/themes/documentary-ethics/atom/",
+)
+RSS_FEEDS = [url.removesuffix("atom/") for url in ATOM_FEEDS]
+
+
+def atom_problems(feed):
+    """What RFC 4287 (and so the W3C feed validator) refuses in an Atom document: a feed or an
+    entry without its id, title or updated date, an entry without an author when the feed
+    names none (4.1.1), an entry with neither content nor an alternate link."""
+    problems = []
+
+    def check(element, where, *required):
+        for name in required:
+            if not (element.findtext(f"{ATOM}{name}") or "").strip():
+                problems.append(f"{where}: no {name}")
+        updated = element.findtext(f"{ATOM}updated")
+        if updated:
+            try:
+                dt.datetime.fromisoformat(updated)
+            except ValueError:
+                problems.append(f"{where}: updated is not a date-time")
+
+    def has_author(element):
+        return any(
+            (author.findtext(f"{ATOM}name") or "").strip()
+            for author in element.findall(f"{ATOM}author")
+        )
+
+    if feed.tag != f"{ATOM}feed":
+        return [f"not an Atom feed: {feed.tag}"]
+    check(feed, "feed", "id", "title", "updated")
+    for number, entry in enumerate(feed.findall(f"{ATOM}entry"), 1):
+        where = f"entry {number}"
+        check(entry, where, "id", "title", "updated")
+        if not has_author(feed) and not has_author(entry):
+            problems.append(f"{where}: no author, and none for the feed")
+        alternate = [
+            link
+            for link in entry.findall(f"{ATOM}link")
+            if link.get("rel", "alternate") == "alternate"
+        ]
+        if entry.find(f"{ATOM}content") is None and not alternate:
+            problems.append(f"{where}: neither content nor an alternate link")
+    return problems
 
 
 class FeedTests(PublicPageTestCase):
@@ -62,10 +111,135 @@ class FeedTests(PublicPageTestCase):
         )
         self.assertEqual(self.client.get("/feeds/films/nope/").status_code, 404)
 
+    def atom(self, url):
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return ElementTree.fromstring(response.content)
+
+    def entries(self, url):
+        """The Atom entries of `url` by title."""
+        return {
+            entry.findtext(f"{ATOM}title"): entry for entry in self.atom(url).iter(f"{ATOM}entry")
+        }
+
+    def rss_items(self, url):
+        """The RSS items of `url` by title."""
+        root = ElementTree.fromstring(self.client.get(url).content)
+        return {item.findtext("title"): item for item in root.iter("item")}
+
+    def test_checker_catches_what_rfc_4287_refuses(self):
+        feed = self.atom("/feeds/articles/atom/")
+        self.assertEqual(atom_problems(feed), [])
+        for author in feed.findall(f"{ATOM}author"):
+            feed.remove(author)
+        self.assertEqual(atom_problems(feed), ["entry 1: no author, and none for the feed"])
+        entry = feed.find(f"{ATOM}entry")
+        entry.remove(entry.find(f"{ATOM}id"))
+        self.assertIn("entry 1: no id", atom_problems(feed))
+
+    def test_atom_feeds_follow_rfc_4287(self):
+        """Every feed and entry has its id, title and update time; the publication is the
+        feed's author, so that an unsigned piece has one; a signed one names its byline."""
+        for url in ATOM_FEEDS:
+            with self.subTest(url=url):
+                feed = self.atom(url)
+                self.assertEqual(atom_problems(feed), [])
+                self.assertEqual(feed.findtext(f"{ATOM}author/{ATOM}name"), "Film Archive")
+                self.assertTrue(feed.findall(f"{ATOM}entry"))
+        entries = self.entries("/feeds/articles/atom/")
+        review, interview = (
+            entries["Review: An unforgettable portrait"],
+            entries["Interview: Fayyad on filming"],
+        )
+        self.assertEqual(review.findtext(f"{ATOM}author/{ATOM}name"), "Ada Critic")
+        self.assertIsNone(interview.find(f"{ATOM}author"))  # unsigned: the feed's author
+
+    def test_atom_entries_carry_the_full_text_and_the_standfirst_as_summary(self):
+        entries = self.entries("/feeds/articles/atom/")
+        review = entries["Review: An unforgettable portrait"]
+        content = review.find(f"{ATOM}content")
+        self.assertEqual(content.get("type"), "html")
+        self.assertIn("<em>amazing</em>", content.text)
+        self.assertIn("unforgettable portrait of Syrian civilians.", content.text)
+        summary = review.find(f"{ATOM}summary")
+        self.assertEqual(html.unescape(summary.text), "A review of the rescuers' film.")
+        self.assertNotIn("amazing", summary.text)
+
+    def test_interviews_carry_their_exchanges_after_the_introduction(self):
+        atom = self.entries("/feeds/articles/atom/")["Interview: Fayyad on filming"]
+        rss = self.rss_items("/feeds/articles/")["Interview: Fayyad on filming"]
+        for text in (atom.findtext(f"{ATOM}content"), rss.findtext("description")):
+            parts = [
+                "An introduction to the interview.",
+                "<strong>Interviewer:</strong>",
+                "Did you put the cameras down?",
+                "<strong>Feras Fayyad:</strong>",
+                "It's not about journalism.",
+                "Are you hopeful?",
+                "Conflicts end.",
+            ]
+            positions = [text.find(part) for part in parts]
+            self.assertNotIn(-1, positions, text)
+            self.assertEqual(positions, sorted(positions))
+
+    def test_rss_items_carry_the_full_text(self):
+        for url in RSS_FEEDS:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                channel = ElementTree.fromstring(response.content).find("channel")
+                for name in ("title", "link", "description"):
+                    self.assertTrue(channel.findtext(name), name)
+                items = channel.findall("item")
+                self.assertTrue(items)
+                for item in items:
+                    for name in ("title", "link", "description", "guid", "pubDate"):
+                        self.assertTrue(item.findtext(name), name)
+        review = self.rss_items("/feeds/articles/")["Review: An unforgettable portrait"]
+        self.assertIn("<em>amazing</em>", review.findtext("description"))
+        self.assertIn("unforgettable portrait of Syrian civilians.", review.findtext("description"))
+
+    def test_feed_text_is_sanitised(self):
+        self.review.body = "Fine words.<script>alert(1)</script> [x](javascript:alert(2))"
+        self.review.save()
+        for url in ("/feeds/articles/", "/feeds/articles/atom/"):
+            with self.subTest(url=url):
+                content = html.unescape(self.client.get(url).content.decode())
+                self.assertIn("Fine words.", content)
+                self.assertNotIn("<script", content)
+                self.assertNotIn("javascript:", content)
+
+    def test_feeds_carry_nothing_of_drafts_or_scheduled_pieces(self):
+        for url in (*ATOM_FEEDS, *RSS_FEEDS):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                for text in (
+                    "Secret draft review",
+                    "Unpublished words here.",
+                    "Scheduled interview",
+                    "Future words.",
+                    "Scheduled question?",
+                ):
+                    self.assertNotContains(response, text)
+
     def test_pages_announce_their_feeds(self):
-        response = self.client.get("/films/last-men-in-aleppo/")
-        self.assertContains(response, 'type="application/rss+xml"', count=2)
-        self.assertContains(response, 'href="/feeds/films/last-men-in-aleppo/"')
+        for url, feed in (
+            ("/films/last-men-in-aleppo/", "/feeds/films/last-men-in-aleppo/"),
+            ("/themes/syria/", "/feeds/themes/syria/"),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, 'type="application/rss+xml"', count=2)
+                self.assertContains(response, 'type="application/atom+xml"', count=2)
+                self.assertContains(response, f'href="{feed}"', count=2)
+                self.assertContains(response, f'href="{feed}atom/"', count=2)
+
+    def test_a_theme_without_public_articles_announces_no_feed(self):
+        """ "civil defence" is carried by films only: its feed would be empty."""
+        response = self.client.get("/themes/civil-defence/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'type="application/rss+xml"', count=1)  # the site's
+        self.assertContains(response, 'type="application/atom+xml"', count=1)
+        self.assertNotContains(response, "/feeds/themes/")
 
 
 class SitemapTests(PublicPageTestCase):

@@ -30,7 +30,7 @@ HOSTILE_VALUES = [
     "%25",
     "null",
 ]
-QUERY_PARAMETERS = ["page", "year", "kind", "theme", "film", "person", "q"]
+QUERY_PARAMETERS = ["page", "year", "kind", "theme", "film", "person", "q", "role", "letter"]
 
 
 def public_patterns(resolver=None, prefix=""):
@@ -85,3 +85,17 @@ class HostileInputTests(TestCase):
             with self.subTest(query=query):
                 self.assertNoServerError(f"/films/?{query}")
                 self.assertNoServerError(f"/quotes/?{query}")
+
+    def test_path_that_begins_with_two_slashes(self):
+        """`/%2F…` decodes to a path beginning with `//`: the 404 page's own address (its
+        og:url) stays on this site, escaped, instead of raising (it answered 500)."""
+        for url, address in (
+            ("/%2F.Aleppo%1B%5B31m%23%2B", "http://testserver//.Aleppo%1B%5B31m%23+"),
+            ("/%2F%2Fevil.example/", "http://testserver///evil.example/"),
+            ("/%2F[::1/", "http://testserver//%5B::1/"),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(
+                    response, f'<meta property="og:url" content="{address}">', status_code=404
+                )

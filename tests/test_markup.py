@@ -1,6 +1,6 @@
 from django.test import SimpleTestCase
 
-from archive.markup import plain_text, render_markdown
+from archive.markup import mark_passages, plain_text, render_markdown
 
 
 class RenderingTests(SimpleTestCase):
@@ -37,3 +37,43 @@ class RenderingTests(SimpleTestCase):
     def test_plain_text(self):
         self.assertEqual(plain_text("A *moving* film &amp; more."), "A moving film & more.")
         self.assertEqual(plain_text(""), "")
+
+
+class PassageMarkingTests(SimpleTestCase):
+    """A quote's passage is marked where a reader reads it, and nowhere else."""
+
+    def test_passage_is_marked_in_the_text(self):
+        html, placed = mark_passages(
+            render_markdown("He said: “It’s about humanity.” Then left."),
+            [("quote-1", "It's about humanity.")],
+        )
+        self.assertEqual(placed, {"quote-1"})
+        self.assertInHTML('<mark class="quoted" id="quote-1">It’s about humanity.</mark>', html)
+
+    def test_text_inside_a_tag_or_an_attribute_is_never_marked(self):
+        rendered = render_markdown(
+            'See [the festival](https://example.org/a-moving-film "a moving film").\n\n'
+            "A moving film, twice."
+        )
+        html, placed = mark_passages(rendered, [("quote-1", "moving film"), ("quote-2", "p")])
+        self.assertEqual(placed, {"quote-1"})
+        self.assertIn('href="https://example.org/a-moving-film"', html)
+        self.assertIn('title="a moving film"', html)
+        self.assertInHTML(
+            '<p>A <mark class="quoted" id="quote-1">moving film</mark>, twice.</p>', html
+        )
+        self.assertEqual(html.count("<mark"), 1)
+
+    def test_escaped_characters_stay_escaped(self):
+        rendered = render_markdown("Tom & Jerry <script>x</script> say 5 < 6 & more.")
+        html, placed = mark_passages(rendered, [("quote-1", "5 < 6 & more")])
+        self.assertEqual(placed, {"quote-1"})
+        self.assertIn('<mark class="quoted" id="quote-1">5 &lt; 6 &amp; more</mark>', html)
+        self.assertNotIn("<script", html)
+        self.assertIn("Tom &amp; Jerry", html)
+
+    def test_a_passage_crossing_markup_is_left_unmarked(self):
+        rendered = render_markdown("An *amazing* accomplishment.")
+        html, placed = mark_passages(rendered, [("quote-1", "An amazing accomplishment")])
+        self.assertEqual(placed, set())
+        self.assertEqual(html, rendered)

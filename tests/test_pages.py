@@ -1,10 +1,16 @@
 """The public reading site: what a reader finds on each page, and what never shows."""
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.template.loader import render_to_string
 from django.test import TestCase
+from django.utils import timezone
 
+from archive.models import ArticlePerson
+
+from .factories import make_article, make_person
 from .public_data import build_archive
 
 HIDDEN = ["Secret draft review", "Unpublished words here", "Scheduled interview", "Later."]
@@ -83,6 +89,13 @@ class FilmPageTests(PublicPageTestCase):
         for text in ("2017", "104 minutes", "Denmark, Syria", "Arabic", "Documentary"):
             self.assertContains(response, text)
         self.assertContains(response, "Rescuers in <em>Aleppo</em>.", html=True)
+
+    def test_director_and_year_under_the_title(self):
+        content = self.response.content.decode()
+        byline = 'Directed by <a href="/people/feras-fayyad/">Feras Fayyad</a> · 2017'
+        self.assertIn(byline, content)
+        self.assertLess(content.index("</h1>"), content.index(byline))
+        self.assertLess(content.index(byline), content.index('id="synopsis"'))
 
     def test_credits_grouped_by_role_and_linked(self):
         self.assertContains(self.response, "<dt>Director</dt>", html=True)
@@ -212,7 +225,37 @@ class ArticlePageTests(PublicPageTestCase):
         self.assertContains(response, speakers[1], html=True, count=1)
         self.assertNotContains(response, '<p class="speaker">Interviewer</p>', html=True)
         content = response.content.decode()
-        self.assertLess(content.index(speakers[0]), content.index("Did you put the cameras down?"))
+        exchange = content.index(f'id="{self.exchange.anchor}"')
+        self.assertLess(
+            content.index(speakers[0], exchange),
+            content.index("Did you put the cameras down?", exchange),
+        )
+
+    def test_interview_opens_with_its_questions_linking_to_their_exchanges(self):
+        response = self.client.get(self.interview.get_absolute_url())
+        content = response.content.decode()
+        start = content.index('<nav class="questions"')
+        questions = content[start : content.index("</nav>", start)]
+        for exchange in (self.exchange, self.second_exchange):
+            self.assertIn(f'<a href="#{exchange.anchor}">{exchange.question}</a>', questions)
+        self.assertLess(start, content.index('class="qa"'))
+
+    def test_each_exchange_links_to_itself_by_a_small_mark(self):
+        response = self.client.get(self.interview.get_absolute_url())
+        self.assertNotContains(response, "Link to this exchange")
+        self.assertContains(
+            response,
+            f'<a class="permalink" href="#{self.exchange.anchor}"><span aria-hidden="true">#'
+            '</span><span class="visually-hidden">Link to question 1</span></a>',
+            html=True,
+        )
+
+    def test_reading_time(self):
+        """From the words of the body and of the exchanges, at least a minute."""
+        self.assertContains(self.client.get(self.review.get_absolute_url()), "1 min read")
+        self.exchange.answer = "word " * 1200
+        self.exchange.save()
+        self.assertContains(self.client.get(self.interview.get_absolute_url()), "5 min read")
 
     def test_drafts_and_scheduled_articles_are_404(self):
         for article in (self.draft, self.scheduled):
@@ -274,6 +317,21 @@ class PersonPageTests(PublicPageTestCase):
         response = self.client.get(self.critic.get_absolute_url())
         self.assertContains(response, "Articles by Ada Critic")
         self.assertContains(response, "An unforgettable portrait")
+
+    def test_each_article_once_under_the_heading_that_fits_best(self):
+        """An interview the person gave, though also about them and written by them, shows
+        once, among the interviews; a piece they wrote about themselves, among their articles."""
+        self.interview.person_links.create(person=self.director)
+        self.interview.bylines.create(person=self.director)
+        self.review.bylines.create(person=self.subject)
+        response = self.client.get(self.director.get_absolute_url())
+        self.assertContains(response, "Fayyad on filming</a>", count=1)
+        self.assertNotContains(response, 'id="written"')
+        self.assertNotContains(response, 'id="about"')
+        response = self.client.get(self.subject.get_absolute_url())
+        self.assertContains(response, "An unforgettable portrait</a>", count=1)
+        self.assertContains(response, 'id="written"')
+        self.assertNotContains(response, 'id="about"')
 
 
 class ThemePageTests(PublicPageTestCase):
@@ -365,3 +423,137 @@ class LongFilmPageTests(TestCase):
         self.assertNotContains(response, "?kind=interview&amp;film=much-reviewed")
         listed = self.client.get("/articles/?kind=review&film=much-reviewed")
         self.assertContains(listed, "Review number 11")
+
+
+class PersonListTests(PublicPageTestCase):
+    """/people/: everyone A to Z, by initial and by role; only roles and initials someone has
+    are offered, and critics and subjects are counted from public pieces only."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # The subject of a draft only is no subject yet; a byline on a draft makes no critic.
+        cls.draft_subject = make_person(name="Zora Unseen")
+        ArticlePerson.objects.create(article=cls.draft, person=cls.draft_subject)
+        cls.draft.bylines.create(person=make_person(name="Quentin Drafter"))
+
+    def test_lists_everyone_a_to_z(self):
+        response = self.client.get("/people/")
+        content = response.content.decode()
+        names = ["Ada Critic", "Feras Fayyad", "Khaled Omar Harrah", "Zora Unseen"]
+        positions = [content.index(f">{name}</a>") for name in names]
+        self.assertEqual(positions, sorted(positions))
+        self.assertContains(response, '<span lang="ar" dir="rtl">خالد عمر حرح</span>', html=True)
+        self.assertContains(response, '<link rel="canonical" href="http://testserver/people/">')
+
+    def test_initials_offered_are_those_someone_has(self):
+        response = self.client.get("/people/")
+        for letter in "afkz":
+            self.assertContains(response, f'<a href="?letter={letter}">{letter.upper()}</a>')
+        self.assertNotContains(response, '?letter=x"')
+        response = self.client.get("/people/?letter=k")
+        self.assertContains(response, "Khaled Omar Harrah")
+        self.assertNotContains(response, ">Feras Fayyad</a>")
+        self.assertContains(response, '<span aria-current="page">K</span>', html=True)
+
+    def test_roles_offered_are_those_someone_has(self):
+        response = self.client.get("/people/")
+        for role, label in (
+            ("director", "Directors"),
+            ("producer", "Producers"),
+            ("self", "Appearing as themselves"),
+            ("critic", "Critics"),
+            ("subject", "Subjects of articles and interviewees"),
+        ):
+            self.assertContains(response, f'<option value="{role}">{label}</option>', html=True)
+        for role in ("writer", "cast", "composer"):
+            self.assertNotContains(response, f'<option value="{role}"')
+
+    def test_role_filter(self):
+        cases = {
+            "critic": (["Ada Critic"], ["Quentin Drafter", "Feras Fayyad"]),
+            "subject": (["Khaled Omar Harrah", "Feras Fayyad"], ["Zora Unseen", "Ada Critic"]),
+            "director": (["Feras Fayyad"], ["Khaled Omar Harrah"]),
+        }
+        for role, (shown, hidden) in cases.items():
+            with self.subTest(role=role):
+                response = self.client.get(f"/people/?role={role}")
+                for name in shown:
+                    self.assertContains(response, f">{name}</a>")
+                for name in hidden:
+                    self.assertNotContains(response, f">{name}</a>")
+        response = self.client.get("/people/?role=critic")
+        self.assertContains(response, '<a href="?role=critic&amp;letter=a">A</a>', html=True)
+        self.assertNotContains(response, "letter=k")
+
+    def test_unknown_role_is_reported_and_ignored(self):
+        response = self.client.get("/people/?role=writer&letter=%F0%9F%8E%AC")
+        self.assertContains(response, "Some filters were not understood")
+        self.assertContains(response, "Feras Fayyad")
+
+    def test_pages_follow_one_another(self):
+        for number in range(70):
+            make_person(name=f"Extra {number:02}")
+        first = self.client.get("/people/")
+        self.assertContains(first, 'rel="next"')
+        self.assertNotContains(first, ">Zora Unseen</a>")
+        last = self.client.get("/people/?page=last")
+        self.assertContains(last, ">Zora Unseen</a>")
+
+    def test_in_the_navigation_and_linked_from_the_home_page(self):
+        for url in ("/", "/films/", "/people/feras-fayyad/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, '<a href="/people/">People</a>', html=True)
+        self.assertContains(self.client.get("/"), "Everyone in the archive, A to Z")
+        self.assertContains(self.client.get("/sitemap-lists.xml"), "http://testserver/people/")
+
+
+class ArticleNeighbourTests(PublicPageTestCase):
+    """An article page offers the pieces of its kind published before and after it, and other
+    public pieces about the same films; drafts and scheduled pieces never."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.older_review = make_article(
+            films=[cls.other_film],
+            title="An older review",
+            published_at=timezone.now() - dt.timedelta(days=5),
+        )
+
+    def test_previous_and_next_of_its_kind(self):
+        response = self.client.get(self.review.get_absolute_url())
+        self.assertContains(
+            response, f'<a rel="prev" href="{self.older_review.get_absolute_url()}"'
+        )
+        self.assertContains(response, "Previous review")
+        self.assertNotContains(response, 'rel="next"')
+        response = self.client.get(self.older_review.get_absolute_url())
+        self.assertContains(response, f'<a rel="next" href="{self.review.get_absolute_url()}"')
+        self.assertNotContains(response, 'rel="prev"')
+
+    def test_only_public_pieces_are_neighbours(self):
+        # The only other interview is scheduled: the interview has no neighbours.
+        response = self.client.get(self.interview.get_absolute_url())
+        self.assertNotContains(response, 'class="of-its-kind"')
+        self.assertNothingHidden(response)
+
+    def test_more_on_this_film(self):
+        response = self.client.get(self.review.get_absolute_url())
+        self.assertContains(response, "More on <cite>Last Men in Aleppo</cite>", html=True)
+        self.assertContains(response, "Fayyad on filming")
+        self.assertNothingHidden(response)
+        response = self.client.get(self.interview.get_absolute_url())
+        self.assertContains(response, "More on these films")
+        self.assertContains(response, "An older review")
+        self.assertContains(response, f'<a href="{self.review.get_absolute_url()}">')
+
+
+class FilmListKindTests(PublicPageTestCase):
+    def test_kinds_offered_are_those_some_film_has(self):
+        response = self.client.get("/films/")
+        self.assertContains(response, '<option value="documentary">Documentary</option>', html=True)
+        self.assertContains(response, '<option value="short-documentary">', html=False)
+        for kind in ("feature", "animation", "series"):
+            self.assertNotContains(response, f'<option value="{kind}"')

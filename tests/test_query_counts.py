@@ -89,10 +89,12 @@ class QueryCountTests(TestCase):
         self.assertEqual(self.count("/"), 6)
 
     def test_film_list(self):
-        self.assertEqual(self.count("/films/"), 3)
-        self.assertEqual(self.count("/films/?theme=shared-theme&year=2017&kind=feature"), 4)
-        self.assertEqual(self.count("/films/?page=last"), 3)
-        self.assertEqual(self.count("/films/?after=big&theme=shared-theme"), 5)
+        """The kinds films have, the themes they carry, their years, the page (and the film
+        the page starts after)."""
+        self.assertEqual(self.count("/films/"), 4)
+        self.assertEqual(self.count("/films/?theme=shared-theme&year=2017&kind=feature"), 5)
+        self.assertEqual(self.count("/films/?page=last"), 4)
+        self.assertEqual(self.count("/films/?after=big&theme=shared-theme"), 6)
 
     def test_article_list(self):
         """Each page of 20 articles, whatever their bylines, films and people, filtered or not."""
@@ -109,12 +111,23 @@ class QueryCountTests(TestCase):
         self.assertPinned(8, self.small_film.get_absolute_url(), self.big_film.get_absolute_url())
 
     def test_article_pages(self):
+        """The article with its interviewer, bylines, people, themes, films with their
+        credits, exchanges and quotes (8); the pieces of its kind before and after it (2);
+        more on its films, with their bylines (2)."""
         self.assertPinned(
-            8, self.small_review.get_absolute_url(), self.big_review.get_absolute_url()
+            12, self.small_review.get_absolute_url(), self.big_review.get_absolute_url()
         )
         self.assertPinned(
-            8, self.small_interview.get_absolute_url(), self.big_interview.get_absolute_url()
+            12, self.small_interview.get_absolute_url(), self.big_interview.get_absolute_url()
         )
+
+    def test_person_list(self):
+        """The roles someone has (2), the initials (1), the page (1), and the person a page
+        starts after (1), whoever and however many they are."""
+        self.assertEqual(self.count("/people/"), 4)
+        self.assertEqual(self.count("/people/?role=subject&letter=b"), 4)
+        self.assertEqual(self.count("/people/?role=critic&page=last"), 4)
+        self.assertEqual(self.count("/people/?after=big&role=self"), 5)
 
     def test_person_page(self):
         self.assertPinned(

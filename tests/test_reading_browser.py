@@ -16,6 +16,7 @@ PAGE_TYPES = {
     "review": "/articles/last-men-in-aleppo-review/",
     "interview": "/articles/feras-fayyad-interview/",
     "person": "/people/feras-fayyad/",
+    "person-list": "/people/",
     "theme-list": "/themes/",
     "theme": "/themes/civil-defence/",
     "quote-list": "/quotes/",
@@ -130,3 +131,67 @@ def test_accessibility_and_screenshots(browser, site, name):
         ]
         assert serious == [], f"{name} at {width}px"
         context.close()
+
+
+def every_link_through_the_pages(page, item_selector):
+    """The addresses an item list links to, across its pages, following its "next" links."""
+    found = []
+    while True:
+        found += page.locator(item_selector).evaluate_all(
+            "links => links.map(a => new URL(a.href).pathname)"
+        )
+        following = page.locator('.pagination a[rel="next"]')
+        if not following.count():
+            return found
+        following.click()
+        page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("label, width", [("phone", 390), ("desktop", 1280)])
+def test_every_published_piece_and_person_is_reached_from_the_navigation(
+    browser, site, label, width
+):
+    from archive.models import Article, Person
+
+    from .factories import make_article, make_person
+
+    # Enough for several pages of each list, and a draft that no list may show.
+    for number in range(70):
+        make_person(name=f"Extra Person {number:02}")
+    for number in range(25):
+        make_article(title=f"Extra piece {number:02}")
+    make_article(title="A draft", status=Article.Status.DRAFT)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(site)
+    navigation = page.get_by_role("navigation", name="Sections")
+
+    navigation.get_by_role("link", name="Articles", exact=True).click()
+    page.wait_for_url("**/articles/")
+    articles = every_link_through_the_pages(page, ".article-item h3 a")
+    published = {a.get_absolute_url() for a in Article.objects.published()}
+    assert len(articles) == len(set(articles))
+    assert set(articles) == published
+
+    page.goto(site)
+    navigation.get_by_role("link", name="People", exact=True).click()
+    page.wait_for_url("**/people/")
+    page.screenshot(path=SCREENSHOTS / f"person-list-navigation-{label}.png", full_page=True)
+    people = every_link_through_the_pages(page, ".person-list a")
+    assert len(people) == len(set(people))
+    assert set(people) == {p.get_absolute_url() for p in Person.objects.all()}
+
+    # By initial, too: each letter leads to its people, who are all of them between them.
+    page.goto(f"{site}/people/")
+    letters = page.locator(".letters a").evaluate_all("links => links.map(a => a.href)")
+    by_letter = []
+    for address in letters:
+        page.goto(address)
+        by_letter += every_link_through_the_pages(page, ".person-list a")
+    assert sorted(by_letter) == sorted(people)
+
+    # A piece leads to the pieces of its kind before and after it, and to more on its film.
+    page.goto(f"{site}/articles/feras-fayyad-interview/")
+    page.screenshot(path=SCREENSHOTS / f"interview-neighbours-{label}.png", full_page=True)
+    context.close()

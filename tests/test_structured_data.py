@@ -4,6 +4,8 @@ import json
 import re
 from pathlib import Path
 
+from archive.models import Article
+
 from .test_pages import PublicPageTestCase
 
 VOCABULARY = json.loads((Path(__file__).parent / "data" / "schemaorg.json").read_text())
@@ -89,6 +91,43 @@ class StructuredDataTests(PublicPageTestCase):
         self.assertEqual(data["itemReviewed"]["@type"], "Movie")
         self.assertEqual(data["itemReviewed"]["name"], "Last Men in Aleppo")
         self.assertNotIn("reviewRating", data)
+        self.assertEqual(
+            data["author"],
+            [
+                {
+                    "@type": "Person",
+                    "name": "Ada Critic",
+                    "url": "http://testserver/people/ada-critic/",
+                }
+            ],
+        )
+
+    def test_unsigned_pieces_are_the_publications(self):
+        """Google's review results require an author: an unsigned review names the publishing
+        Organization, never an invented person."""
+        self.review.bylines.all().delete()
+        publication = {"@type": "Organization", "name": "Film Archive"}
+        data = self.json_ld(self.review.get_absolute_url())
+        self.assertEqual(data["author"], publication)
+        film = self.json_ld("/films/last-men-in-aleppo/")
+        self.assertEqual(film["review"][0]["author"], publication)
+
+    def test_images_an_article_its_own_or_its_title_card_a_film_only_its_own(self):
+        """An article's image is its lead image, else its title card (an image of the article);
+        a film's is only ever its own: a generated card is never offered as a picture of it."""
+        review = self.review.get_absolute_url()
+        self.assertEqual(self.json_ld(review)["image"], f"http://testserver{review}card.png")
+        self.assertNotIn("image", self.json_ld("/films/last-men-in-aleppo/"))
+        Article.objects.filter(pk=self.review.pk).update(
+            image="articles/portrait.jpg", image_alt="Rescuers in the rubble"
+        )
+        image = self.json_ld(review)["image"]
+        self.assertTrue(image.startswith("http://testserver/media/"), image)
+        self.film.image = "films/still.jpg"
+        self.film.image_alt = "Rescuers in the rubble"
+        self.film.save()
+        image = self.json_ld("/films/last-men-in-aleppo/")["image"]
+        self.assertTrue(image.startswith("http://testserver/media/"), image)
 
     def test_interview(self):
         data = self.json_ld(self.interview.get_absolute_url())
@@ -96,7 +135,7 @@ class StructuredDataTests(PublicPageTestCase):
         self.assertEqual(
             [item["name"] for item in data["about"]], ["Last Men in Aleppo", "The White Helmets"]
         )
-        self.assertNotIn("author", data)
+        self.assertEqual(data["author"], {"@type": "Organization", "name": "Film Archive"})
 
     def test_person(self):
         data = self.json_ld(self.subject.get_absolute_url())

@@ -191,6 +191,7 @@ class ArticleAdmin(ArchiveAdmin):
             {"fields": ["kind", "title", "slug", "standfirst", "body", "interviewer", "themes"]},
         ),
         ("Publication", {"fields": ["status", "published_at", "publication_state"]}),
+        ("Lead image", {"fields": ["image", "image_alt", "image_credit"]}),
         ("First published elsewhere", {"fields": ["source_name", "source_url"]}),
     ]
 

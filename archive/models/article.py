@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 
 from ..text import NormalisedCharField, NormalisedTextField
 from .film import Film
+from .images import Illustrated
 from .person import Person
 from .slugs import SluggedModel, SlugManager, unique_slug
 from .theme import ThemedItem
@@ -70,8 +71,10 @@ class ArticleQuerySet(models.QuerySet):
         return [year for year in range(last, first - 1, -1) if found.get(f"y{year}", True)]
 
 
-class Article(SluggedModel):
+class Article(Illustrated, SluggedModel):
     """A review, an interview or a feature."""
+
+    card_url_name = "archive:article_card"
 
     class Kind(models.TextChoices):
         REVIEW = "review", "Review"
@@ -155,6 +158,20 @@ class Article(SluggedModel):
     source_url = models.URLField(
         "original address", blank=True, help_text="Where the piece was first published."
     )
+    image = models.ImageField(
+        "lead image",
+        upload_to="articles/",
+        blank=True,
+        help_text="Shown at the top of the piece and when it is shared. Without one, shared "
+        "links show a title card.",
+    )
+    image_alt = NormalisedCharField(
+        "image description",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    image_credit = NormalisedCharField("image credit", max_length=200, blank=True)
 
     objects = SlugManager.from_queryset(ArticleQuerySet)()
 
@@ -172,6 +189,11 @@ class Article(SluggedModel):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_time",
                 violation_error_message="A published article needs a publication time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(image="") | ~Q(image_alt=""),
+                name="article_image_has_description",
+                violation_error_message="Describe the image for readers who cannot see it.",
             ),
         ]
 
@@ -213,6 +235,20 @@ class Article(SluggedModel):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    WORDS_PER_MINUTE = 230
+
+    @property
+    def reading_minutes(self):
+        """Minutes a reader needs for the body and the exchanges, at least one.
+
+        Reads `exchanges.all()`: prefetch an interview's exchanges (the article page does).
+        """
+        texts = [self.body]
+        for exchange in self.exchanges.all():
+            texts += [exchange.question, exchange.answer]
+        words = sum(len(text.split()) for text in texts)
+        return max(1, round(words / self.WORDS_PER_MINUTE))
 
 
 class ArticleAuthor(models.Model):

@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from ..text import NormalisedCharField, NormalisedTextField
 from .aggregates import count_of, json_list
 from .identifiers import imdb_title, wikidata_item
+from .images import Illustrated
 from .person import Person
 from .slugs import SluggedModel
 from .theme import ThemedItem
@@ -42,7 +43,9 @@ class Language(models.Model):
         return (self.code,)
 
 
-class Film(SluggedModel):
+class Film(Illustrated, SluggedModel):
+    card_url_name = "archive:film_card"
+
     class Kind(models.TextChoices):
         FEATURE = "feature", "Feature film"
         DOCUMENTARY = "documentary", "Documentary"

@@ -52,7 +52,11 @@ class Person(SluggedModel):
         verbose_name = "person"
         verbose_name_plural = "people"
         ordering = ["name"]
-        indexes = [models.Index(fields=["updated_at"], name="person_updated_idx")]
+        indexes = [
+            models.Index(fields=["updated_at"], name="person_updated_idx"),
+            # The A–Z index pages through people by name.
+            models.Index(fields=["name", "id"], name="person_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_date__isnull=True)

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language_info
 
 from archive.structured_data import as_script
@@ -8,9 +9,13 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """This page's one address: its path, plus its position past the first page of a list."""
+    """This page's one address: its path, plus its position past the first page of a list.
+
+    Written as scheme, host and escaped path rather than through `build_absolute_uri()`, which
+    reads a path beginning with `//` (as `/%2F…` decodes to) as an address on another host.
+    """
     request = context["request"]
-    url = request.build_absolute_uri(request.path)
+    url = f"{request.scheme}://{request.get_host()}{escape_uri_path(request.path)}"
     page = context.get("page_obj")
     if page is None:
         return url

@@ -1,0 +1,136 @@
+"""
+Title cards: the picture a shared link shows for a film or an article without an image.
+
+A card is type on the site's paper, drawn with Pillow at 1200×630 (the size Open Graph readers
+show largest): the site's name over its double rule, the kind, the title (a film's in italics,
+as the site sets it in <cite>), the year and who directed. It shows no picture, and its alt text
+calls it a title card, so it never passes for a photograph of the film.
+
+The font is DejaVu Serif, bundled in archive/fonts/ with its licence (no download, no system
+font needed): the nearest free face to the site's Georgia and Times. Cards are public pages:
+the page cache stores each one and renders it afresh when the content generation moves on.
+Only what the public may see has a card; a draft's is a 404.
+"""
+
+import io
+from functools import cache
+from pathlib import Path
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.text import capfirst
+from PIL import Image, ImageDraw, ImageFont
+
+from .models import Article, Credit, Film
+from .models.images import CARD_SIZE
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+# The site's colours (static/css/site.css).
+INK, PAPER, ACCENT, MUTED = "#1d1d1b", "#fdfcf9", "#8a1c1c", "#55554f"
+MARGIN = 80
+TITLE_SIZES = (76, 66, 56, 48)
+TITLE_LINES = 3
+
+
+@cache
+def font(size, italic=False):
+    name = "DejaVuSerif-Italic.ttf" if italic else "DejaVuSerif.ttf"
+    return ImageFont.truetype(str(FONTS / name), size)
+
+
+def wrapped(draw, text, typeface, width):
+    """`text` in lines no wider than `width`, broken between words."""
+    lines = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and draw.textlength(candidate, font=typeface) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def title_lines(draw, title, italic, width):
+    """The title at the largest size that fits in three lines; cut short at the smallest."""
+    for size in TITLE_SIZES:
+        typeface = font(size, italic)
+        lines = wrapped(draw, title, typeface, width)
+        if len(lines) <= TITLE_LINES:
+            return typeface, lines
+    lines = lines[:TITLE_LINES]
+    last = lines[-1].split()
+    while len(last) > 1 and draw.textlength(" ".join(last) + " …", font=typeface) > width:
+        last.pop()
+    lines[-1] = " ".join(last) + " …"
+    return typeface, lines
+
+
+def draw_card(kind, title, details, italic_title=False):
+    """A title card as PNG bytes: `kind` above the title, `details` (lines) below it."""
+    card = Image.new("RGB", CARD_SIZE, PAPER)
+    draw = ImageDraw.Draw(card)
+    width = CARD_SIZE[0] - 2 * MARGIN
+    draw.text((MARGIN, 56), "Film Archive", font=font(40), fill=INK)
+    for y in (122, 130):  # the header's double rule
+        draw.line([(MARGIN, y), (CARD_SIZE[0] - MARGIN, y)], fill=INK, width=3)
+    draw.text((MARGIN, 168), kind.upper(), font=font(28), fill=ACCENT)
+    typeface, lines = title_lines(draw, title, italic_title, width)
+    y = 220
+    for line in lines:
+        draw.text((MARGIN, y), line, font=typeface, fill=INK)
+        y += round(typeface.size * 1.2)
+    y += 24
+    for detail in details:
+        for line in wrapped(draw, detail, font(32), width)[:2]:
+            if y > CARD_SIZE[1] - 60:
+                break
+            draw.text((MARGIN, y), line, font=font(32), fill=MUTED)
+            y += 44
+    draw.rectangle([(0, CARD_SIZE[1] - 12), (CARD_SIZE[0], CARD_SIZE[1])], fill=ACCENT)
+    buffer = io.BytesIO()
+    card.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def directed_by(film):
+    """“directed by A and B”, from the film's `director_credits`; empty if none is credited."""
+    names = [credit.person.name for credit in film.director_credits]
+    if not names:
+        return ""
+    if len(names) > 1:
+        names = [", ".join(names[:-1]), names[-1]]
+    return "directed by " + " and ".join(names)
+
+
+def with_directors(prefix=""):
+    directors = Credit.objects.filter(
+        role__in=[Credit.Role.DIRECTOR, Credit.Role.CO_DIRECTOR]
+    ).select_related("person")
+    return Prefetch(f"{prefix}credits", queryset=directors, to_attr="director_credits")
+
+
+def png(data):
+    return HttpResponse(data, content_type="image/png")
+
+
+def film_card(request, slug):
+    film = get_object_or_404(Film.objects.prefetch_related(with_directors()), slug=slug)
+    details = [" · ".join(part for part in (str(film.year), capfirst(directed_by(film))) if part)]
+    return png(draw_card(film.get_kind_display(), film.title, details, italic_title=True))
+
+
+def article_card(request, slug):
+    article = get_object_or_404(
+        Article.objects.published().prefetch_related(
+            Prefetch("films", queryset=Film.objects.prefetch_related(with_directors()))
+        ),
+        slug=slug,
+    )
+    year = timezone.localtime(article.published_at).year
+    details = [
+        ", ".join(part for part in (f"{film.title} ({film.year})", directed_by(film)) if part)
+        for film in article.films.all()[:2]
+    ]
+    return png(draw_card(f"{article.get_kind_display()} · {year}", article.title, details))

@@ -1,0 +1,77 @@
+"""Pages travel compressed to clients that accept gzip; the page cache keeps one uncompressed
+copy and compresses it per client; forms that carry a CSRF token are never compressed (BREACH)."""
+
+import gzip
+
+import pytest
+from django.conf import settings
+
+from .factories import make_article, make_credit, make_film, make_person
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FILM_PAGE = "/films/last-men-in-aleppo/"
+
+
+@pytest.fixture
+def film():
+    film = make_film(title="Last Men in Aleppo", slug="last-men-in-aleppo", year=2017)
+    make_credit(film, make_person(name="Feras Fayyad"))
+    make_article(films=[film], title="An unforgettable portrait")
+    return film
+
+
+def test_html_is_compressed_for_clients_that_accept_it(client, film):
+    compressed = client.get(FILM_PAGE, headers={"accept-encoding": "gzip, deflate, br"})
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    plain = client.get(FILM_PAGE)
+    assert not plain.has_header("Content-Encoding")
+    assert "Accept-Encoding" in plain["Vary"]
+    assert gzip.decompress(compressed.content) == plain.content
+    assert b"An unforgettable portrait" in plain.content
+
+
+def test_the_cache_stores_one_uncompressed_copy_and_compresses_per_client(client, film):
+    if not settings.PAGE_CACHE:
+        pytest.skip("the page cache is off")
+    first = client.get(FILM_PAGE, headers={"accept-encoding": "gzip"})
+    assert first["Cache-Status"].endswith("stored")
+    plain = client.get(FILM_PAGE)
+    assert plain["Cache-Status"].endswith("hit")
+    assert not plain.has_header("Content-Encoding")
+    again = client.get(FILM_PAGE, headers={"accept-encoding": "gzip"})
+    assert again["Cache-Status"].endswith("hit")
+    assert gzip.decompress(again.content) == plain.content
+
+
+def test_etags_stay_correct(client, film):
+    """A compressed copy's ETag is the same validator, made weak; either form answers 304."""
+    plain = client.get(FILM_PAGE)
+    compressed = client.get(FILM_PAGE, headers={"accept-encoding": "gzip"})
+    assert compressed["ETag"] == f"W/{plain['ETag']}"
+    for etag in (plain["ETag"], compressed["ETag"]):
+        for encoding in ("gzip", "identity"):
+            response = client.get(
+                FILM_PAGE, headers={"if-none-match": etag, "accept-encoding": encoding}
+            )
+            assert response.status_code == 304, (etag, encoding)
+    make_article(films=[film], title="A second look")  # the page changes: its ETag too
+    response = client.get(
+        FILM_PAGE, headers={"if-none-match": compressed["ETag"], "accept-encoding": "gzip"}
+    )
+    assert response.status_code == 200
+
+
+def test_a_page_with_a_csrf_token_is_not_compressed(client):
+    response = client.get(f"/{settings.ADMIN_URL}login/", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert b"csrfmiddlewaretoken" in response.content
+    assert not response.has_header("Content-Encoding")
+
+
+def test_public_pages_carry_no_csrf_token(client, film):
+    for url in ("/", "/films/", "/people/", FILM_PAGE, "/search/?q=aleppo"):
+        response = client.get(url)
+        assert b"csrfmiddlewaretoken" not in response.content, url
+        assert settings.CSRF_COOKIE_NAME not in response.cookies, url
