@@ -40,16 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
-from pages import WRK_SCRIPT, free_port, get, run, stop, table, wait_until_up, wrk  # noqa: E402
+from pages import MIX_SCRIPT, WRK_SCRIPT, free_port, get, run, stop, table, wait_until_up, wrk  # noqa: E402
 
-MIX_SCRIPT = """
-paths = {%s}
-counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", paths[(counter %% #paths) + 1])
-end
-"""
 PICK_ADDRESSES = """
 import json, random
 from django.db.models import Count

@@ -1,9 +1,12 @@
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.test import override_settings
+
+from .admin_pages import signed_in  # noqa: F401 (the admin browser tests' fixture)
 
 # Playwright's sync API and pytest-django's live server share one process in the browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,6 +41,24 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@contextmanager
+def csp_recording_page(browser, width=1280, height=900):
+    """A new browser tab that records Content Security Policy violations, and must have none
+    when the block ends."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
+        ),
+    )
+    yield page
+    assert page.csp_violations == []
+    context.close()
 
 
 @pytest.fixture
@@ -80,3 +101,14 @@ def fresh_page_cache(page_cache_store):
     from archive import pagecache
 
     pagecache.invalidate()
+
+
+@pytest.fixture
+def film():
+    """A film with its director and a published review, for the page cache's tests."""
+    from .factories import make_article, make_credit, make_film, make_person
+
+    film = make_film(title="Last Men in Aleppo", slug="last-men-in-aleppo", year=2017)
+    make_credit(film, make_person(name="Feras Fayyad"))
+    make_article(films=[film], title="An unforgettable portrait")
+    return film

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
 from archive.models import Article, Theme
 
+from .conftest import csp_recording_page
 from .factories import make_article, make_exchange, make_film, make_person
 
 PASSWORD = "a long editor passphrase"
@@ -51,18 +52,8 @@ def site(live_server):
 @pytest.fixture
 def tab(browser):
     """A browser tab that records Content Security Policy violations."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda message: (
-            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
-        ),
-    )
-    yield page
-    assert page.csp_violations == []
-    context.close()
+    with csp_recording_page(browser, 1280, 1000) as page:
+        yield page
 
 
 def sign_in(page, url):

@@ -4,15 +4,11 @@ credits) pushes the page sideways. Checked in Chromium on the demo archive, sign
 superuser, on every changelist, add form and the change form of an object of every model.
 """
 
-import pytest
-from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from archive.models import Article, Film
 
-PASSWORD = "a-long-passphrase"
+from .admin_pages import admin_addresses
 
 OVERFLOW = """() => {
     const width = window.innerWidth;
@@ -25,54 +21,6 @@ OVERFLOW = """() => {
     const hidden = results ? results.scrollWidth - results.clientWidth : 0;
     return {scrollWidth: document.documentElement.scrollWidth, width, wide, hidden};
 }"""
-
-
-def admin_addresses():
-    """Each registered model's list, add form and one change form (the demo's busiest film and
-    its interview, where there are most inlines)."""
-    addresses = [reverse("admin:index")]
-    for model, model_admin in admin.site._registry.items():
-        opts = model._meta
-        if opts.app_label not in ("archive", "auth"):
-            continue
-        prefix = f"admin:{opts.app_label}_{opts.model_name}"
-        addresses.append(reverse(f"{prefix}_changelist"))
-        if model_admin.has_add_permission(SUPERUSER_REQUEST):
-            addresses.append(reverse(f"{prefix}_add"))
-        obj = model._default_manager.order_by("pk").first()
-        if obj is not None:
-            addresses.append(reverse(f"{prefix}_change", args=[obj.pk]))
-    addresses.append(
-        reverse("admin:archive_film_change", args=[Film.objects.get(slug="last-men-in-aleppo").pk])
-    )
-    interview = Article.objects.get(slug="feras-fayyad-interview")
-    addresses.append(reverse("admin:archive_article_change", args=[interview.pk]))
-    addresses.append(reverse("archive:article_preview", args=[interview.pk]))
-    return addresses
-
-
-class SUPERUSER_REQUEST:  # noqa: N801
-    class user:  # noqa: N801
-        is_active = is_staff = is_superuser = True
-
-        @staticmethod
-        def has_perm(*args):
-            return True
-
-
-@pytest.fixture
-def signed_in(browser, transactional_db, live_server):
-    call_command("loaddata", "demo", verbosity=0)
-    get_user_model().objects.create_superuser("chief", "chief@example.org", PASSWORD)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", "chief")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + reverse("admin:index"))
-    yield live_server.url, page
-    context.close()
 
 
 def overflowing(page, base, addresses, lists_scroll=False):
@@ -91,7 +39,7 @@ def overflowing(page, base, addresses, lists_scroll=False):
 
 
 def test_no_admin_page_is_wider_than_a_1280_px_window(signed_in):
-    base, page = signed_in
+    base, page, _ = signed_in
     found = overflowing(page, base, admin_addresses())
     assert not found, "\n".join(map(str, found))
 
@@ -99,7 +47,7 @@ def test_no_admin_page_is_wider_than_a_1280_px_window(signed_in):
 def test_forms_fit_a_phone(signed_in):
     """At 390 px the admin's own responsive layout applies: the forms editors use on the go
     (an article, a film with its credits) fit; lists scroll inside their own box."""
-    base, page = signed_in
+    base, page, _ = signed_in
     page.set_viewport_size({"width": 390, "height": 844})
     film = Film.objects.get(slug="last-men-in-aleppo")
     interview = Article.objects.get(slug="feras-fayyad-interview")

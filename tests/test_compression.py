@@ -6,19 +6,10 @@ import gzip
 import pytest
 from django.conf import settings
 
-from .factories import make_article, make_credit, make_film, make_person
+from .factories import make_article
+from .test_page_cache import FILM_PAGE
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-FILM_PAGE = "/films/last-men-in-aleppo/"
-
-
-@pytest.fixture
-def film():
-    film = make_film(title="Last Men in Aleppo", slug="last-men-in-aleppo", year=2017)
-    make_credit(film, make_person(name="Feras Fayyad"))
-    make_article(films=[film], title="An unforgettable portrait")
-    return film
 
 
 def test_html_is_compressed_for_clients_that_accept_it(client, film):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from archive.models import Article, Theme
 
+from .conftest import csp_recording_page
 from .factories import make_film, make_person
 from .test_admin_browser import PASSWORD, SCREENSHOTS, editors_group, sign_in
 from .test_import import INTERVIEW_SEED
@@ -33,18 +34,8 @@ def site(live_server):
 @pytest.fixture(params=[1280, 390], ids=["wide", "phone"])
 def tab(browser, request):
     """A browser tab, 1280 or 390 pixels wide, that records Content Security Policy violations."""
-    context = browser.new_context(viewport={"width": request.param, "height": 900})
-    page = context.new_page()
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda message: (
-            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
-        ),
-    )
-    yield page
-    assert page.csp_violations == []
-    context.close()
+    with csp_recording_page(browser, request.param) as page:
+        yield page
 
 
 def fits_the_screen(page):

@@ -19,19 +19,11 @@ from django.utils import timezone
 from archive.forms import MergeThemesForm, RenameThemeForm
 from archive.models import Article, Credit, Film, Language, Theme
 
-from .factories import make_article, make_credit, make_film, make_person
+from .factories import make_article, make_person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FILM_PAGE = "/films/last-men-in-aleppo/"
-
-
-@pytest.fixture
-def film():
-    film = make_film(title="Last Men in Aleppo", slug="last-men-in-aleppo", year=2017)
-    make_credit(film, make_person(name="Feras Fayyad"))
-    make_article(films=[film], title="An unforgettable portrait")
-    return film
 
 
 def status(response):
