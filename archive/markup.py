@@ -6,6 +6,7 @@ it produces, and any raw HTML an editor types, then passes through nh3 with a sh
 so a `<script>`, an event handler or a `javascript:` link never reaches a reader.
 """
 
+import functools
 import html
 import re
 import threading
@@ -39,23 +40,33 @@ def render_markdown(text):
     """Editor Markdown as sanitised HTML, safe to insert into a page."""
     if not text:
         return mark_safe("")
-    converted = to_html(text)
-    cleaned = nh3.clean(
-        converted,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer",
-    )
-    return mark_safe(cleaned)  # noqa: S308 - nh3 has just sanitised it
+    return mark_safe(sanitised_html(text))  # noqa: S308 - nh3 has sanitised it
 
 
 def plain_text(text):
     """Editor Markdown as the words a reader sees, without markup."""
     if not text:
         return ""
-    converted = to_html(text)
-    return html.unescape(nh3.clean(converted, tags=set()))
+    return words_of(text)
+
+
+# The same text always gives the same HTML, and converting it costs more than the rest of a
+# page's text: each worker remembers the texts it has converted lately (a few hundred, keyed by
+# the text itself, so an edited text is simply a new key and nothing can go stale).
+@functools.lru_cache(maxsize=512)
+def sanitised_html(text):
+    return nh3.clean(
+        to_html(text),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def words_of(text):
+    return html.unescape(nh3.clean(to_html(text), tags=set()))
 
 
 QUOTE_MARK_VARIANTS = {

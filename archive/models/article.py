@@ -3,11 +3,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, Max, Min, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 
+from ..addresses import page_path
 from ..text import NormalisedCharField, NormalisedTextField
 from .film import Film
 from .images import Illustrated
@@ -206,7 +206,7 @@ class Article(Illustrated, SluggedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("archive:article_detail", kwargs={"slug": self.slug})
+        return page_path("archive:article_detail", slug=self.slug)
 
     def clean(self):
         if self.source_url and not self.source_name:

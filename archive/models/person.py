@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 
+from ..addresses import page_path
 from ..text import NormalisedCharField, NormalisedTextField
 from .identifiers import imdb_name, wikidata_item
 from .slugs import SluggedModel
@@ -77,7 +77,7 @@ class Person(SluggedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:person_detail", kwargs={"slug": self.slug})
+        return page_path("archive:person_detail", slug=self.slug)
 
     @property
     def alternative_name_list(self):

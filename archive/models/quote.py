@@ -2,10 +2,10 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from ..markup import plain_text
+from ..addresses import page_path
 from ..text import NormalisedTextField
 from .article import Article, Exchange, public_condition
 from .film import Film
@@ -101,7 +101,7 @@ class Quote(models.Model):
         return f"“{text[:77]}…”" if len(text) > 80 else f"“{text}”"
 
     def get_absolute_url(self):
-        return reverse("archive:quote_detail", kwargs={"pk": self.pk})
+        return page_path("archive:quote_detail", pk=self.pk)
 
     @property
     def passage_url(self):

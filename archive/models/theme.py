@@ -1,9 +1,9 @@
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
-from django.urls import reverse
 from taggit.models import GenericTaggedItemBase, NaturalKeyManager, TagBase
 
+from ..addresses import page_path
 from .slugs import KeepsEarlierSlugs, slugify
 
 
@@ -69,7 +69,7 @@ class Theme(KeepsEarlierSlugs, TagBase):
         ]
 
     def get_absolute_url(self):
-        return reverse("archive:theme_detail", kwargs={"slug": self.slug})
+        return page_path("archive:theme_detail", slug=self.slug)
 
     def slugify(self, tag, i=None):
         """As taggit's, Unicode kept ("حلب"), but with Latin letters in ASCII ("Århus" → arhus)."""
