@@ -359,3 +359,52 @@ class ConstraintTests(TestCase):
         )
         self.assertEqual(person.alternative_name_list, ["Umar Harah", "Khaled Harrah"])
         self.assertEqual(Person.objects.get_by_natural_key(person.slug), person)
+
+
+class RelatedFilmsTests(TestCase):
+    """A film's related films: closest first, a shared person weighing twice a shared theme,
+    equals the films entered last first, each with what it shares, at most `limit`."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.film = make_film(title="Last Men in Aleppo")
+        director, editor = make_person(name="Feras Fayyad"), make_person(name="Steen Johannessen")
+        make_credit(cls.film, director)
+        make_credit(cls.film, editor, role=Credit.Role.EDITOR)
+        cls.film.themes.add("Syria", "civil defence")
+        cls.by_theme = make_film(title="A Syria film")
+        cls.by_theme.themes.add("syria")
+        cls.by_both_themes = make_film(title="Both themes")
+        cls.by_both_themes.themes.add("Syria", "Civil defence")
+        cls.by_person = make_film(title="Fayyad's next")
+        make_credit(cls.by_person, director)
+        make_credit(cls.by_person, director, role=Credit.Role.WRITER)  # one person, twice
+        cls.by_person_and_theme = make_film(title="Editor's other film")
+        make_credit(cls.by_person_and_theme, editor)
+        cls.by_person_and_theme.themes.add("Syria")
+        cls.later_by_theme = make_film(title="Another Syria film")
+        cls.later_by_theme.themes.add("Syria")
+        make_film(title="Unrelated").themes.add("Denmark")
+
+    def test_closest_first_with_what_they_share(self):
+        related = self.film.related_films()
+        self.assertEqual(
+            [r.film for r in related],
+            [
+                self.by_person_and_theme,  # 2 + 1
+                self.by_person,  # 2, the person counted once
+                self.by_both_themes,  # 1 + 1
+                self.later_by_theme,  # 1, entered after the other
+                self.by_theme,  # 1
+            ],
+        )
+        self.assertEqual([p.name for p in related[0].people], ["Steen Johannessen"])
+        self.assertEqual([t.name for t in related[0].themes], ["Syria"])
+        self.assertEqual([p.name for p in related[1].people], ["Feras Fayyad"])
+        self.assertEqual([t.name for t in related[2].themes], ["civil defence", "Syria"])
+
+    def test_limit(self):
+        self.assertEqual(len(self.film.related_films(limit=2)), 2)
+
+    def test_a_film_sharing_nothing_has_none(self):
+        self.assertEqual(Film.objects.get(title="Unrelated").related_films(), [])
