@@ -8,6 +8,7 @@ DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README.md).
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "reversion",
+    "rest_framework",
+    "drf_spectacular",
     "archive",
 ]
 
@@ -266,6 +269,52 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Public pages may be cached by a CDN or browser for this long (seconds). Publishing shows on
 # the site at once, and through a CDN within this time.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", 120))
+
+# The read-only content API under /api/v1/ (archive/api/): JSON only, anonymous, its errors as
+# RFC 9457 problems. Every API request counts against its client address's rate (shared by
+# all workers through the default cache), counted before the page cache answers.
+API_RATE = os.environ.get("DJANGO_API_RATE", "").strip() or "120/min"
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_RATE):
+    raise ImproperlyConfigured(
+        f"DJANGO_API_RATE must be a number of requests per second, minute, hour or day, such as "
+        f"120/min, not {API_RATE!r}."
+    )
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("archive.pagecache.PageCacheMiddleware"),
+    "archive.api.middleware.ContentAPIMiddleware",
+)
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "archive.api.negotiation.AlwaysJSON",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_METADATA_CLASS": None,
+    "EXCEPTION_HANDLER": "archive.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": None,
+    "STRICT_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Film Archive content API",
+    "DESCRIPTION": "Read-only JSON: films with their credits, people, reviews, interviews with "
+    "their exchanges, quotes with the passage they come from, and themes. Only what readers "
+    "may see on the site.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "archive.api.problems.document_problems",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "FilmKind": "archive.api.serializers.FilmKind",
+        "ArticleKind": "archive.api.serializers.ArticleKind",
+        "CreditRole": "archive.api.serializers.CreditRole",
+        "AwardOutcome": "archive.api.serializers.AwardOutcome",
+    },
+}
 
 # Themes: "Syria" and "syria" are one theme; "civil defence" is one theme, not two.
 TAGGIT_CASE_INSENSITIVE = True

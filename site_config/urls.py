@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("robots.txt", public(robots_txt), name="robots_txt"),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("archive.api.urls")),
     path("", include("archive.urls")),
 ]
 

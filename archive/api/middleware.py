@@ -1,0 +1,53 @@
+"""What every answer under the API's address gets, whoever made it — the view, the page cache
+(a cached copy, a 304) or this middleware itself: the rate limit and the CORS headers."""
+
+from functools import cache
+
+from django.conf import settings
+from django.urls import reverse
+
+from .problems import problem_response
+from .throttling import AddressRateThrottle
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Retry-After, Cache-Status",
+}
+
+
+@cache
+def api_prefix():
+    return reverse("api:reference")
+
+
+class ContentAPIMiddleware:
+    """Counts every API request against its client address's rate, and answers 429 (with
+    Retry-After) beyond it; gives every API answer the CORS headers (it is public data, read
+    without cookies: any site's pages may read it).
+
+    It stands before the page cache (settings.MIDDLEWARE), so that every request counts, also
+    one the cache answers: a client asking for one cached address over and over reaches the
+    limit as one asking for many; and a 304 made by the cache carries the CORS headers too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(api_prefix()):
+            return self.get_response(request)
+        throttle = AddressRateThrottle()
+        if throttle.allow_request(request, None):
+            response = self.get_response(request)
+        else:
+            wait = int(throttle.wait() or 0) + 1
+            response = problem_response(
+                request,
+                429,
+                f"More than {settings.API_RATE} requests from this address; "
+                f"try again in {wait} seconds.",
+                headers={"Retry-After": str(wait), "Cache-Control": "no-store"},
+            )
+        for name, value in CORS_HEADERS.items():
+            response[name] = value
+        return response

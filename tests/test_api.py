@@ -1,0 +1,506 @@
+"""The content API (/api/v1/): what another program finds at each address, and what it never
+finds — drafts and scheduled pieces, not even as links from a film, person, theme or quote."""
+
+import datetime as dt
+import json
+
+from django.core.cache import cache
+from django.test import TestCase
+from django.utils import timezone
+
+from archive.models import Article, Theme
+
+from .factories import make_article, make_film, make_person
+from .public_data import build_archive
+
+API = "/api/v1"
+HIDDEN = [
+    "Secret draft review",
+    "secret-draft-review",
+    "Unpublished words here",
+    "Scheduled interview",
+    "scheduled-interview",
+    "Scheduled question",
+    "draft-only theme",
+    "draft-only-theme",
+]
+
+
+class APITestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        build_archive(cls)
+
+    def setUp(self):
+        cache.delete("throttle_api_127.0.0.1")
+
+    def get(self, url, status=200, **headers):
+        response = self.client.get(url, headers=headers)
+        self.assertEqual(response.status_code, status, (url, response.content[:300]))
+        return response
+
+    def json(self, url, status=200):
+        response = self.get(url, status)
+        return json.loads(response.content)
+
+    def results(self, url):
+        return self.json(url)["results"]
+
+    def assertProblem(self, response, status):
+        self.assertEqual(response.status_code, status, response.content[:300])
+        self.assertEqual(response["Content-Type"], "application/problem+json")
+        self.assertEqual(response["Access-Control-Allow-Origin"], "*")
+        problem = json.loads(response.content)
+        self.assertEqual(problem["status"], status)
+        self.assertEqual(problem["type"], "about:blank")
+        self.assertTrue(problem["title"] and problem["detail"] and problem["instance"])
+        return problem
+
+    def assertNothingHidden(self, response):
+        text = response.content.decode()
+        for hidden in HIDDEN:
+            self.assertNotIn(hidden, text, response.wsgi_request.get_full_path())
+        for quote in (self.draft_quote, self.scheduled_quote):
+            self.assertNotIn(f"/quotes/{quote.pk}/", text)
+
+
+class FilmTests(APITestCase):
+    def test_list(self):
+        films = self.results(f"{API}/films/")
+        self.assertEqual(
+            [film["title"] for film in films], ["Last Men in Aleppo", "The White Helmets"]
+        )
+        first = films[0]
+        self.assertEqual(first["url"], "http://testserver/films/last-men-in-aleppo/")
+        self.assertEqual(first["api_url"], "http://testserver/api/v1/films/last-men-in-aleppo/")
+        self.assertEqual(first["original_title"], "آخر الرجال في حلب")
+        self.assertEqual(first["original_title_language"], "ar")
+
+    def test_detail(self):
+        """Titles, facts, credits with their Wikidata and schema.org properties, awards,
+        themes and the film's public pieces by kind."""
+        film = self.json(f"{API}/films/last-men-in-aleppo/")
+        self.assertEqual(film["year"], 2017)
+        self.assertEqual(film["runtime_minutes"], 104)
+        self.assertEqual(film["kind"], "documentary")
+        self.assertEqual(
+            film["countries"], [{"code": "DK", "name": "Denmark"}, {"code": "SY", "name": "Syria"}]
+        )
+        self.assertEqual(film["languages"], [{"code": "ar", "name": "Arabic"}])
+        self.assertEqual(film["synopsis_html"], "<p>Rescuers in <em>Aleppo</em>.</p>")
+        self.assertEqual(film["synopsis_text"], "Rescuers in Aleppo.")
+        self.assertIsNone(film["image"])
+        director, subject = film["credits"]
+        self.assertEqual(director["person"]["name"], "Feras Fayyad")
+        self.assertEqual(
+            director["person"]["api_url"], "http://testserver/api/v1/people/feras-fayyad/"
+        )
+        self.assertEqual(
+            (director["role"], director["wikidata_property"], director["schema_org_property"]),
+            ("director", "P57", "director"),
+        )
+        self.assertEqual((subject["role"], subject["wikidata_property"]), ("self", "P161"))
+        self.assertEqual(
+            [award["event"] for award in film["awards"]],
+            ["Sundance Film Festival, 2017", "90th Academy Awards, 2018"],
+        )
+        self.assertEqual({theme["slug"] for theme in film["themes"]}, {"syria", "civil-defence"})
+        self.assertEqual([a["title"] for a in film["reviews"]], ["An unforgettable portrait"])
+        self.assertEqual([a["title"] for a in film["interviews"]], ["Fayyad on filming"])
+        self.assertEqual(film["features"], [])
+        self.assertEqual(
+            film["articles_api_url"], "http://testserver/api/v1/articles/?film=last-men-in-aleppo"
+        )
+
+    def test_image(self):
+        film = make_film(
+            title="Pictured",
+            image="films/still.jpg",
+            image_alt="A rescuer",
+            image_credit="Grasshopper Film",
+        )
+        image = self.json(f"{API}/films/{film.slug}/")["image"]
+        self.assertEqual(
+            image,
+            {
+                "url": "http://testserver/media/films/still.jpg",
+                "alt": "A rescuer",
+                "credit": "Grasshopper Film",
+            },
+        )
+
+    def test_filters(self):
+        def titles(query):
+            return [film["title"] for film in self.results(f"{API}/films/?{query}")]
+
+        self.assertEqual(titles("year=2016"), ["The White Helmets"])
+        self.assertEqual(titles("kind=documentary"), ["Last Men in Aleppo"])
+        self.assertEqual(titles("theme=syria"), ["Last Men in Aleppo"])
+        self.assertEqual(titles("theme=civil-defence&year=2017"), ["Last Men in Aleppo"])
+        self.assertEqual(titles("q=helmets"), ["The White Helmets"])
+        self.assertEqual(titles("year=1999"), [])
+
+    def test_unknown_film_is_a_problem(self):
+        problem = self.assertProblem(self.client.get(f"{API}/films/no-such-film/"), 404)
+        self.assertEqual(problem["instance"], "/api/v1/films/no-such-film/")
+
+    def test_earlier_slug_redirects(self):
+        self.film.slug = "last-men"
+        self.film.save()
+        response = self.get(f"{API}/films/last-men-in-aleppo/?x=1", status=301)
+        self.assertEqual(response["Location"], "/api/v1/films/last-men/?x=1")
+
+
+class PersonTests(APITestCase):
+    def test_list_and_filters(self):
+        def names(query=""):
+            return [person["name"] for person in self.results(f"{API}/people/?{query}")]
+
+        self.assertEqual(names(), ["Ada Critic", "Feras Fayyad", "Khaled Omar Harrah"])
+        self.assertEqual(names("role=director"), ["Feras Fayyad"])
+        self.assertEqual(names("role=critic"), ["Ada Critic"])
+        self.assertEqual(names("letter=k"), ["Khaled Omar Harrah"])
+        self.assertEqual(names("q=umar+harah"), ["Khaled Omar Harrah"])
+
+    def test_detail(self):
+        person = self.json(f"{API}/people/khaled-omar-harrah/")
+        self.assertEqual(person["native_name"], "خالد عمر حرح")
+        self.assertEqual(person["alternative_names"], ["Umar Harah"])
+        self.assertEqual(person["death_date"], "2016-08-11")
+        credit = person["credits"][0]
+        self.assertEqual(credit["film"]["slug"], "last-men-in-aleppo")
+        self.assertEqual((credit["role"], credit["schema_org_property"]), ("self", "actor"))
+        # About him: the review; the draft about him and the scheduled interview are not.
+        self.assertEqual([a["title"] for a in person["articles"]], ["An unforgettable portrait"])
+        self.assertEqual(
+            person["quotes_api_url"], "http://testserver/api/v1/quotes/?person=khaled-omar-harrah"
+        )
+
+
+class ArticleTests(APITestCase):
+    def test_list_newest_first_with_byline_films_and_themes(self):
+        articles = self.results(f"{API}/articles/")
+        self.assertEqual(
+            [a["title"] for a in articles], ["Fayyad on filming", "An unforgettable portrait"]
+        )
+        review = articles[1]
+        self.assertEqual([p["name"] for p in review["byline"]], ["Ada Critic"])
+        self.assertEqual([f["slug"] for f in review["films"]], ["last-men-in-aleppo"])
+        self.assertEqual({t["slug"] for t in review["themes"]}, {"syria", "cinematography"})
+        self.assertEqual(
+            review["published_at"], self.review.published_at.isoformat().replace("+00:00", "Z")
+        )
+
+    def test_filters(self):
+        def titles(query):
+            return [a["title"] for a in self.results(f"{API}/articles/?{query}")]
+
+        year = timezone.now().year
+        self.assertEqual(titles("kind=interview"), ["Fayyad on filming"])
+        self.assertEqual(titles("film=the-white-helmets"), ["Fayyad on filming"])
+        self.assertEqual(titles("person=ada-critic"), ["An unforgettable portrait"])
+        self.assertEqual(titles("person=khaled-omar-harrah"), ["An unforgettable portrait"])
+        self.assertEqual(titles("theme=documentary-ethics"), ["Fayyad on filming"])
+        self.assertIn("An unforgettable portrait", titles(f"year={self.review.published_at.year}"))
+        self.assertEqual(titles(f"year={year - 10}"), [])
+        self.assertEqual(titles("q=humanity"), ["Fayyad on filming"])
+        self.assertEqual(titles("q=unpublished"), [])
+
+    def test_review(self):
+        review = self.json(f"{API}/articles/an-unforgettable-portrait/")
+        self.assertEqual(review["kind"], "review")
+        self.assertEqual(review["standfirst"], "A review of the rescuers' film.")
+        self.assertIn("<em>amazing</em>", review["body_html"])
+        self.assertIn("is an amazing accomplishment", review["body_text"])
+        self.assertEqual([p["slug"] for p in review["people"]], ["khaled-omar-harrah"])
+        self.assertEqual(review["exchanges"], [])
+        self.assertEqual(
+            review["quotes"],
+            [
+                {
+                    "id": self.body_quote.pk,
+                    "text": self.body_quote.text,
+                    "passage_url": f"http://testserver/articles/an-unforgettable-portrait/#quote-{self.body_quote.pk}",
+                    "api_url": f"http://testserver/api/v1/quotes/{self.body_quote.pk}/",
+                }
+            ],
+        )
+
+    def test_interview_exchanges_in_order_with_speakers(self):
+        self.interview.interviewer = self.critic
+        self.interview.save()
+        interview = self.json(f"{API}/articles/fayyad-on-filming/")
+        first, second = interview["exchanges"]
+        self.assertEqual(first["anchor"], self.exchange.anchor)
+        self.assertEqual(
+            first["url"], f"http://testserver/articles/fayyad-on-filming/#{self.exchange.anchor}"
+        )
+        self.assertEqual(first["question_text"], "Did you put the cameras down?")
+        self.assertEqual(
+            first["answer_html"],
+            "<p>Yes, many times.</p>\n<p>It's not about journalism. It's about humanity.</p>",
+        )
+        self.assertEqual(first["asked_by"]["slug"], "ada-critic")
+        self.assertEqual(first["answered_by"]["slug"], "feras-fayyad")
+        self.assertEqual(second["question_text"], "Are you hopeful?")
+        self.assertEqual(interview["interviewer"]["name"], "Ada Critic")
+
+    def test_unnamed_interviewer(self):
+        exchange = self.json(f"{API}/articles/fayyad-on-filming/")["exchanges"][0]
+        self.assertIsNone(exchange["asked_by"])
+        self.assertEqual(exchange["asked_by_name"], "Interviewer")
+
+    def test_body_html_is_sanitised(self):
+        article = make_article(body='Hello <script>alert(1)</script><a href="javascript:x">y</a>')
+        body = self.json(f"{API}/articles/{article.slug}/")["body_html"]
+        self.assertNotIn("<script", body)
+        self.assertNotIn("javascript:", body)
+
+
+class QuoteTests(APITestCase):
+    def test_list_latest_first(self):
+        quotes = self.results(f"{API}/quotes/")
+        self.assertEqual([q["id"] for q in quotes], [self.answer_quote.pk, self.body_quote.pk])
+
+    def test_detail_links_to_its_exact_passage(self):
+        quote = self.json(f"{API}/quotes/{self.answer_quote.pk}/")
+        self.assertEqual(
+            quote["passage_url"],
+            f"http://testserver/articles/fayyad-on-filming/#quote-{self.answer_quote.pk}",
+        )
+        self.assertEqual(quote["speaker"]["slug"], "feras-fayyad")
+        self.assertEqual(quote["attribution"], "Feras Fayyad")
+        self.assertEqual(quote["film"]["slug"], "last-men-in-aleppo")
+        self.assertEqual(
+            quote["article"]["api_url"], "http://testserver/api/v1/articles/fayyad-on-filming/"
+        )
+        self.assertEqual(quote["exchange"]["anchor"], self.exchange.anchor)
+        unsigned = self.json(f"{API}/quotes/{self.body_quote.pk}/")
+        self.assertIsNone(unsigned["speaker"])
+        self.assertIsNone(unsigned["exchange"])
+        self.assertEqual(unsigned["attribution"], "Ada Critic")  # the review's byline
+
+    def test_filters(self):
+        def ids(query):
+            return [q["id"] for q in self.results(f"{API}/quotes/?{query}")]
+
+        self.assertEqual(ids("person=feras-fayyad"), [self.answer_quote.pk])
+        self.assertEqual(ids("theme=syria"), [self.body_quote.pk])
+        self.assertEqual(ids("film=the-white-helmets"), [])
+        self.assertEqual(ids("q=humanity"), [self.answer_quote.pk])
+
+
+class ThemeTests(APITestCase):
+    def test_list_with_counts(self):
+        themes = {theme["slug"]: theme for theme in self.results(f"{API}/themes/")}
+        self.assertNotIn("draft-only-theme", themes)
+        syria = themes["syria"]
+        self.assertEqual(
+            (syria["film_count"], syria["article_count"], syria["quote_count"]), (1, 1, 1)
+        )
+        self.assertEqual(syria["films_api_url"], "http://testserver/api/v1/films/?theme=syria")
+
+    def test_detail(self):
+        theme = self.json(f"{API}/themes/civil-defence/")
+        self.assertEqual((theme["name"], theme["film_count"]), ("civil defence", 2))
+
+    def test_theme_in_another_script(self):
+        self.film.themes.add("حلب")
+        theme = self.json(f"{API}/themes/حلب/")
+        self.assertEqual(theme["name"], "حلب")
+
+
+class PublishedRuleTests(APITestCase):
+    """A draft and a scheduled piece, both about the film, one about a person, with quotes and
+    a theme of their own: nowhere in the API."""
+
+    def public_addresses(self):
+        yield from (
+            f"{API}/films/",
+            f"{API}/films/last-men-in-aleppo/",
+            f"{API}/films/the-white-helmets/",
+            f"{API}/people/",
+            f"{API}/people/?role=subject",
+            f"{API}/people/khaled-omar-harrah/",
+            f"{API}/people/feras-fayyad/",
+            f"{API}/articles/",
+            f"{API}/articles/?film=last-men-in-aleppo",
+            f"{API}/articles/?person=khaled-omar-harrah",
+            f"{API}/articles/?kind=interview",
+            f"{API}/articles/?q=words",
+            f"{API}/quotes/",
+            f"{API}/quotes/?film=last-men-in-aleppo",
+            f"{API}/quotes/?person=khaled-omar-harrah",
+            f"{API}/themes/",
+            f"{API}/schema/",
+        )
+        for theme in Theme.objects.public():
+            yield f"{API}/themes/{theme.slug}/"
+        for article in Article.objects.published():
+            yield f"{API}/articles/{article.slug}/"
+        for quote in (self.body_quote, self.answer_quote):
+            yield f"{API}/quotes/{quote.pk}/"
+
+    def test_never_listed_nor_linked(self):
+        for url in self.public_addresses():
+            with self.subTest(url=url):
+                self.assertNothingHidden(self.get(url))
+
+    def test_their_addresses_are_not_found(self):
+        for url in (
+            f"{API}/articles/secret-draft-review/",
+            f"{API}/articles/scheduled-interview/",
+            f"{API}/quotes/{self.draft_quote.pk}/",
+            f"{API}/quotes/{self.scheduled_quote.pk}/",
+            f"{API}/themes/draft-only-theme/",
+        ):
+            with self.subTest(url=url):
+                self.assertProblem(self.client.get(url), 404)
+
+    def test_a_theme_only_drafts_carry_is_not_a_filter(self):
+        for url in (
+            f"{API}/articles/?theme=draft-only-theme",
+            f"{API}/films/?theme=draft-only-theme",
+        ):
+            with self.subTest(url=url):
+                problem = self.assertProblem(self.client.get(url), 400)
+                self.assertIn("theme", problem["errors"])
+
+    def test_a_scheduled_piece_appears_when_its_time_comes(self):
+        self.scheduled.published_at = timezone.now() - dt.timedelta(minutes=1)
+        self.scheduled.save()
+        titles = [a["title"] for a in self.results(f"{API}/articles/?film=last-men-in-aleppo")]
+        self.assertIn("Scheduled interview", titles)
+
+
+class PaginationTests(TestCase):
+    """Pages of 20 that follow one another by `next` and `previous`, the last one included."""
+
+    @classmethod
+    def setUpTestData(cls):
+        now = timezone.now()
+        cls.articles = [
+            make_article(title=f"Piece {number:02}", published_at=now - dt.timedelta(hours=number))
+            for number in range(45)
+        ]
+        cls.people = [make_person(name=f"Someone {number:02}") for number in range(25)]
+
+    def setUp(self):
+        cache.delete("throttle_api_127.0.0.1")
+
+    def walk(self, url, direction="next"):
+        pages = []
+        while url:
+            page = json.loads(self.client.get(url).content)
+            pages.append([item["slug"] for item in page["results"]])
+            url = page[direction]
+        return pages
+
+    def test_next_and_previous(self):
+        pages = self.walk(f"{API}/articles/")
+        self.assertEqual([len(page) for page in pages], [20, 20, 5])
+        self.assertEqual([slug for page in pages for slug in page], [a.slug for a in self.articles])
+        backwards = self.walk(f"{API}/articles/?page=last", "previous")
+        self.assertEqual([slug for page in reversed(backwards) for slug in page][-5:], pages[-1])
+        self.assertEqual(
+            sorted(slug for page in backwards for slug in page),
+            sorted(a.slug for a in self.articles),
+        )
+
+    def test_links_keep_the_filters(self):
+        page = json.loads(self.client.get(f"{API}/people/?letter=s").content)
+        self.assertEqual(len(page["results"]), 20)
+        self.assertIsNone(page["previous"])
+        self.assertIn("letter=s", page["next"])
+        self.assertTrue(page["next"].startswith("http://testserver/api/v1/people/?"))
+        second = json.loads(self.client.get(page["next"]).content)
+        self.assertEqual(len(second["results"]), 5)
+        self.assertIsNone(second["next"])
+        self.assertIn("letter=s", second["previous"])
+
+    def test_bad_positions_are_problems(self):
+        for query in (
+            "page=-1",
+            "page=2",
+            "page=0",
+            "after=nothing-here",
+            "after=x&before=y",
+            "before=%00",
+        ):
+            with self.subTest(query=query):
+                response = self.client.get(f"{API}/articles/?{query}")
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response["Content-Type"], "application/problem+json")
+        response = self.client.get(f"{API}/quotes/?after=abc")
+        self.assertEqual(response.status_code, 400)
+
+
+class ErrorTests(APITestCase):
+    def test_bad_parameters(self):
+        for url, parameter in (
+            (f"{API}/films/?year=abc", "year"),
+            (f"{API}/films/?year=1200", "year"),
+            (f"{API}/films/?kind=musical", "kind"),
+            (f"{API}/films/?theme=nothing", "theme"),
+            (f"{API}/articles/?film=no-such-film", "film"),
+            (f"{API}/articles/?person=nobody", "person"),
+            (f"{API}/articles/?kind=poem", "kind"),
+            (f"{API}/people/?role=king", "role"),
+            (f"{API}/people/?letter=ab", "letter"),
+            (f"{API}/quotes/?film=no-such-film", "film"),
+            (f"{API}/articles/?q={'x' * 201}", "q"),
+        ):
+            with self.subTest(url=url[:80]):
+                problem = self.assertProblem(self.client.get(url), 400)
+                self.assertEqual(list(problem["errors"]), [parameter])
+
+    def test_unknown_addresses(self):
+        for url in (f"{API}/anything-unknown", f"{API}/films/x/y/z/", f"{API}/quotes/abc/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertProblem(response, 404)
+                self.assertNotIn(b"<html", response.content)
+
+    def test_missing_final_slash_redirects(self):
+        response = self.get(f"{API}/films?year=2017", status=301)
+        self.assertEqual(response["Location"], f"{API}/films/?year=2017")
+
+    def test_write_methods_are_not_allowed(self):
+        for method in ("post", "put", "patch", "delete"):
+            for url in (f"{API}/films/", f"{API}/films/last-men-in-aleppo/"):
+                with self.subTest(method=method, url=url):
+                    response = getattr(self.client, method)(url)
+                    self.assertProblem(response, 405)
+                    self.assertEqual(response["Allow"], "GET, HEAD, OPTIONS")
+        response = self.client.post(f"{API}/")
+        self.assertProblem(response, 405)
+        self.assertEqual(response["Allow"], "GET, HEAD")
+
+
+class CrossOriginTests(APITestCase):
+    def test_any_site_may_read(self):
+        for url in (f"{API}/films/", f"{API}/films/last-men-in-aleppo/", f"{API}/schema/"):
+            with self.subTest(url=url):
+                response = self.get(url, Origin="https://partner.example")
+                self.assertEqual(response["Access-Control-Allow-Origin"], "*")
+                self.assertNotIn("Access-Control-Allow-Credentials", response)
+                self.assertFalse(response.cookies)
+
+    def test_preflight(self):
+        response = self.client.options(
+            f"{API}/articles/",
+            headers={
+                "Origin": "https://partner.example",
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "If-None-Match",
+            },
+        )
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(response["Access-Control-Allow-Origin"], "*")
+        self.assertEqual(response["Access-Control-Allow-Methods"], "GET, HEAD, OPTIONS")
+        self.assertIn("If-None-Match", response["Access-Control-Allow-Headers"])
+
+    def test_head(self):
+        response = self.client.head(f"{API}/films/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Access-Control-Allow-Origin"], "*")
