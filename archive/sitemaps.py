@@ -13,7 +13,8 @@ from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max, Min
+from django.db import connections
+from django.db.models import Exists, Max, Min, OuterRef, Subquery
 from django.urls import reverse
 
 from .models import Article, Film, Person, Theme
@@ -21,18 +22,59 @@ from .models import Article, Film, Person, Theme
 LIMIT = 2_000
 
 
-class IdRangePaginator:
-    """Pages of a queryset by runs of `per_page` ids, with the paginator API sitemaps use."""
+def along_index(queryset):
+    """`queryset`'s rows, for reading in the order of an index of their table from one end
+    (`ORDER BY ... LIMIT 1`): on SQLite, the table's rows, each checked by its primary key for
+    being one of `queryset`, so that SQLite walks the index and stops at the first.
 
-    def __init__(self, queryset, per_page):
+    SQLite otherwise reads a filtered queryset (public articles) through the index of its
+    filter and sorts every row that passes: 14 ms for the latest change among 10,000 public
+    articles, against 0.1 ms. PostgreSQL walks the index either way, and is given `queryset`
+    as it is (the check costs it 0.7 ms of compiling a lookup). Only for reading from one end:
+    a section page's range of ids read this way would cost PostgreSQL a probe per row, and
+    SQLite reads such a range through its filter's index (6 ms at 10,000 public articles, well
+    under the sitemap's budget).
+    """
+    if not queryset.query.has_filters() or connections[queryset.db].vendor != "sqlite":
+        return queryset
+    return queryset.model._base_manager.filter(Exists(queryset.filter(pk=OuterRef("pk"))))
+
+
+def latest(queryset, field):
+    """The latest value of `field` (which leads an index) among `queryset`."""
+    rows = along_index(queryset).order_by(f"-{field}")
+    return rows.values_list(field, flat=True).first()
+
+
+class IdRangePaginator:
+    """Pages of a queryset by runs of `per_page` ids, with the paginator API sitemaps use.
+
+    `span`, when given, is the same rows as `queryset` written to be read from either end of
+    the primary key index (see `along_index`): the first and last ids are read from it.
+    """
+
+    def __init__(self, queryset, per_page, span=None):
         self.queryset = queryset.order_by("pk")
+        self.span = span
         self.per_page = per_page
 
     @cached_property
     def ids(self):
-        """The first and last ids (one entry each of the primary key index)."""
-        span = self.queryset.aggregate(first=Min("pk"), last=Max("pk"))
-        return span["first"], span["last"]
+        """The first and last ids, in one query.
+
+        MIN() and MAX() together read one entry of the primary key index each on PostgreSQL,
+        but every row on SQLite: a long section's span is read as the first row from each end
+        of the index instead. A short one (the themes) keeps MIN() and MAX(), which compile
+        its rule once rather than twice.
+        """
+        if self.span is None:
+            ends = self.queryset.aggregate(first=Min("pk"), last=Max("pk"))
+            return ends["first"], ends["last"]
+        ends = self.span.model._base_manager.order_by().annotate(
+            first=Subquery(self.span.order_by("pk").values("pk")[:1]),
+            last=Subquery(self.span.order_by("-pk").values("pk")[:1]),
+        )
+        return ends.values_list("first", "last").first() or (None, None)
 
     @property
     def num_pages(self):
@@ -72,12 +114,16 @@ class IdRangeSitemap(Sitemap):
 class ModelSitemap(IdRangeSitemap):
     """A long section of one model; lastmod is each item's last change."""
 
+    @property
+    def paginator(self):
+        return IdRangePaginator(self.items(), self.limit, span=along_index(self.items()))
+
     def lastmod(self, item):
         return item.updated_at
 
     def get_latest_lastmod(self):
         """The section's lastmod in the index, from the `updated_at` index (not every item)."""
-        return self.items().order_by("-updated_at").values_list("updated_at", flat=True).first()
+        return latest(self.items(), "updated_at")
 
 
 class FilmSitemap(ModelSitemap):
@@ -100,8 +146,9 @@ def latest_public_change():
     edited. Lists and theme pages show these; each lookup reads one entry of an index."""
     published = Article.objects.published()
     times = [
-        Film.objects.order_by("-updated_at").values_list("updated_at", flat=True).first(),
-        published.order_by("-updated_at").values_list("updated_at", flat=True).first(),
+        latest(Film.objects.all(), "updated_at"),
+        latest(published, "updated_at"),
+        # The public rule's own index (status, publication time) ends at the latest.
         published.order_by("-published_at").values_list("published_at", flat=True).first(),
     ]
     return max((time for time in times if time), default=None)

@@ -2,8 +2,11 @@
 
 import datetime as dt
 import html
-from unittest import mock
+from unittest import mock, skipUnless
 from xml.etree import ElementTree
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from archive.models import Film
 from archive.sitemaps import ModelSitemap
@@ -330,3 +333,19 @@ class SitemapTests(PublicPageTestCase):
         self.assertContains(response, "Sitemap: http://testserver/sitemap.xml")
         self.assertContains(response, "Disallow: /preview/")
         self.assertNotContains(response, "/admin/")  # its address may be kept private
+
+
+@skipUnless(connection.vendor == "sqlite", "PostgreSQL chooses plans by table sizes")
+class SitemapIndexPlanTests(PublicPageTestCase):
+    """The sitemap index reads a few entries of an index per section and sorts nothing, as
+    SQLite plans it: the latest change among public articles is found by walking the index of
+    changes, not by sorting every public article (see archive.sitemaps.along_index)."""
+
+    def test_the_index_sorts_nothing(self):
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get("/sitemap.xml")
+        for query in queries:
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+                steps = [row[-1] for row in cursor.fetchall()]
+            self.assertFalse([step for step in steps if "TEMP B-TREE" in step], query["sql"])

@@ -121,6 +121,8 @@ class Film(Illustrated, SluggedModel):
             models.Index(fields=["year"], name="film_year_idx"),
             # The film list's order, read page by page from where the last page ended.
             models.Index(fields=["title", "year", "id"], name="film_title_idx"),
+            # The kinds films have (one probe per kind), and the list of one kind in its order.
+            models.Index(fields=["kind", "title", "year", "id"], name="film_kind_idx"),
             models.Index(fields=["updated_at"], name="film_updated_idx"),
         ]
         constraints = [

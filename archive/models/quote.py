@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from taggit.managers import TaggableManager
 
-from ..markup import plain_text
 from ..addresses import page_path
+from ..markup import plain_text
 from ..text import NormalisedTextField
 from .article import Article, Exchange, public_condition
 from .film import Film

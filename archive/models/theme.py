@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -37,22 +38,73 @@ class ThemeQuerySet(models.QuerySet):
     def public(self):
         """Themes that something a reader may see carries: a film, a public article or quote.
 
-        Each theme is checked for one such item, not counted, so that the filter lists that
-        offer themes cost the same however many films and articles carry them.
+        Each theme is checked for one such item (see `first_carrier`), films first: a theme on
+        a film is found in the themed-item index alone.
         """
         from .article import Article
         from .film import Film
         from .quote import Quote
 
+        carriers = {
+            f"first_{items.model._meta.model_name}": first_carrier(items)
+            for items in (
+                Film.objects.all(),
+                Article.objects.published(),
+                Quote.objects.published(),
+            )
+        }
         carried = Q()
-        for items in (Article.objects.published(), Film.objects.all(), Quote.objects.published()):
-            carried |= Exists(items.filter(themes=OuterRef("pk")))
-        return self.filter(carried).order_by(Lower("name"))
+        for name in carriers:
+            carried |= Q(**{f"{name}__isnull": False})
+        return self.alias(**carriers).filter(carried).order_by(Lower("name"))
 
     def carried_by(self, items):
         """Themes that at least one of `items` (films, articles or quotes) carries, checked per
-        theme for one such item."""
-        return self.filter(Exists(items.filter(themes=OuterRef("pk")))).order_by(Lower("name"))
+        theme for one such item (see `first_carrier`)."""
+        return (
+            self.alias(first_item=first_carrier(items))
+            .filter(first_item__isnull=False)
+            .order_by(Lower("name"))
+        )
+
+
+def first_carrier(items):
+    """One of `items` (a queryset of films, articles or quotes) that carries the theme of the
+    outer query, as a subquery: its id, or NULL when none of them carries the theme.
+
+    Asked per theme, it reads the themed-item index by theme (`themed_item_by_theme_idx`) and
+    checks each item found there, by its primary key, for being one of `items`, stopping at the
+    first: a list of themes costs a few index probes per theme, however many films, articles
+    and quotes the archive holds. Unfiltered items (every film) are found in that index alone.
+
+    Written from the themed items, with `items` checked inside, so that both databases start
+    from the theme: SQLite otherwise reads every public article for each theme, checking each
+    against the theme. And a subquery whose value is compared, not `Exists()`: PostgreSQL
+    turns an EXISTS into a join, or a hashed subplan, over every item of the model when it
+    expects most themes to be carried (as it does for films), reading all of them; a scalar
+    subquery with a LIMIT is run per theme, and stops at the first item it finds.
+    """
+    found = ThemedItem.objects.filter(
+        tag=OuterRef("pk"), content_type_id=ContentTypeId(items.model)
+    )
+    if items.query.has_filters():
+        found = found.filter(Exists(items.filter(pk=OuterRef("object_id"))))
+    return Subquery(found.order_by().values("object_id")[:1])
+
+
+class ContentTypeId(models.Expression):
+    """The id of `model`'s content type, looked up (through ContentType's cache) when the query
+    is compiled, as taggit looks it up for its joins: querysets built at import time, such as
+    a form field's, do not query the database then."""
+
+    output_field = models.IntegerField()
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def as_sql(self, compiler, connection):
+        return "%s", [ContentType.objects.get_for_model(self.model).pk]
 
 
 class Theme(KeepsEarlierSlugs, TagBase):
