@@ -1,5 +1,6 @@
+from html import escape
+
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -19,5 +20,5 @@ def options(choices, current=None):
         value, label = choice if isinstance(choice, (tuple, list)) else (choice, choice)
         value = "" if value is None else str(value)
         selected = " selected" if value == current else ""
-        html.append(f'<option value="{escape(value)}"{selected}>{escape(label)}</option>')
+        html.append(f'<option value="{escape(value)}"{selected}>{escape(str(label))}</option>')
     return mark_safe("".join(html))  # noqa: S308 - every value and label is escaped
