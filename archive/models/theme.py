@@ -25,7 +25,8 @@ class ThemeQuerySet(models.QuerySet):
                 content_type__model=model_name,
             )
             if public is not None:
-                items = items.filter(object_id__in=public.values("pk"))
+                # Each item checked by its key: an `IN (public ids)` is re-read per theme.
+                items = items.filter(Exists(public.filter(pk=OuterRef("object_id"))))
             count = items.order_by().values("tag").annotate(count=Count("pk")).values("count")
             return Coalesce(Subquery(count), 0)
 
@@ -66,6 +67,30 @@ class ThemeQuerySet(models.QuerySet):
             .filter(first_item__isnull=False)
             .order_by(Lower("name"))
         )
+
+
+def public_item_counts():
+    """Every theme's count of films, public articles and public quotes, as `with_public_counts`
+    gives them, in three grouped queries: {theme id: (films, articles, quotes)}, for the themes
+    something carries.
+
+    For a list of every theme: counting each theme's items in its own subquery reads the
+    items of all themes one theme at a time (a second for 300 themes over 100,000 articles
+    on PostgreSQL); grouping joins them once, from the public articles and quotes.
+    """
+    from .article import Article
+    from .film import Film
+    from .quote import Quote
+
+    def counts(items):
+        carrying = items.filter(themes__isnull=False).order_by()
+        return dict(carrying.values_list("themes").annotate(Count("pk")))
+
+    films = counts(Film.objects.all())
+    articles = counts(Article.objects.published())
+    quotes = counts(Quote.objects.published())
+    themes = films.keys() | articles.keys() | quotes.keys()
+    return {pk: (films.get(pk, 0), articles.get(pk, 0), quotes.get(pk, 0)) for pk in themes}
 
 
 def first_carrier(items):

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from archive import statistics
 from archive.models import (
     Article,
     ArticleAuthor,
@@ -124,6 +125,7 @@ class Command(BaseCommand):
         # A first version of everything, so that the editors' history can compare and revert
         # from the demo's own text. Objects that already have one are left alone.
         call_command("createinitialrevisions", "archive", comment="Demo archive", verbosity=0)
+        statistics.gather()
         self.ensure_demo_editor()
         if no_serve:
             self.stdout.write(self.style.SUCCESS("The demo archive is ready."))
