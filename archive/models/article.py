@@ -2,7 +2,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, Max, Min, Q
+from django.db.models import Exists, Q, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
@@ -59,15 +59,21 @@ class ArticleQuerySet(models.QuerySet):
         from the publication-time index, then one query checks each year between them for an
         article, so the cost follows the number of years, not of articles.
         """
-        span = self.order_by().aggregate(first=Min("published_at"), last=Max("published_at"))
-        if span["first"] is None:
+        # Each end read from the publication-time index on its own: SQLite finds one MIN or
+        # one MAX in an index, but reads every row for both in one query (15 ms at 100,000).
+        first = self.order_by("published_at").values("published_at")[:1]
+        last = self.order_by("-published_at").values("published_at")[:1]
+        span = self.model._base_manager.values(first=Subquery(first), last=Subquery(last)).first()
+        if span is None or span["first"] is None:
             return []
         first, last = (timezone.localtime(span[end]).year for end in ("first", "last"))
         between = range(last - 1, first, -1)
         found = {}
         if between:
             checks = {f"y{year}": Exists(self.filter(published_at__year=year)) for year in between}
-            found = self.order_by().annotate(**checks).values(*checks).first() or {}
+            # From any one row (not the first by id: SQLite would sort the public ones).
+            rows = self.model._base_manager.order_by().annotate(**checks).values(*checks)[:1]
+            found = next(iter(rows), {})
         return [year for year in range(last, first - 1, -1) if found.get(f"y{year}", True)]
 
 
