@@ -40,7 +40,7 @@ from .models import (
 )
 from .models.aggregates import json_list
 from .models.article import public_condition
-from .models.theme import public_item_counts
+from .models.theme import carrying, public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 
 
@@ -684,10 +684,11 @@ class ThemeDetailView(FollowsEarlierSlugs, DetailView):
         ]
         articles = [article for _, group in groups for article in group.items]
         prefetch_related_objects(articles, "authors", "films")  # as listed_articles(), at once
+        quotes = public_quotes().filter(pk__in=carrying(theme, Quote)).order_by("-pk")
         return super().get_context_data(
             films=shortlist(Film.objects.filter(themes=theme), 12),
             article_groups=[(kind, group) for kind, group in groups if group.items],
-            quotes=shortlist(public_quotes().filter(themes=theme).order_by("-pk"), 6),
+            quotes=shortlist(quotes, 6),
             **kwargs,
         )
 
@@ -731,7 +732,7 @@ class QuoteListView(PublicListView):
         if cleaned.get("person"):
             quotes = quotes.filter(speaker=cleaned["person"])
         if cleaned.get("theme"):
-            quotes = quotes.filter(themes=cleaned["theme"])
+            quotes = quotes.filter(pk__in=carrying(cleaned["theme"], Quote))
         return quotes
 
 

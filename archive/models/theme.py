@@ -93,6 +93,21 @@ def public_item_counts():
     return {pk: (films.get(pk, 0), articles.get(pk, 0), quotes.get(pk, 0)) for pk in themes}
 
 
+def carrying(theme, model):
+    """The ids of `model`'s objects (films, articles or quotes) that carry `theme`, read from
+    the themed-item index by theme, for `pk__in`.
+
+    For a list in its own key's order (quotes, latest first), so that the database reads the
+    theme's items and then each object by its key: as a join, SQLite read each of the theme's
+    quotes with its article and sorted them (54 ms for 6 of a large theme's quotes, against 5).
+    """
+    return ThemedItem.objects.filter(
+        tag=theme,
+        content_type__app_label=model._meta.app_label,
+        content_type__model=model._meta.model_name,
+    ).values("object_id")
+
+
 def first_carrier(items):
     """One of `items` (a queryset of films, articles or quotes) that carries the theme of the
     outer query, as a subquery: its id, or NULL when none of them carries the theme.
