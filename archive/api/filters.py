@@ -8,7 +8,8 @@ film by a wrong slug would otherwise take the whole list for the filtered one.
 from rest_framework import serializers
 
 from .. import search
-from ..models import Article, Film, Person, SearchDocument, Theme
+from ..models import Article, Film, Person, Quote, SearchDocument, Theme
+from ..models.theme import carrying
 from ..views import PERSON_ROLES, role_condition
 from .problems import BadParameters
 
@@ -133,7 +134,7 @@ class QuoteFilters(Filters):
         if "person" in data:
             quotes = quotes.filter(speaker=data["person"])
         if "theme" in data:
-            quotes = quotes.filter(themes=data["theme"])
+            quotes = quotes.filter(pk__in=carrying(data["theme"], Quote))
         return super().filtered(quotes, data)
 
 

@@ -13,7 +13,7 @@ from functools import wraps
 
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.encoding import iri_to_uri
@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from .. import pagecache
 from ..models import Article, Award, Credit, Exchange, Film, Person, Quote, Theme
 from ..pagination import KeysetPaginator
-from ..views import earlier_slug_redirect, public_quotes
+from ..views import FollowsEarlierSlugs, public_quotes
 from . import filters, serializers
 from .pagination import KeysetPagination
 from .problems import problem_response
@@ -84,19 +84,10 @@ class PublicList(ReadOnly, generics.ListAPIView):
         return filtering.apply(queryset)
 
 
-class PublicDetail(ReadOnly, generics.RetrieveAPIView):
+class PublicDetail(ReadOnly, FollowsEarlierSlugs, generics.RetrieveAPIView):
     """One object by its slug; an earlier slug of it answers 301 with the current address."""
 
     lookup_field = "slug"
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
-            moved = earlier_slug_redirect(request, self.get_queryset())
-            if moved is None:
-                raise
-            return moved
 
 
 # --- Films --------------------------------------------------------------------------------------
