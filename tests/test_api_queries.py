@@ -10,23 +10,15 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from .factories import make_film, make_person
-from .test_query_counts import link_data
+from .test_query_counts import SmallAndBigFilms
 
 API = "/api/v1"
 
 
-class APIQueryCountTests(TestCase):
+class APIQueryCountTests(SmallAndBigFilms, TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.small_film, cls.small_person = make_film(title="Small"), make_person(name="Small")
-        link_data(cls.small_film, cls.small_person, 2)
-        cls.big_film, cls.big_person = make_film(title="Big"), make_person(name="Big")
-        link_data(cls.big_film, cls.big_person, 60)
-        cls.big_review = cls.big_film.articles.filter(kind="review").first()
-        cls.big_interview = cls.big_film.articles.filter(kind="interview").first()
-        cls.small_review = cls.small_film.articles.filter(kind="review").first()
-        cls.small_interview = cls.small_film.articles.filter(kind="interview").first()
+        super().setUpTestData()
         cls.small_quote = cls.small_film.quotes.first()
         cls.big_quote = cls.big_film.quotes.filter(exchange__isnull=False).first()
 
