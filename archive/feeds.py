@@ -1,5 +1,4 @@
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -21,10 +20,10 @@ def feed_articles():
         Article.objects.published()
         .select_related("interviewer")
         .prefetch_related(
-            "authors",
-            "themes",
-            Prefetch(
-                "exchanges", queryset=Exchange.objects.select_related("interviewer", "interviewee")
+            Article.author_list.prefetch(),
+            Article.theme_list.prefetch(),
+            Article.exchange_list.prefetch(
+                Exchange.objects.select_related("interviewer", "interviewee")
             ),
         )
     )
@@ -76,10 +75,10 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return ", ".join(person.name for person in item.authors.all()) or None
+        return ", ".join(person.name for person in item.author_list) or None
 
     def item_categories(self, item):
-        return [theme.name for theme in item.themes.all()]
+        return [theme.name for theme in item.theme_list]
 
 
 class AtomEntries:

@@ -47,7 +47,7 @@ def publisher():
 
 def authors(request, article):
     """The byline's people; an unsigned piece is the publication's own."""
-    byline = [person_reference(request, person) for person in article.authors.all()]
+    byline = [person_reference(request, person) for person in article.author_list]
     return byline or publisher()
 
 
@@ -109,7 +109,7 @@ def movie(request, film, reviews):
     ]
     if awards:
         data["award"] = awards
-    themes = [theme.name for theme in film.themes.all()]
+    themes = [theme.name for theme in film.theme_list]
     if themes:
         data["keywords"] = ", ".join(themes)
     same_as = identifier_urls(film.wikidata_id, film.imdb_id, "title")
@@ -142,7 +142,7 @@ def review_reference(request, review):
 
 def article(request, article):
     """An article page: a Review of its film, or a NewsArticle (interview) / Article (feature)."""
-    films = list(article.films.all())
+    films = article.film_list
     data = {
         "@context": "https://schema.org",
         "@type": {
@@ -162,7 +162,7 @@ def article(request, article):
     # The piece's own image, else its title card: an image of the article (never offered as a
     # picture of a film: a Movie's image is only ever the film's own).
     data["image"] = image_url(request, article) or article.share_image_url(request)
-    themes = [theme.name for theme in article.themes.all()]
+    themes = [theme.name for theme in article.theme_list]
     if themes:
         data["keywords"] = ", ".join(themes)
     if article.kind == Article.Kind.REVIEW and films:

@@ -46,7 +46,9 @@ from .pagination import PAGE_PARAMETERS, KeysetPaginator
 
 def public_articles():
     """Published articles with what a list of them shows: byline, films and themes."""
-    return Article.objects.published().prefetch_related("authors", "films", "themes")
+    return Article.objects.published().prefetch_related(
+        Article.author_list.prefetch(), Article.film_list.prefetch(), Article.theme_list.prefetch()
+    )
 
 
 def public_quotes():
@@ -54,7 +56,7 @@ def public_quotes():
     return (
         Quote.objects.published()
         .select_related("speaker", "article", "exchange", "film")
-        .prefetch_related("article__authors")
+        .prefetch_related(Article.author_list.prefetch(through="article"))
     )
 
 
@@ -168,10 +170,10 @@ class HomeView(TemplateView):
             Film.objects.filter(article_links__article__in=latest)
             .annotate(covered=Max("article_links__article__published_at"))
             .order_by("-covered", "title")
-            .prefetch_related("themes")[:6]
+            .prefetch_related(Film.theme_list.prefetch())[:6]
         )
         themes = {
-            theme.pk: theme for item in [*articles, *featured_films] for theme in item.themes.all()
+            theme.pk: theme for item in [*articles, *featured_films] for theme in item.theme_list
         }
         return super().get_context_data(
             articles=articles,
@@ -369,7 +371,7 @@ class FilmDetailView(FollowsEarlierSlugs, DetailView):
             quote.film = film
             quote.article = by_id.setdefault(quote.article_id, quote.article)
         # One query for the bylines of the listed pieces and of the quotes' sources.
-        prefetch_related_objects(list(by_id.values()), "authors")
+        prefetch_related_objects(list(by_id.values()), Article.author_list.prefetch())
 
         def of_kind(kind):
             found = [a for a in articles if a.kind == kind]
@@ -422,7 +424,7 @@ def more_on_films(article, length=6):
         .filter(pk__in=about_them)
         .exclude(pk=article.pk)
         .order_by("-published_at", "-pk")
-        .prefetch_related("authors")[:length]
+        .prefetch_related(Article.author_list.prefetch())[:length]
     )
 
 
@@ -509,7 +511,9 @@ class ArticlePreviewView(ArticleDetailView):
 def listed_articles():
     """Published articles with what an item of a list shows (includes/article_item.html): the
     byline and the films, not the themes."""
-    return Article.objects.published().prefetch_related("authors", "films")
+    return Article.objects.published().prefetch_related(
+        Article.author_list.prefetch(), Article.film_list.prefetch()
+    )
 
 
 class PersonDetailView(FollowsEarlierSlugs, DetailView):
@@ -683,7 +687,9 @@ class ThemeDetailView(FollowsEarlierSlugs, DetailView):
             for kind in Article.Kind
         ]
         articles = [article for _, group in groups for article in group.items]
-        prefetch_related_objects(articles, "authors", "films")  # as listed_articles(), at once
+        prefetch_related_objects(  # as listed_articles(), at once
+            articles, Article.author_list.prefetch(), Article.film_list.prefetch()
+        )
         quotes = public_quotes().filter(pk__in=carrying(theme, Quote)).order_by("-pk")
         return super().get_context_data(
             films=shortlist(Film.objects.filter(themes=theme), 12),

@@ -187,7 +187,7 @@ class FilmDetail(FilmListItem):
     image = Image(source="*", allow_null=True)
     credits = CreditSerializer(many=True)
     awards = AwardSerializer(many=True)
-    themes = ThemeSummary(source="themes.all", many=True)
+    themes = ThemeSummary(source="theme_list", many=True)
     reviews = ArticleSummary(many=True, source="latest_reviews")
     interviews = ArticleSummary(many=True, source="latest_interviews")
     features = ArticleSummary(many=True, source="latest_features")
@@ -254,9 +254,9 @@ class PersonDetail(PersonListItem):
 
 
 class ArticleListItem(ArticleSummary):
-    byline = PersonSummary(source="authors.all", many=True)
-    films = FilmSummary(source="films.all", many=True)
-    themes = ThemeSummary(source="themes.all", many=True)
+    byline = PersonSummary(source="author_list", many=True)
+    films = FilmSummary(source="film_list", many=True)
+    themes = ThemeSummary(source="theme_list", many=True)
 
     class Meta(ArticleSummary.Meta):
         fields = [*ArticleSummary.Meta.fields, "standfirst", "byline", "films", "themes"]
@@ -349,7 +349,7 @@ class QuoteSerializer(serializers.ModelSerializer):
     film = FilmSummary()
     article = ArticleSummary()
     exchange = QuoteExchange(source="*", allow_null=True)
-    themes = ThemeSummary(source="themes.all", many=True)
+    themes = ThemeSummary(source="theme_list", many=True)
 
     class Meta:
         model = Quote

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from .. import pagecache
 from ..models import Article, Award, Credit, Exchange, Film, Person, Quote, Theme
 from ..pagination import KeysetPaginator
-from ..views import FollowsEarlierSlugs, public_quotes
+from ..views import FollowsEarlierSlugs, public_articles, public_quotes
 from . import filters, serializers
 from .pagination import KeysetPagination
 from .problems import problem_response
@@ -183,7 +183,7 @@ class ArticleList(PublicList):
     keyset = KeysetPaginator(["-published_at", "-pk"])
 
     def get_queryset(self):
-        return Article.objects.published().prefetch_related("authors", "films", "themes")
+        return public_articles()
 
 
 @extend_schema_view(get=extend_schema(summary="An article"))
@@ -215,7 +215,7 @@ class ArticleDetail(PublicDetail):
 
 def listed_quotes():
     """Public quotes with their speaker, film, source and its byline (for the attribution)."""
-    return public_quotes().prefetch_related("themes")
+    return public_quotes().prefetch_related(Quote.theme_list.prefetch())
 
 
 @extend_schema_view(get=extend_schema(summary="Quotes", parameters=[filters.QuoteFilters]))

@@ -12,6 +12,7 @@ from ..text import NormalisedCharField, NormalisedTextField
 from .film import Film
 from .images import Illustrated
 from .person import Person
+from .related import RelatedList
 from .slugs import SluggedModel, SlugManager, unique_slug
 from .theme import ThemedItem
 
@@ -144,6 +145,10 @@ class Article(Illustrated, SluggedModel):
         blank=True,
         help_text="Separate themes with commas; a theme may have several words.",
     )
+    author_list = RelatedList("authors")
+    film_list = RelatedList("films")
+    theme_list = RelatedList("themes")
+    exchange_list = RelatedList("exchanges")
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publication time",

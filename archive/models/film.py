@@ -11,6 +11,7 @@ from ..text import NormalisedCharField, NormalisedTextField
 from .identifiers import imdb_title, wikidata_item
 from .images import Illustrated
 from .person import Person
+from .related import RelatedList
 from .slugs import SluggedModel
 from .theme import ThemedItem
 
@@ -110,6 +111,7 @@ class Film(Illustrated, SluggedModel):
         blank=True,
         help_text="Separate themes with commas; a theme may have several words.",
     )
+    theme_list = RelatedList("themes")
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last changed", auto_now=True)
 

@@ -11,6 +11,7 @@ from ..text import NormalisedTextField
 from .article import Article, Exchange, public_condition
 from .film import Film
 from .person import Person
+from .related import RelatedList
 from .theme import ThemedItem
 
 TYPOGRAPHIC_MARKS = str.maketrans(
@@ -95,6 +96,7 @@ class Quote(models.Model):
         blank=True,
         help_text="Separate themes with commas; a theme may have several words.",
     )
+    theme_list = RelatedList("themes")
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last changed", auto_now=True)
 
@@ -175,5 +177,5 @@ class Quote(models.Model):
         """Who the words are by, as a reader sees it; an unsigned piece is named by its kind."""
         if self.speaker_id:
             return self.speaker.name
-        authors = [author.name for author in self.article.authors.all()]
+        authors = [author.name for author in self.article.author_list]
         return ", ".join(authors) if authors else self.article.get_kind_display()
