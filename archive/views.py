@@ -55,7 +55,7 @@ def public_quotes():
     """Published quotes with their speaker, source and film, as lists of quotes show them."""
     return (
         Quote.objects.published()
-        .select_related("speaker", "article", "exchange", "film")
+        .select_related("speaker", "article", "film")
         .prefetch_related(Article.author_list.prefetch(through="article"))
     )
 
@@ -365,7 +365,7 @@ class FilmDetailView(FollowsEarlierSlugs, DetailView):
         quotes = list(
             Quote.objects.published()
             .filter(film=film, featured=True)
-            .select_related("speaker", "exchange", "article")[:12]
+            .select_related("speaker", "article")[:12]
         )
         for quote in quotes:
             quote.film = film

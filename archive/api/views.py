@@ -214,8 +214,9 @@ class ArticleDetail(PublicDetail):
 
 
 def listed_quotes():
-    """Public quotes with their speaker, film, source and its byline (for the attribution)."""
-    return public_quotes().prefetch_related(Quote.theme_list.prefetch())
+    """Public quotes with their speaker, film, source and its byline (for the attribution), and
+    the exchange they come from."""
+    return public_quotes().select_related("exchange").prefetch_related(Quote.theme_list.prefetch())
 
 
 @extend_schema_view(get=extend_schema(summary="Quotes", parameters=[filters.QuoteFilters]))
