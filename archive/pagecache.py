@@ -22,16 +22,20 @@ the cache as from a fresh render. `Cache-Status` (RFC 9211) says what the cache 
 `DJANGO_PAGE_CACHE=false` turns the server-side cache off; ETags and CDN headers stay.
 """
 
+import functools
 import hashlib
 import re
 import time
-from functools import wraps
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.dispatch import receiver
 from django.http import HttpResponse, QueryDict
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 
@@ -250,7 +254,7 @@ def public_page(view, params=(), store=True):
     `params` names the query parameters the view reads; all others are dropped before it runs.
     """
 
-    @wraps(view)
+    @functools.wraps(view)
     def page(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
@@ -269,9 +273,10 @@ def do_not_store(request):
 class PageCacheMiddleware:
     """Serves public pages from the shared cache, and stores them there once rendered.
 
-    It stands after the authentication middleware, which tells who signed in, and before the
-    others: a page served from the cache skips them, and carries the headers they gave it when
-    it was stored (the Content Security Policy among them).
+    It stands before the session, authentication, CSRF and other middleware (after security,
+    static files and compression): a page served from the cache skips them, and carries the
+    headers they gave it when it was stored (the Content Security Policy among them). Who is
+    signed in it reads from the session itself (`signed_in`).
     """
 
     def __init__(self, get_response):
@@ -316,18 +321,36 @@ BYPASS_UNCOMMITTED = 'fwd=bypass; detail="uncommitted"'
 
 def public_page_view(request):
     """The public page (a view wrapped by `public_page`) this request's address leads to."""
+    return _public_page_view(request.path_info, get_urlconf())
+
+
+@functools.lru_cache(maxsize=4096)
+def _public_page_view(path, urlconf):
+    """Remembered per worker: resolving an address costs more than the rest of serving its
+    page from the cache. A stream of made-up addresses only pushes out others' entries."""
     try:
-        match = resolve(request.path_info)
+        match = resolve(path, urlconf)
     except Resolver404:
         return None
     return match.func if hasattr(match.func, "page_cache_params") else None
 
 
+@receiver(setting_changed)
+def forget_views(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _public_page_view.cache_clear()
+
+
 def signed_in(request):
-    """Whether the request comes from a signed-in user; asks the session only if there is one."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    """Whether the request comes from someone signed in: whether the session its cookie names
+    holds a user. Asked only of a request with a session cookie, before the session and
+    authentication middleware have run; a session whose user is gone or whose password has
+    changed still counts as signed in here, so such a reader is served a fresh page, never a
+    stored one."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
         return False
-    return request.user.is_authenticated
+    return SESSION_KEY in import_module(settings.SESSION_ENGINE).SessionStore(key)
 
 
 def keep_parameters(request, params):

@@ -75,11 +75,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache: pages are stored uncompressed, compressed per client (see it).
     "archive.middleware.CompressionMiddleware",
+    # A page served from the cache skips every middleware below it.
+    "archive.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "archive.pagecache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -134,8 +135,9 @@ if DATABASE_REPLICA_URL:
         # A replica host that stops answering is given up on (and the primary read) quickly.
         replica_options.setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
+    # Above the page cache, which asks after the view whether the page was read from it.
     MIDDLEWARE.insert(
-        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        MIDDLEWARE.index("archive.pagecache.PageCacheMiddleware"),
         "archive.middleware.ReplicaReadsMiddleware",
     )
 
