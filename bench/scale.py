@@ -11,8 +11,11 @@ key, collected static files) picks the pages by query — the film with the most
 the person with the most credits, the theme carried by the most films, public articles and
 quotes — and requests each page in turn through Django's test client (in-process: no HTTP
 server, no network), first --warmups times unmeasured, then --requests times measured, one
-request at a time. Every page must answer 200. The sitemap's section pages are each requested
-fewer times (one warm-up, three measured) and the slowest is reported.
+request at a time. Every page must answer 200. This is done in --rounds rounds, each measuring
+both archives in turn (the demo first in odd rounds, the large one first in even ones), and
+each median is taken over the requests of every round: a shared machine's slower spells fall on
+both archives rather than on one. The sitemap's section pages are requested in the first round
+only, each fewer times (one warm-up, three measured), and the slowest is reported.
 
 The demo database `film_archive_scale_demo` is (re)created on the server of DATABASE_URL, loaded
 with the demo archive and dropped afterwards; the large one is named with --large, migrated (so
@@ -43,6 +46,7 @@ from pages import pg_admin, run  # noqa: E402  (the sibling benchmark's PostgreS
 
 DEMO_DATABASE = "film_archive_scale_demo"
 SECTION_WARMUPS, SECTION_REQUESTS = 1, 3
+SLOWEST_SECTION = "sitemap section page, slowest"
 
 
 def pages():
@@ -94,8 +98,8 @@ class QueryTimer:
 
 
 def timed(client, url, warmups, requests):
-    """Median milliseconds of `requests` sequential requests after `warmups`: the whole request,
-    and the part of it spent waiting for the database."""
+    """Milliseconds of each of `requests` sequential requests after `warmups`: the whole
+    request, and the part of it spent waiting for the database."""
     from django.db import connection
 
     times, database = [], []
@@ -110,11 +114,12 @@ def timed(client, url, warmups, requests):
         if number >= warmups:
             times.append(elapsed * 1000)
             database.append(timer.seconds * 1000)
-    return statistics.median(times), statistics.median(database), response
+    return times, database, response
 
 
-def measure(warmups, requests):
-    """Run inside the child process, on the database of DATABASE_URL."""
+def measure(warmups, requests, sections):
+    """Run inside the child process, on the database of DATABASE_URL: every request's times,
+    and with `sections` the slowest sitemap section page."""
     import django
 
     django.setup()
@@ -125,28 +130,25 @@ def measure(warmups, requests):
     client = Client()
     results = {}
     for label, url in pages():
-        p50, database, response = timed(client, url, warmups, requests)
-        results[label] = {"url": url, "p50_ms": round(p50, 1), "db_ms": round(database, 1)}
-        if label == "sitemap index":
+        times, database, response = timed(client, url, warmups, requests)
+        results[label] = {"url": url, "times": times, "db": database}
+        if label == "sitemap index" and sections:
             index = ElementTree.fromstring(response.content)
             namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
             sections = [loc.text for loc in index.iter(f"{namespace}loc")]
     slowest = None
-    for section in sections:
+    for section in sections if sections else []:
         url = urllib.parse.urlsplit(section)
         path = url.path + (f"?{url.query}" if url.query else "")
-        p50, database, _ = timed(client, path, SECTION_WARMUPS, SECTION_REQUESTS)
-        if slowest is None or p50 > slowest["p50_ms"]:
-            slowest = {
-                "url": f"{path} (of {len(sections)})",
-                "p50_ms": round(p50, 1),
-                "db_ms": round(database, 1),
-            }
-    results["sitemap section page, slowest"] = slowest
+        times, database, _ = timed(client, path, SECTION_WARMUPS, SECTION_REQUESTS)
+        if slowest is None or statistics.median(times) > statistics.median(slowest["times"]):
+            slowest = {"url": f"{path} (of {len(sections)})", "times": times, "db": database}
+    if slowest:
+        results[SLOWEST_SECTION] = slowest
     print(json.dumps(results))
 
 
-def child(database_url, options, static_root):
+def child(database_url, options, static_root, sections):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -160,12 +162,33 @@ def child(database_url, options, static_root):
         "DJANGO_LOG_LEVEL": "WARNING",
     }
     arguments = ["--measure", f"--warmups={options.warmups}", f"--requests={options.requests}"]
+    if sections:
+        arguments.append("--sections")
     done = subprocess.run(
         [sys.executable, __file__, *arguments], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if done.returncode != 0:
         sys.exit(f"measuring {database_url} failed:\n{done.stdout}{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def merged(rounds):
+    """Each page's median time and database time over the requests of every round."""
+    pages = {}
+    for results in rounds:
+        for label, result in results.items():
+            page = pages.setdefault(label, {"url": result["url"], "times": [], "db": []})
+            page["times"] += result["times"]
+            page["db"] += result["db"]
+    return {
+        label: {
+            "url": page["url"],
+            "p50_ms": round(statistics.median(page["times"]), 1),
+            "db_ms": round(statistics.median(page["db"]), 1),
+            "requests": len(page["times"]),
+        }
+        for label, page in pages.items()
+    }
 
 
 def table(demo, large):
@@ -188,12 +211,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--large", default="film_archive_large", help="the large database")
     parser.add_argument("--warmups", type=int, default=3, help="unmeasured requests (3)")
-    parser.add_argument("--requests", type=int, default=15, help="measured requests (15)")
+    parser.add_argument("--requests", type=int, default=15, help="measured requests per round (15)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds, each measuring both archives in turn, the first one first in odd rounds (3)",
+    )
+    parser.add_argument("--sections", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.measure:
-        return measure(options.warmups, options.requests)
+        return measure(options.warmups, options.requests, options.sections)
 
     server = os.environ.get("DATABASE_URL", "")
     if not server.startswith(("postgres://", "postgresql://")):
@@ -213,16 +243,24 @@ def main():
         run(collect, {**env, **production})  # hashed names, as DEBUG off serves them
         env["DATABASE_URL"] = large_url
         run([sys.executable, "manage.py", "migrate", "--verbosity", "0"], env)
-        demo = child(demo_url, options, temp / "static")
-        large = child(large_url, options, temp / "static")
+        # Rounds alternate the two archives, so that a slower spell of a shared machine falls on
+        # both rather than on one.
+        demo_rounds, large_rounds = [], []
+        for number in range(options.rounds):
+            first = number == 0
+            order = [(demo_url, demo_rounds), (large_url, large_rounds)]
+            for url, rounds in order if number % 2 == 0 else reversed(order):
+                rounds.append(child(url, options, temp / "static", sections=first))
+        demo, large = merged(demo_rounds), merged(large_rounds)
     finally:
         pg_admin(server, f"DROP DATABASE IF EXISTS {DEMO_DATABASE}")
         shutil.rmtree(temp, ignore_errors=True)
     if options.json:
         print(json.dumps({"demo": demo, "large": large}, indent=2))
     else:
-        print(f"PostgreSQL, page cache off, test client in-process, {options.requests} requests "
-              f"after {options.warmups} warm-ups, {os.cpu_count()} CPUs")  # fmt: skip
+        print(f"PostgreSQL, page cache off, test client in-process, {options.rounds} rounds of "
+              f"{options.requests} requests after {options.warmups} warm-ups (sitemap sections: "
+              f"one round of {SECTION_REQUESTS}), {os.cpu_count()} CPUs")  # fmt: skip
         print(table(demo, large))
 
 
