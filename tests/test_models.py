@@ -428,3 +428,42 @@ class PlannerStatisticsTests(TestCase):
             tables = {table for (table,) in cursor.fetchall()}
         self.assertIn("archive_article", tables)
         self.assertIn("archive_articlefilm", tables)
+
+
+class RelatedListTests(TestCase):
+    """A list page reads each article's byline, films and themes into plain lists; a page that
+    did not prefetch them still shows them, read through the relation."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.film = make_film(title="Aleppo")
+        cls.article = make_article(films=[cls.film], title="On Aleppo")
+        cls.article.authors.add(make_person(name="Ann Critic"), make_person(name="Bo Critic"))
+        cls.article.themes.add("Civil defence", "Syria")
+
+    def test_prefetched_lists_need_no_query_per_article(self):
+        articles = list(
+            Article.objects.prefetch_related(
+                Article.author_list.prefetch(),
+                Article.film_list.prefetch(),
+                Article.theme_list.prefetch(),
+            )
+        )
+        with self.assertNumQueries(0):
+            article = articles[0]
+            self.assert_lists(article)
+
+    def test_lists_not_prefetched_are_read_through_the_relation(self):
+        article = Article.objects.get(pk=self.article.pk)
+        with self.assertNumQueries(3):
+            self.assert_lists(article)
+
+    def assert_lists(self, article):
+        self.assertEqual(sorted(p.name for p in article.author_list), ["Ann Critic", "Bo Critic"])
+        self.assertEqual(article.film_list, [self.film])
+        self.assertEqual(sorted(t.name for t in article.theme_list), ["Civil defence", "Syria"])
+
+    def test_a_relations_own_prefetch_serves_the_list(self):
+        article = Article.objects.prefetch_related("authors").get(pk=self.article.pk)
+        with self.assertNumQueries(0):
+            self.assertEqual(len(article.author_list), 2)
