@@ -23,6 +23,8 @@ from archive.models import Article, Theme
 from .conftest import csp_recording_page
 from .factories import make_article, make_exchange, make_film, make_person
 
+pytestmark = pytest.mark.once
+
 PASSWORD = "a long editor passphrase"
 GROUPS_MIGRATION = "0004_editors_and_contributors"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"

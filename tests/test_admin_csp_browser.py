@@ -5,11 +5,14 @@ film's and interview's change forms (inlines, autocompletes) and uses an autocom
 browser must report no Content Security Policy violation anywhere.
 """
 
+import pytest
 from django.urls import reverse
 
 from archive.models import Film
 
 from .admin_pages import admin_addresses
+
+pytestmark = pytest.mark.once
 
 
 def test_admin_pages_raise_no_csp_violations(signed_in):

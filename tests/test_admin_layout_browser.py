@@ -4,11 +4,14 @@ credits) pushes the page sideways. Checked in Chromium on the demo archive, sign
 superuser, on every changelist, add form and the change form of an object of every model.
 """
 
+import pytest
 from django.urls import reverse
 
 from archive.models import Article, Film
 
 from .admin_pages import admin_addresses
+
+pytestmark = pytest.mark.once
 
 OVERFLOW = """() => {
     const width = window.innerWidth;

@@ -108,6 +108,7 @@ class SchemaTests(TestCase):
         self.assertIn("script-src 'self'", response["Content-Security-Policy"])
 
 
+@pytest.mark.once
 @pytest.mark.django_db(transaction=True)
 def test_reference_page_in_a_browser_keeps_the_policy(browser, live_server):
     with csp_recording_page(browser) as page:
@@ -118,6 +119,7 @@ def test_reference_page_in_a_browser_keeps_the_policy(browser, live_server):
         assert page.evaluate("document.styleSheets.length") >= 1
 
 
+@pytest.mark.once
 @pytest.mark.django_db
 def test_reference_page_is_valid_html(client, vnu, tmp_path):
     page = tmp_path / "reference.html"

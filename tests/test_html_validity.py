@@ -7,6 +7,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 
+pytestmark = pytest.mark.once
+
 PAGES = {
     "home": "/",
     "film-list": "/films/",

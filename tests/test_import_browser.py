@@ -19,6 +19,8 @@ from .factories import make_film, make_person
 from .test_admin_browser import PASSWORD, SCREENSHOTS, editors_group, sign_in
 from .test_import import INTERVIEW_SEED
 
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture
 def site(live_server):

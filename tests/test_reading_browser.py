@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+pytestmark = pytest.mark.once
+
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 PAGE_TYPES = {
     "home": "/",

@@ -21,6 +21,7 @@ def run_production(code, **environ):
     return run_django(code, setup=False, **{**PRODUCTION, **environ})
 
 
+@pytest.mark.once
 def test_deployment_checks_report_nothing():
     result = run_production(
         "import os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'site_config.settings'; "
@@ -63,6 +64,7 @@ def production_headers(path, static_root, **environ):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.once
 def test_public_page_headers_in_production(static_root):
     response = production_headers("/films/", static_root)
     headers = response["headers"]
@@ -86,6 +88,7 @@ def test_public_page_headers_in_production(static_root):
     assert response["cookies"] == []
 
 
+@pytest.mark.once
 def test_plain_http_is_redirected_to_https_behind_the_proxy(static_root):
     result = run_production(
         "import django; django.setup(); "
@@ -100,6 +103,7 @@ def test_plain_http_is_redirected_to_https_behind_the_proxy(static_root):
     assert result.stdout.split()[-2:] == ["301", "200"]
 
 
+@pytest.mark.once
 def test_admin_cookies_are_secure_http_only_and_same_site(static_root):
     result = run_production(
         "import django; django.setup(); "

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROJECT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
@@ -13,6 +15,7 @@ PRODUCTION = {
 }
 
 
+@pytest.mark.once
 def test_collected_files_are_hashed_compressed_and_served(tmp_path):
     env = {**os.environ, **PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)}
     env.pop("DJANGO_SETTINGS_MODULE", None)

@@ -16,6 +16,8 @@ from archive.models import Article, ArticleFilm, ArticlePerson, Credit
 
 from .factories import make_exchange, make_film, make_person, make_quote
 
+pytestmark = pytest.mark.once
+
 PAYLOADS = [
     "<script>window.__xss=1;alert(1)</script>",
     '<img src=x onerror="window.__xss=1;alert(1)">',
