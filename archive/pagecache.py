@@ -350,7 +350,12 @@ def signed_in(request):
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key:
         return False
-    return SESSION_KEY in import_module(settings.SESSION_ENGINE).SessionStore(key)
+    try:
+        return SESSION_KEY in import_module(settings.SESSION_ENGINE).SessionStore(key)
+    except DatabaseError:
+        # Counted as signed in: the request goes on to the middleware that answers 503 while
+        # the database cannot be reached.
+        return True
 
 
 def keep_parameters(request, params):

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+import urllib.request
 
 import pytest
 
@@ -141,6 +142,12 @@ def test_outage_gives_503_and_the_site_recovers_by_itself(site):
     # database is away.
     status, page = get(film)
     assert status == 200 and "Last Men in Aleppo" in page
+    # Someone with a session cookie (perhaps signed in) is not served from the cache, and the
+    # session cannot be read: the same 503, not an error page.
+    with_session = urllib.request.build_opener()
+    with_session.addheaders = [("Cookie", "sessionid=an-editors-session")]
+    status, page = get(film, opener=with_session)
+    assert status == 503 and "Back shortly" in page
 
     relay.restore()
     statuses = [get(person)[0] for _ in range(4)]
