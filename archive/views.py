@@ -44,10 +44,16 @@ from .models.theme import carrying, public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 
 
+def item_prefetches():
+    """What an item of a list of articles shows (includes/article_item.html): its byline and
+    its films."""
+    return [Article.author_list.prefetch(), Article.film_list.prefetch()]
+
+
 def public_articles():
     """Published articles with what a list of them shows: byline, films and themes."""
     return Article.objects.published().prefetch_related(
-        Article.author_list.prefetch(), Article.film_list.prefetch(), Article.theme_list.prefetch()
+        *item_prefetches(), Article.theme_list.prefetch()
     )
 
 
@@ -509,11 +515,8 @@ class ArticlePreviewView(ArticleDetailView):
 
 
 def listed_articles():
-    """Published articles with what an item of a list shows (includes/article_item.html): the
-    byline and the films, not the themes."""
-    return Article.objects.published().prefetch_related(
-        Article.author_list.prefetch(), Article.film_list.prefetch()
-    )
+    """Published articles with what an item of a list shows, not the themes."""
+    return Article.objects.published().prefetch_related(*item_prefetches())
 
 
 class PersonDetailView(FollowsEarlierSlugs, DetailView):
@@ -687,9 +690,7 @@ class ThemeDetailView(FollowsEarlierSlugs, DetailView):
             for kind in Article.Kind
         ]
         articles = [article for _, group in groups for article in group.items]
-        prefetch_related_objects(  # as listed_articles(), at once
-            articles, Article.author_list.prefetch(), Article.film_list.prefetch()
-        )
+        prefetch_related_objects(articles, *item_prefetches())  # for all the groups at once
         quotes = public_quotes().filter(pk__in=carrying(theme, Quote)).order_by("-pk")
         return super().get_context_data(
             films=shortlist(Film.objects.filter(themes=theme), 12),

@@ -16,24 +16,21 @@ class ThemeQuerySet(models.QuerySet):
         only by drafts counts zero and stays out of public lists.
         """
         from .article import Article
+        from .film import Film
         from .quote import Quote
 
-        def tagged(model_name, public=None):
-            items = ThemedItem.objects.filter(
-                tag=OuterRef("pk"),
-                content_type__app_label="archive",
-                content_type__model=model_name,
-            )
-            if public is not None:
+        def tagged(items):
+            found = carrying(OuterRef("pk"), items.model)
+            if items.query.has_filters():
                 # Each item checked by its key: an `IN (public ids)` is re-read per theme.
-                items = items.filter(Exists(public.filter(pk=OuterRef("object_id"))))
-            count = items.order_by().values("tag").annotate(count=Count("pk")).values("count")
+                found = found.filter(Exists(items.filter(pk=OuterRef("object_id"))))
+            count = found.order_by().values("tag").annotate(count=Count("pk")).values("count")
             return Coalesce(Subquery(count), 0)
 
         return self.annotate(
-            film_count=tagged("film"),
-            article_count=tagged("article", Article.objects.published()),
-            quote_count=tagged("quote", Quote.objects.published()),
+            film_count=tagged(Film.objects.all()),
+            article_count=tagged(Article.objects.published()),
+            quote_count=tagged(Quote.objects.published()),
         )
 
     def public(self):
