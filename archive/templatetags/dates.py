@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -13,13 +13,11 @@ def time_element(value):
 
     What `|date:"c"` and `|date:"j F Y"` write, without their lookups of the language's
     formats on every call: a list page writes one per item, and the two filters cost more than
-    the rest of the item's byline.
+    the rest of the item's byline. Nothing in it needs escaping: numbers, an ISO date and the
+    name of a month.
     """
     local = timezone.localtime(value)
-    return format_html(
-        '<time datetime="{}">{} {} {}</time>',
-        local.isoformat(),
-        local.day,
-        MONTHS[local.month],
-        local.year,
+    month = MONTHS[local.month]
+    return mark_safe(  # noqa: S308 - see above
+        f'<time datetime="{local.isoformat()}">{local.day} {month} {local.year}</time>'
     )
