@@ -244,6 +244,45 @@ def next_publication(current_generation):
     return value or None
 
 
+def valid_until(current_generation):
+    """Until when (seconds since the epoch) something read now from the public content holds:
+    PAGE_CACHE_SECONDS at most, and never past the next scheduled publication."""
+    until = time.time() + settings.PAGE_CACHE_SECONDS
+    upcoming = next_publication(current_generation)
+    return min(until, upcoming) if upcoming else until
+
+
+# --- Values many pages share ----------------------------------------------------------------
+
+
+def shared_value(name, compute):
+    """`compute()`, a value read from the public content that many pages show alike — the
+    themes and years a list's filters offer, the same on each of its thousands of pages — read
+    once per content generation and kept in the shared cache for every worker and app server.
+
+    It follows the page cache's rules, so it is as exact as a cached page: a change by any
+    path moves the generation on, the next scheduled publication ends it, and a value read
+    beside this connection's uncommitted writes or from a replica behind the generation is used
+    but not kept. Unlike pages, it is kept with DJANGO_PAGE_CACHE=false too: a page rendered
+    afresh then still reads what every page of its list shares once per change, as a crawler's
+    or a first visitor's page does with the cache on.
+    """
+    if uncommitted_writes():
+        return compute()
+    current_generation = generation()
+    key = f"shared:{code_fingerprint()}:{current_generation}:{name}"
+    entry = cache.get(key)
+    if entry is not None and entry[0] > time.time():
+        return entry[1]
+    value = compute()
+    if replica_is_current(current_generation):
+        until = valid_until(current_generation)
+        timeout = int(until - time.time())
+        if timeout > 0:
+            cache.set(key, (until, value), timeout=timeout)
+    return value
+
+
 # --- Public pages and the middleware --------------------------------------------------------
 
 
@@ -304,10 +343,7 @@ class PageCacheMiddleware:
 
         response = with_etag(self.get_response(request))
         if canonical and storable(request, response) and replica_is_current(current_generation):
-            until = time.time() + settings.PAGE_CACHE_SECONDS
-            upcoming = next_publication(current_generation)
-            if upcoming:
-                until = min(until, upcoming)
+            until = valid_until(current_generation)
             timeout = int(until - time.time())
             if timeout > 0:
                 cache.set(key, snapshot(response, until), timeout=timeout)

@@ -153,8 +153,8 @@ class PublicListView(ListView):
             filters=self.filters,
             # The templates write the theme options out themselves: a form widget renders each
             # of hundreds of options through templates of its own, several times slower.
-            themes=self.filters.fields["theme"].queryset.values_list("slug", "name")
-            if "theme" in self.filters.fields
+            themes=self.filters.theme_options()
+            if isinstance(self.filters, ThemeFilterForm)
             else [],
             query=query_without_page(self.request),
             **kwargs,
@@ -226,22 +226,52 @@ def distinct_values(model, field, descending=False):
         return [value for (value,) in cursor.fetchall()]
 
 
-class FilmFilterForm(forms.Form):
-    """The film list's filters; a value that makes no sense is reported and ignored."""
+class ThemeFilterForm(forms.Form):
+    """A list's filters, one of them a theme: a theme some item of the list carries.
 
-    year = forms.IntegerField(required=False, min_value=1870, max_value=2100)
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Film.Kind.choices])
+    Subclasses name the list's items in `items()`. Which themes they carry is asked of the
+    database only to check a theme named in the address; the page's options come from
+    `theme_options()`, once per change for every page of the list.
+    """
+
     theme = forms.ModelChoiceField(
-        required=False,
-        queryset=Theme.objects.carried_by(Film.objects.all()),
-        to_field_name="slug",
-        empty_label="Any theme",
+        required=False, queryset=Theme.objects.none(), to_field_name="slug"
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the kinds some film has (themes likewise, by `carried_by`).
-        kinds = set(distinct_values(Film, "kind"))
+        if self.data.get("theme"):
+            # Made per request: what is public depends on the time (scheduled pieces).
+            self.fields["theme"].queryset = self.carried_themes()
+
+    @classmethod
+    def carried_themes(cls):
+        return Theme.objects.carried_by(cls.items())
+
+    @classmethod
+    def theme_options(cls):
+        """(slug, name) of each theme the filter offers, the same on every page of the list."""
+        return pagecache.shared_value(
+            f"{cls.__name__}:theme-options",
+            lambda: list(cls.carried_themes().values_list("slug", "name")),
+        )
+
+
+class FilmFilterForm(ThemeFilterForm):
+    """The film list's filters; a value that makes no sense is reported and ignored."""
+
+    field_order = ["year", "kind", "theme"]
+    year = forms.IntegerField(required=False, min_value=1870, max_value=2100)
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Film.Kind.choices])
+
+    @staticmethod
+    def items():
+        return Film.objects.all()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the kinds some film has (themes likewise, by `carried_themes`).
+        kinds = set(pagecache.shared_value("film-kinds", lambda: distinct_values(Film, "kind")))
         self.fields["kind"].choices = [
             ("", "Any kind"),
             *((kind, kind.label) for kind in Film.Kind if kind in kinds),
@@ -266,20 +296,20 @@ class FilmListView(PublicListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            years=distinct_values(Film, "year", descending=True),
+            years=pagecache.shared_value(
+                "film-years", lambda: distinct_values(Film, "year", descending=True)
+            ),
             **kwargs,
         )
 
 
-class ArticleFilterForm(forms.Form):
+class ArticleFilterForm(ThemeFilterForm):
     """The article list's filters. Kind, year and theme are offered on the page; a film or a
     person (by, about or interviewing them) is given by the links of their own pages."""
 
+    field_order = ["kind", "year", "theme", "film", "person"]
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Article.Kind.choices])
     year = forms.IntegerField(required=False, min_value=1870, max_value=2100)
-    theme = forms.ModelChoiceField(
-        required=False, queryset=Theme.objects.none(), to_field_name="slug"
-    )
     film = forms.ModelChoiceField(
         required=False, queryset=Film.objects.all(), to_field_name="slug", widget=forms.HiddenInput
     )
@@ -290,10 +320,9 @@ class ArticleFilterForm(forms.Form):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Made per request: what is public depends on the time (scheduled pieces).
-        self.fields["theme"].queryset = Theme.objects.carried_by(Article.objects.published())
+    @staticmethod
+    def items():
+        return Article.objects.published()
 
 
 class ArticleListView(PublicListView):
@@ -319,7 +348,8 @@ class ArticleListView(PublicListView):
         return articles
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(years=Article.objects.published().years(), **kwargs)
+        years = pagecache.shared_value("article-years", lambda: Article.objects.published().years())
+        return super().get_context_data(years=years, **kwargs)
 
 
 class FilmDetailView(FollowsEarlierSlugs, DetailView):
@@ -619,10 +649,13 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Made per request: critics and subjects depend on what is public now.
+        # Read once per change: critics and subjects depend on what is public now.
         self.fields["role"].choices = [
             ("", "Everyone"),
-            *((role, PERSON_ROLES[role]) for role in people_roles()),
+            *(
+                (role, PERSON_ROLES[role])
+                for role in pagecache.shared_value("people-roles", people_roles)
+            ),
         ]
 
 
@@ -651,8 +684,12 @@ class PersonListView(PublicListView):
         role_query = QueryDict(mutable=True)
         if cleaned.get("role"):
             role_query["role"] = cleaned["role"]
+        role = cleaned.get("role") or ""
+        letters = pagecache.shared_value(
+            f"people-letters:{role}", lambda: people_letters(self.in_role(cleaned))
+        )
         return super().get_context_data(
-            letters=people_letters(self.in_role(cleaned)),
+            letters=letters,
             current_letter=cleaned.get("letter", ""),
             role_query=role_query.urlencode(),
             role_label=PERSON_ROLES.get(cleaned.get("role")),
@@ -700,7 +737,7 @@ class ThemeDetailView(FollowsEarlierSlugs, DetailView):
         )
 
 
-class QuoteFilterForm(forms.Form):
+class QuoteFilterForm(ThemeFilterForm):
     """The quote list's filters. The theme is offered on the page; a film or a speaker is
     given by the links of their own pages (a list of every one would outgrow the page)."""
 
@@ -713,14 +750,11 @@ class QuoteFilterForm(forms.Form):
         to_field_name="slug",
         widget=forms.HiddenInput,
     )
-    theme = forms.ModelChoiceField(
-        required=False, queryset=Theme.objects.none(), to_field_name="slug"
-    )
+    field_order = ["film", "person", "theme"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Made per request: what is public depends on the time (scheduled pieces).
-        self.fields["theme"].queryset = Theme.objects.carried_by(Quote.objects.published())
+    @staticmethod
+    def items():
+        return Quote.objects.published()
 
 
 class QuoteListView(PublicListView):

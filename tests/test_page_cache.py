@@ -303,3 +303,87 @@ def test_raw_sql_shows_at_once_and_the_cache_can_be_cleared_by_hand(client, film
     cached(client)
     call_command("clear_page_cache", verbosity=0)
     assert status(fetch(client, FILM_PAGE)) == "film-archive; fwd=miss; stored"
+
+
+# What every page of a list shares: its filters' options, read once per change. ---------------
+
+
+def theme_options(client, url="/articles/"):
+    html = fetch(client, url).content.decode()
+    select = html.split('<select name="theme">', 1)[1].split("</select>", 1)[0]
+    return select
+
+
+def queries_of(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fetch(client, url)
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@override_settings(PAGE_CACHE=False)
+def test_list_filters_are_read_once_per_change_and_follow_every_change(client, film):
+    """With the page cache off too, a list's theme and year options are read once for all its
+    pages, and any change to what readers see shows in them on the next request."""
+    review = Article.objects.get(title="An unforgettable portrait")
+    review.themes.add("civil defence")
+    assert "civil defence" in theme_options(client)
+    for url in ["/articles/", "/articles/?kind=review", "/films/", "/quotes/"]:
+        fetch(client, url)
+        assert not any("archive_themeditem" in sql for sql in queries_of(client, url)), url
+
+    review.themes.add("White Helmets")
+    assert "White Helmets" in theme_options(client)
+    make_article(title="A draft", status=Article.Status.DRAFT).themes.add("unpublished")
+    assert "unpublished" not in theme_options(client)
+    review.themes.remove("civil defence")
+    assert "civil defence" not in theme_options(client)
+    film.themes.add("Syria")
+    assert "Syria" in theme_options(client, "/films/")
+    assert "Syria" not in theme_options(client, "/articles/")
+
+
+@override_settings(PAGE_CACHE=False)
+def test_list_filters_follow_a_scheduled_publication(client, film):
+    moment = timezone.now()
+    with time_machine.travel(moment, tick=False):
+        later = make_article(title="Scheduled", published_at=moment + dt.timedelta(hours=1))
+        later.themes.add("siege")
+        assert "siege" not in theme_options(client)
+        year = str((moment + dt.timedelta(hours=1)).year)
+    with time_machine.travel(moment + dt.timedelta(hours=1, seconds=1), tick=False):
+        assert "siege" in theme_options(client)
+        assert f'<option value="{year}"' in fetch(client, "/articles/").content.decode()
+
+
+@override_settings(PAGE_CACHE=False)
+def test_list_filters_read_beside_uncommitted_writes_are_not_kept(client, film):
+    from django.db import transaction
+
+    review = Article.objects.get(title="An unforgettable portrait")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        review.themes.add("never committed")
+        assert "never committed" in theme_options(client)
+        raise RuntimeError
+    assert "never committed" not in theme_options(client)
+
+
+@override_settings(PAGE_CACHE=False)
+def test_people_list_filters_follow_every_change(client, film):
+    """The people list's roles and initials are read once per change for all its pages."""
+    from archive.models import ArticleAuthor
+
+    page = fetch(client, "/people/").content.decode()
+    assert 'value="critic"' not in page and "letter=z" not in page
+    review = Article.objects.get(title="An unforgettable portrait")
+    ArticleAuthor.objects.create(article=review, person=make_person(name="Zoë Critic"), order=0)
+    page = fetch(client, "/people/").content.decode()
+    assert 'value="critic"' in page and "letter=z" in page
+    assert "letter=z" in fetch(client, "/people/?role=critic").content.decode()
+    review.status = Article.Status.DRAFT
+    review.save()
+    assert 'value="critic"' not in fetch(client, "/people/").content.decode()
+    # No one is a critic any more: the role is refused, not offered with stale initials.
+    assert "not understood" in fetch(client, "/people/?role=critic").content.decode()

@@ -266,6 +266,26 @@ def test_the_page_cache_keeps_no_page_the_replica_had_not_caught_up_with(
         assert cache_status(address + "/")[0] == "film-archive; hit"
 
 
+def test_list_filters_keep_nothing_the_replica_had_not_caught_up_with(site, cluster, environ):
+    """A list's theme options, read once per change for all its pages, are not kept while read
+    from a replica behind that change: once it has replayed the change, they show it."""
+    get(f"{site}/articles/")
+    with cluster.replay_paused():
+        result = run_django(
+            "from archive.models import Article; "
+            "article = Article.objects.create(title='Themed while the replica waits', "
+            "status=Article.Status.PUBLISHED); "
+            "article.themes.add('replica lag')",
+            **environ,
+        )
+        assert result.returncode == 0, result.stderr
+        for _ in range(4):  # whichever worker answers
+            status, page = get(f"{site}/articles/")
+            assert status == 200 and "replica lag" not in page
+    status, page = get(f"{site}/articles/")
+    assert status == 200 and "replica lag" in page
+
+
 def test_the_replica_is_set_up_only_by_its_variable():
     """Without DATABASE_REPLICA_URL nothing changes; with it, the replica is configured like the
     primary, mirrors it in tests, and the router and middleware are installed."""
