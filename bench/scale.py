@@ -17,6 +17,12 @@ each median is taken over the requests of every round: a shared machine's slower
 both archives rather than on one. The sitemap's section pages are requested in the first round
 only, each fewer times (one warm-up, three measured), and the slowest is reported.
 
+What the pages of a list share (the themes, years and kinds its filters offer) is read once per
+content generation and then taken from the shared cache, with the page cache off too (see
+`pagecache.shared_value`). So the first round also times each page right after a change (the
+generation moved on before each of 7 requests): the last columns, what the first visitor after
+an edit waits for.
+
 The demo database `film_archive_scale_demo` is (re)created on the server of DATABASE_URL, loaded
 with the demo archive and dropped afterwards; the large one is named with --large, migrated (so
 that it has the current indexes) and otherwise only read. Run benchmarks one at a time on a
@@ -46,6 +52,7 @@ from pages import pg_admin, run  # noqa: E402  (the sibling benchmark's PostgreS
 
 DEMO_DATABASE = "film_archive_scale_demo"
 SECTION_WARMUPS, SECTION_REQUESTS = 1, 3
+CHANGED_REQUESTS = 7
 SLOWEST_SECTION = "sitemap section page, slowest"
 
 
@@ -97,13 +104,19 @@ class QueryTimer:
             self.seconds += time.perf_counter() - started
 
 
-def timed(client, url, warmups, requests):
+def timed(client, url, warmups, requests, after_a_change=False):
     """Milliseconds of each of `requests` sequential requests after `warmups`: the whole
-    request, and the part of it spent waiting for the database."""
+    request, and the part of it spent waiting for the database. With `after_a_change`, each
+    request follows a change (the content generation moved on, as any write moves it), so
+    that nothing shared by the pages of a list (its filter options) is read from the cache."""
     from django.db import connection
+
+    from archive import pagecache
 
     times, database = [], []
     for number in range(warmups + requests):
+        if after_a_change:
+            pagecache.invalidate()
         timer = QueryTimer()
         with connection.execute_wrapper(timer):
             started = time.perf_counter()
@@ -132,6 +145,9 @@ def measure(warmups, requests, sections):
     for label, url in pages():
         times, database, response = timed(client, url, warmups, requests)
         results[label] = {"url": url, "times": times, "db": database}
+        if sections:  # the first round
+            changed, _, _ = timed(client, url, 1, CHANGED_REQUESTS, after_a_change=True)
+            results[label]["changed"] = changed
         if label == "sitemap index" and sections:
             index = ElementTree.fromstring(response.content)
             namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -177,30 +193,46 @@ def merged(rounds):
     pages = {}
     for results in rounds:
         for label, result in results.items():
-            page = pages.setdefault(label, {"url": result["url"], "times": [], "db": []})
+            page = pages.setdefault(
+                label, {"url": result["url"], "times": [], "db": [], "changed": []}
+            )
             page["times"] += result["times"]
             page["db"] += result["db"]
+            page["changed"] += result.get("changed", [])
     return {
         label: {
             "url": page["url"],
             "p50_ms": round(statistics.median(page["times"]), 1),
             "db_ms": round(statistics.median(page["db"]), 1),
             "requests": len(page["times"]),
+            "after_a_change_p50_ms": round(statistics.median(page["changed"]), 1)
+            if page["changed"]
+            else None,
         }
         for label, page in pages.items()
     }
 
 
 def table(demo, large):
-    """The table; the last two columns say how much of each median was database time."""
+    """The table. "db": how much of each median was database time. "after a change": the
+    median of requests that each follow a change (first round only), when a list's filter
+    options, otherwise read once per change for all its pages, are read again."""
     lines = [
         f"{'page':<34}{'demo p50':>11}{'large p50':>12}{'ratio':>8}{'demo db':>10}{'large db':>10}"
+        f"{'after a change: demo':>23}{'large':>10}{'ratio':>8}"
     ]
+
+    def after_a_change(small, big):
+        if small["after_a_change_p50_ms"] is None:
+            return ""
+        first, second = small["after_a_change_p50_ms"], big["after_a_change_p50_ms"]
+        return f"{first:>20.1f} ms{second:>7.1f} ms{second / first:>7.2f}×"
+
     for (label, small), big in zip(demo.items(), large.values(), strict=True):
         ratio = big["p50_ms"] / small["p50_ms"]
         lines.append(
             f"{label:<34}{small['p50_ms']:>8.1f} ms{big['p50_ms']:>9.1f} ms{ratio:>7.2f}×"
-            f"{small['db_ms']:>7.1f} ms{big['db_ms']:>7.1f} ms"
+            f"{small['db_ms']:>7.1f} ms{big['db_ms']:>7.1f} ms" + after_a_change(small, big)
         )
     lines.append("")
     lines.append("large archive pages: " + ", ".join(r["url"] for r in large.values()))
