@@ -91,3 +91,61 @@ class ThemeModelTests(TestCase):
         film.themes.add("حلب")
         response = self.client.get(Theme.objects.get().get_absolute_url())
         self.assertContains(response, "Aleppo film")
+
+
+class PublicCountTests(TestCase):
+    """The themes page counts what a reader may see of each theme: every film, the public
+    articles and the quotes from them; drafts and scheduled pieces, and their quotes, not."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from .factories import make_quote
+
+        now = timezone.now()
+        films = [make_film(title=f"Film {n}") for n in range(3)]
+        films[0].themes.add("Syria", "siege")
+        films[1].themes.add("Syria")
+        pieces = {
+            "public": make_article(films=[films[0]]),
+            "draft": make_article(films=[films[0]], status=Article.Status.DRAFT),
+            "scheduled": make_article(films=[films[1]], published_at=now + dt.timedelta(hours=1)),
+            "older": make_article(films=[films[2]], published_at=now - dt.timedelta(days=900)),
+        }
+        for name, article in pieces.items():
+            article.body = f"Words from the {name} piece."
+            article.save()
+            article.themes.add("Syria", f"only {name}")
+            quote = make_quote(article, article.films.first(), f"the {name} piece")
+            quote.themes.add("Syria", f"quoted {name}")
+        pieces["public"].themes.add("siege")
+
+    def test_counts_follow_the_public_rule(self):
+        from archive.models import Quote
+        from archive.models.theme import public_item_counts
+
+        expected = {}
+        for theme in Theme.objects.all():
+            numbers = (
+                Film.objects.filter(themes=theme).count(),
+                Article.objects.published().filter(themes=theme).count(),
+                Quote.objects.published().filter(themes=theme).count(),
+            )
+            if any(numbers):
+                expected[theme.pk] = numbers
+        counts = public_item_counts()
+        self.assertEqual(counts, expected)
+        syria = Theme.objects.get(name="Syria")
+        self.assertEqual(counts[syria.pk], (2, 2, 2))
+        self.assertNotIn(Theme.objects.get(name="only draft").pk, counts)
+        self.assertNotIn(Theme.objects.get(name="quoted scheduled").pk, counts)
+
+    def test_hidden_is_exactly_what_is_not_published(self):
+        public = set(Article.objects.published().values_list("pk", flat=True))
+        hidden = set(Article.objects.hidden().values_list("pk", flat=True))
+        self.assertEqual(public & hidden, set())
+        self.assertEqual(public | hidden, set(Article.objects.values_list("pk", flat=True)))
+        self.assertEqual(len(hidden), 2)

@@ -32,10 +32,24 @@ def public_condition(prefix=""):
     )
 
 
+def hidden_condition():
+    """What the public may not see: `public_condition()`'s exact complement (a draft, or a
+    published piece whose time has not come: a published piece always has a time, by a
+    constraint), written as ranges of the article's status and time index so that the few
+    hidden pieces are found without reading the rest."""
+    published = Article.Status.PUBLISHED
+    others = [status for status in Article.Status if status != published]
+    return Q(status__in=others) | Q(status=published, published_at__gt=timezone.now())
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. Every public page, feed, sitemap and search uses it."""
         return self.filter(public_condition())
+
+    def hidden(self):
+        """What the public may not see: drafts and scheduled pieces (see `hidden_condition`)."""
+        return self.filter(hidden_condition())
 
     def involving(self, person):
         """Articles by `person`, about them, or interviewing them.

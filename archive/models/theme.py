@@ -68,26 +68,36 @@ class ThemeQuerySet(models.QuerySet):
 
 def public_item_counts():
     """Every theme's count of films, public articles and public quotes, as `with_public_counts`
-    gives them, in three grouped queries: {theme id: (films, articles, quotes)}, for the themes
-    something carries.
+    gives them: {theme id: (films, articles, quotes)}, for the themes something carries.
 
-    For a list of every theme: counting each theme's items in its own subquery reads the
-    items of all themes one theme at a time (a second for 300 themes over 100,000 articles
-    on PostgreSQL); grouping joins them once, from the public articles and quotes.
+    For a list of every theme, in three queries read from indexes: every theme's themed films,
+    articles and quotes, counted in one pass over the themed-item index; less the themed
+    articles a reader may not see (drafts and scheduled pieces, found through the article's
+    status and time index) and the themed quotes from them. Joining every public article and
+    quote to its themes instead read the whole archive (0.36 s at 100,000 articles and 200,000
+    quotes on PostgreSQL), where the hidden pieces are a few.
     """
     from .article import Article
     from .film import Film
     from .quote import Quote
 
-    def counts(items):
-        carrying = items.filter(themes__isnull=False).order_by()
-        return dict(carrying.values_list("themes").annotate(Count("pk")))
+    models = (Film, Article, Quote)
+    position = {ContentType.objects.get_for_model(model).pk: n for n, model in enumerate(models)}
+    counts = {}
+    themed = ThemedItem.objects.filter(content_type__in=position).order_by()
+    for theme, kind, count in themed.values_list("tag", "content_type").annotate(Count("pk")):
+        counts.setdefault(theme, [0, 0, 0])[position[kind]] += count
+    hidden = Article.objects.hidden().values("pk")
+    for n, ids in ((1, hidden), (2, Quote.objects.filter(article__in=hidden).values("pk"))):
+        found = carried_items(models[n]).filter(object_id__in=ids)
+        for theme, count in found.values_list("tag").annotate(Count("pk")):
+            counts[theme][n] -= count
+    return {theme: tuple(numbers) for theme, numbers in counts.items() if any(numbers)}
 
-    films = counts(Film.objects.all())
-    articles = counts(Article.objects.published())
-    quotes = counts(Quote.objects.published())
-    themes = films.keys() | articles.keys() | quotes.keys()
-    return {pk: (films.get(pk, 0), articles.get(pk, 0), quotes.get(pk, 0)) for pk in themes}
+
+def carried_items(model):
+    """The themed items of `model`'s objects (films, articles or quotes)."""
+    return ThemedItem.objects.filter(content_type_id=ContentTypeId(model)).order_by()
 
 
 def carrying(theme, model):
@@ -98,9 +108,7 @@ def carrying(theme, model):
     theme's items and then each object by its key: as a join, SQLite read each of the theme's
     quotes with its article and sorted them (54 ms for 6 of a large theme's quotes, against 5).
     """
-    return ThemedItem.objects.filter(tag=theme, content_type_id=ContentTypeId(model)).values(
-        "object_id"
-    )
+    return carried_items(model).filter(tag=theme).values("object_id")
 
 
 def first_carrier(items):
