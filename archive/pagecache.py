@@ -274,9 +274,9 @@ def shared_value(name, compute):
     entry = cache.get(key)
     if entry is not None and entry[0] > time.time():
         return entry[1]
+    until = valid_until(current_generation)  # before reading: a piece may go public meanwhile
     value = compute()
     if replica_is_current(current_generation):
-        until = valid_until(current_generation)
         timeout = int(until - time.time())
         if timeout > 0:
             cache.set(key, (until, value), timeout=timeout)
@@ -341,9 +341,10 @@ class PageCacheMiddleware:
         if entry is not None and entry["until"] > time.time():
             return answer(request, restore(entry), "hit")
 
+        # Before rendering: a scheduled piece may go public while the page is rendered.
+        until = valid_until(current_generation)
         response = with_etag(self.get_response(request))
         if canonical and storable(request, response) and replica_is_current(current_generation):
-            until = valid_until(current_generation)
             timeout = int(until - time.time())
             if timeout > 0:
                 cache.set(key, snapshot(response, until), timeout=timeout)

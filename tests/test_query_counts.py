@@ -140,7 +140,7 @@ class QueryCountTests(SmallAndBigFilms, TestCase):
         )
 
     def test_theme_pages(self):
-        self.assertEqual(self.count("/themes/"), 4)
+        self.assertEqual(self.count("/themes/"), 2)
         self.assertEqual(self.count("/themes/shared-theme/"), 9)
 
     def test_quote_list(self):

@@ -33,13 +33,17 @@ def public_condition(prefix=""):
 
 
 def hidden_condition():
-    """What the public may not see: `public_condition()`'s exact complement (a draft, or a
-    published piece whose time has not come: a published piece always has a time, by a
-    constraint), written as ranges of the article's status and time index so that the few
+    """What the public may not see: `public_condition()`'s exact complement — any status but
+    published (below or above it, so that a value outside today's choices counts too), or
+    published with a time that has not come (a published piece always has a time, by a
+    constraint) — written as ranges of the article's status and time index, so that the few
     hidden pieces are found without reading the rest."""
     published = Article.Status.PUBLISHED
-    others = [status for status in Article.Status if status != published]
-    return Q(status__in=others) | Q(status=published, published_at__gt=timezone.now())
+    return (
+        Q(status__lt=published)
+        | Q(status__gt=published)
+        | Q(status=published, published_at__gt=timezone.now())
+    )
 
 
 class ArticleQuerySet(models.QuerySet):
