@@ -42,11 +42,12 @@ from .models.aggregates import json_list
 from .models.article import public_condition
 from .models.theme import carrying, public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
+from .templatetags.choices import rendered_options
 
 
 def item_prefetches():
-    """What an item of a list of articles shows (includes/article_item.html): its byline and
-    its films."""
+    """What an item of a list of articles shows (`article_items`, templatetags/items.py): its
+    byline and its films."""
     return [Article.author_list.prefetch(), Article.film_list.prefetch()]
 
 
@@ -250,10 +251,11 @@ class ThemeFilterForm(forms.Form):
 
     @classmethod
     def theme_options(cls):
-        """(slug, name) of each theme the filter offers, the same on every page of the list."""
+        """The `<option>` of each theme the filter offers (the same on every page of the list),
+        for the `options` tag: a few hundred on a large archive, so kept written."""
         return pagecache.shared_value(
             f"{cls.__name__}:theme-options",
-            lambda: list(cls.carried_themes().values_list("slug", "name")),
+            lambda: rendered_options(cls.carried_themes().values_list("slug", "name")),
         )
 
 

@@ -33,3 +33,20 @@ class OptionsTagTests(SimpleTestCase):
             html,
             '<option value="&quot;&gt;&lt;script&gt;">&lt;b&gt;Syria&lt;/b&gt; &amp; co</option>',
         )
+
+    def test_options_kept_rendered_select_the_current_one(self):
+        """The themes a list offers are kept written once for all its pages: each page still
+        marks its own theme, and only that one."""
+        from archive.templatetags.choices import rendered_options
+
+        themes = rendered_options([("war", "War"), ("war-crimes", "War crimes"), ("a&b", "A & B")])
+        self.assertEqual(
+            self.render(choices=themes, current="war-crimes"),
+            '<option value="war">War</option><option value="war-crimes" selected>War crimes'
+            '</option><option value="a&amp;b">A &amp; B</option>',
+        )
+        html = self.render(choices=themes, current="a&b")
+        self.assertIn('<option value="a&amp;b" selected>', html)
+        self.assertNotIn("selected", self.render(choices=themes, current="war-"))
+        self.assertNotIn("selected", self.render(choices=themes, current='war">'))
+        self.assertEqual(self.render(choices=themes, current=None), themes)

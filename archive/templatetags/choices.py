@@ -6,13 +6,13 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 
-@register.simple_tag
-def options(choices, current=None):
-    """A select's `<option>`s for `choices` (pairs of value and label, or plain values that are
-    their own label), the `current` one selected.
+def rendered_options(choices, current=None):
+    """The `<option>`s of `choices` (pairs of value and label, or plain values that are their
+    own label), the `current` one selected.
 
     The theme and year filters offer a few hundred choices on a large archive; written here they
-    cost a few microseconds each, where a template loop costs ten times more.
+    cost a few microseconds each, where a template loop costs ten times more. What every page of
+    a list offers is kept rendered with nothing selected (see `ThemeFilterForm.theme_options`).
     """
     current = "" if current is None else str(current)
     html = []
@@ -21,4 +21,16 @@ def options(choices, current=None):
         value = "" if value is None else str(value)
         selected = " selected" if value == current else ""
         html.append(f'<option value="{escape(value)}"{selected}>{escape(str(label))}</option>')
-    return mark_safe("".join(html))  # noqa: S308 - every value and label is escaped
+    return "".join(html)
+
+
+@register.simple_tag
+def options(choices, current=None):
+    """A select's `<option>`s for `choices`, the `current` one selected. `choices` is a list of
+    choices or a string of options `rendered_options` wrote with nothing selected."""
+    if isinstance(choices, str):
+        value = escape("" if current is None else str(current))
+        html = choices.replace(f'<option value="{value}">', f'<option value="{value}" selected>', 1)
+    else:
+        html = rendered_options(choices, current)
+    return mark_safe(html)  # noqa: S308 - every value and label is escaped
