@@ -104,7 +104,7 @@ def test_no_payload_runs_on_any_public_page(browser, hostile_archive):
     site, film, person, articles = hostile_archive
     theme = film.themes.get()
     urls = ["/", "/films/", film.get_absolute_url(), person.get_absolute_url(), "/themes/"]
-    urls += [theme.get_absolute_url(), "/quotes/"]
+    urls += [theme.get_absolute_url(), "/quotes/", "/articles/"]
     urls += [article.get_absolute_url() for article in articles]
     context = browser.new_context()
     page = context.new_page()

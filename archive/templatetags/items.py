@@ -74,7 +74,7 @@ def quote_html(quote, show_film):
     else:
         who = "from"
     film = ""
-    if show_film and quote.film:
+    if show_film:
         film = f", on {link(quote.film.get_absolute_url(), quote.film.title, 'cite')}"
     kind = escape(str(source.get_kind_display()).lower())
     return (
