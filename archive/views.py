@@ -44,17 +44,28 @@ from .models.theme import carrying, public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 from .templatetags.choices import rendered_options
 
+# The columns the items of a list show (templatetags/items.py): a list reads only these, as
+# a page of 30 quotes builds four objects per quote, and whole rows (biographies, synopses,
+# bodies) cost half as much again to read and build (30 quotes: 2.4 ms against 1.5 ms).
+PERSON_ITEM = ("id", "name", "slug")
+FILM_LINK = ("id", "title", "slug")
+FILM_ITEM = (*FILM_LINK, "year", "kind")
+ARTICLE_ITEM = ("id", "kind", "title", "slug", "standfirst", "status", "published_at")
+
 
 def item_prefetches():
     """What an item of a list of articles shows (`article_items`, templatetags/items.py): its
     byline and its films."""
-    return [Article.author_list.prefetch(), Article.film_list.prefetch()]
+    return [
+        Article.author_list.prefetch(Person.objects.only(*PERSON_ITEM)),
+        Article.film_list.prefetch(Film.objects.only(*FILM_LINK)),
+    ]
 
 
 def public_articles():
-    """Published articles with what a list of them shows: byline, films and themes."""
+    """Published articles with their authors, films and themes, whole (the API's)."""
     return Article.objects.published().prefetch_related(
-        *item_prefetches(), Article.theme_list.prefetch()
+        Article.author_list.prefetch(), Article.film_list.prefetch(), Article.theme_list.prefetch()
     )
 
 
@@ -64,6 +75,24 @@ def public_quotes():
         Quote.objects.published()
         .select_related("speaker", "article", "film")
         .prefetch_related(Article.author_list.prefetch(through="article"))
+    )
+
+
+def listed_quotes():
+    """Published quotes with what an item of a list shows (`quote_items`): who said them,
+    where and on which film."""
+    return (
+        Quote.objects.published()
+        .select_related("speaker", "article", "film")
+        .only(
+            "text",
+            *(f"speaker__{name}" for name in PERSON_ITEM),
+            *(f"article__{name}" for name in ("id", "kind", "title", "slug")),
+            *(f"film__{name}" for name in FILM_LINK),
+        )
+        .prefetch_related(
+            Article.author_list.prefetch(Person.objects.only(*PERSON_ITEM), through="article")
+        )
     )
 
 
@@ -171,10 +200,11 @@ class HomeView(TemplateView):
         Everything is read from the latest pieces only, never from every film or article, so
         the page costs the same however large the archive grows.
         """
-        articles = list(public_articles()[:10])
+        articles = list(listed_articles().prefetch_related(Article.theme_list.prefetch())[:10])
         latest = Article.objects.published().order_by("-published_at").values("pk")[:30]
         featured_films = list(
             Film.objects.filter(article_links__article__in=latest)
+            .only(*FILM_ITEM)
             .annotate(covered=Max("article_links__article__published_at"))
             .order_by("-covered", "title")
             .prefetch_related(Film.theme_list.prefetch())[:6]
@@ -287,7 +317,7 @@ class FilmListView(PublicListView):
     keyset = KeysetPaginator(["title", "year", "pk"])
 
     def filtered(self, cleaned):
-        films = Film.objects.all()
+        films = Film.objects.only(*FILM_ITEM)
         if cleaned.get("year"):
             films = films.filter(year=cleaned["year"])
         if cleaned.get("kind"):
@@ -548,7 +578,7 @@ class ArticlePreviewView(ArticleDetailView):
 
 def listed_articles():
     """Published articles with what an item of a list shows, not the themes."""
-    return Article.objects.published().prefetch_related(*item_prefetches())
+    return Article.objects.published().only(*ARTICLE_ITEM).prefetch_related(*item_prefetches())
 
 
 class PersonDetailView(FollowsEarlierSlugs, DetailView):
@@ -578,7 +608,7 @@ class PersonDetailView(FollowsEarlierSlugs, DetailView):
             articles_written=shortlist(written),
             interviews_given=shortlist(listed_articles().filter(pk__in=answers)),
             articles_about=shortlist(about),
-            quotes=shortlist(public_quotes().filter(speaker=person).order_by("-pk")),
+            quotes=shortlist(listed_quotes().filter(speaker=person).order_by("-pk")),
             structured_data=structured_data.person(self.request, person),
             **kwargs,
         )
@@ -724,15 +754,15 @@ class ThemeDetailView(FollowsEarlierSlugs, DetailView):
 
     def get_context_data(self, **kwargs):
         theme = self.object
+        listed = Article.objects.published().only(*ARTICLE_ITEM)
         groups = [
-            (kind, shortlist(Article.objects.published().filter(themes=theme, kind=kind), 6))
-            for kind in Article.Kind
+            (kind, shortlist(listed.filter(themes=theme, kind=kind), 6)) for kind in Article.Kind
         ]
         articles = [article for _, group in groups for article in group.items]
         prefetch_related_objects(articles, *item_prefetches())  # for all the groups at once
-        quotes = public_quotes().filter(pk__in=carrying(theme, Quote)).order_by("-pk")
+        quotes = listed_quotes().filter(pk__in=carrying(theme, Quote)).order_by("-pk")
         return super().get_context_data(
-            films=shortlist(Film.objects.filter(themes=theme), 12),
+            films=shortlist(Film.objects.filter(themes=theme).only(*FILM_ITEM), 12),
             article_groups=[(kind, group) for kind, group in groups if group.items],
             quotes=shortlist(quotes, 6),
             **kwargs,
@@ -769,7 +799,7 @@ class QuoteListView(PublicListView):
     keyset = KeysetPaginator(["-pk"], key="pk")
 
     def filtered(self, cleaned):
-        quotes = public_quotes()
+        quotes = listed_quotes()
         if cleaned.get("film"):
             quotes = quotes.filter(film=cleaned["film"])
         if cleaned.get("person"):
