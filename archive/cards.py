@@ -124,13 +124,13 @@ def film_card(request, slug):
 def article_card(request, slug):
     article = get_object_or_404(
         Article.objects.published().prefetch_related(
-            Prefetch("films", queryset=Film.objects.prefetch_related(with_directors()))
+            Article.film_list.prefetch(Film.objects.prefetch_related(with_directors()))
         ),
         slug=slug,
     )
     year = timezone.localtime(article.published_at).year
     details = [
         ", ".join(part for part in (f"{film.title} ({film.year})", directed_by(film)) if part)
-        for film in article.films.all()[:2]
+        for film in article.film_list[:2]
     ]
     return png(draw_card(f"{article.get_kind_display()} · {year}", article.title, details))

@@ -245,7 +245,7 @@ def loading(model, queryset):
         return (
             queryset.filter(Q(speaker__isnull=True) | speaker_present)
             .select_related("article", "speaker")
-            .prefetch_related("article__authors")
+            .prefetch_related(Article.author_list.prefetch(through="article"))
         )
     return queryset
 

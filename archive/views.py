@@ -483,7 +483,7 @@ def more_on_films(article, length=6):
 
     The films are the article's prefetched ones: no query at all when it is about none.
     """
-    film_ids = [film.pk for film in article.films.all()]
+    film_ids = [film.pk for film in article.film_list]
     if not film_ids:
         return []
     about_them = ArticleFilm.objects.filter(film__in=film_ids).values("article_id")
@@ -502,12 +502,11 @@ class ArticleDetailView(FollowsEarlierSlugs, DetailView):
     def get_queryset(self):
         articles = Article.objects.all() if self.preview else Article.objects.published()
         return articles.select_related("interviewer").prefetch_related(
-            "authors",
+            Article.author_list.prefetch(),
             "people",
             "themes",
-            Prefetch(
-                "films",
-                queryset=Film.objects.prefetch_related(
+            Article.film_list.prefetch(
+                Film.objects.prefetch_related(
                     Prefetch("credits", queryset=Credit.objects.select_related("person"))
                 ),
             ),

@@ -464,6 +464,20 @@ class RelatedListTests(TestCase):
         self.assertEqual(sorted(t.name for t in article.theme_list), ["Civil defence", "Syria"])
 
     def test_a_relations_own_prefetch_serves_the_list(self):
-        article = Article.objects.prefetch_related("authors").get(pk=self.article.pk)
+        article = Article.objects.prefetch_related("themes").get(pk=self.article.pk)
         with self.assertNumQueries(0):
-            self.assertEqual(len(article.author_list), 2)
+            self.assertEqual(len(article.theme_list), 2)
+
+    def test_a_byline_keeps_the_editors_order(self):
+        """Not the people's alphabetical order, which the relation's own prefetch has."""
+        byline = self.article.bylines.get(person__name="Ann Critic")
+        byline.order = 1
+        byline.save()
+        for article in (
+            Article.objects.get(pk=self.article.pk),
+            Article.objects.prefetch_related("authors").get(pk=self.article.pk),
+            Article.objects.prefetch_related(Article.author_list.prefetch()).get(
+                pk=self.article.pk
+            ),
+        ):
+            self.assertEqual([p.name for p in article.author_list], ["Bo Critic", "Ann Critic"])

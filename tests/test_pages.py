@@ -557,3 +557,57 @@ class FilmListKindTests(PublicPageTestCase):
         self.assertContains(response, '<option value="short-documentary">', html=False)
         for kind in ("feature", "animation", "series"):
             self.assertNotContains(response, f'<option value="{kind}"')
+
+
+class EditorsOrderTests(TestCase):
+    """A byline and the films a piece is about read in the order the editor set (the admin's
+    "order" column), not alphabetically, wherever they show: lists, the piece's own page, its
+    structured data, the feeds and the API."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from archive.models import ArticleAuthor, ArticleFilm
+
+        from .factories import make_film
+
+        cls.article = make_article(title="Two critics on two films", kind="review")
+        for order, name in enumerate(["Zoe Lead", "Adam Second"]):
+            ArticleAuthor.objects.create(
+                article=cls.article, person=make_person(name=name), order=order
+            )
+        for order, title in enumerate(["Zulu Main Film", "Alpha Other Film"]):
+            film = make_film(title=title)
+            ArticleFilm.objects.create(article=cls.article, film=film, order=order)
+
+    def setUp(self):
+        from django.core.cache import cache
+
+        cache.delete("throttle_api_127.0.0.1")  # the API's rate limit, counted across tests
+
+    def assertInOrder(self, text, *parts):
+        places = [text.index(part) for part in parts]
+        self.assertEqual(places, sorted(places), text)
+
+    def test_lists_and_the_article_page(self):
+        for url in ("/", "/articles/", self.article.get_absolute_url()):
+            with self.subTest(url):
+                page = self.client.get(url).content.decode()
+                self.assertInOrder(page, "Zoe Lead", "Adam Second")
+                self.assertInOrder(page, "Zulu Main Film", "Alpha Other Film")
+
+    def test_structured_data_reviews_the_first_film(self):
+        import json
+        import re
+
+        page = self.client.get(self.article.get_absolute_url()).content.decode()
+        block = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', page, re.S)
+        data = json.loads(block.group(1))
+        self.assertEqual(data["itemReviewed"]["name"], "Zulu Main Film")
+        self.assertEqual([a["name"] for a in data["author"]], ["Zoe Lead", "Adam Second"])
+
+    def test_feed_and_api(self):
+        self.assertContains(self.client.get("/feeds/articles/atom/"), "Zoe Lead, Adam Second")
+        data = self.client.get(f"/api/v1/articles/{self.article.slug}/").json()
+        self.assertEqual([p["name"] for p in data["byline"]], ["Zoe Lead", "Adam Second"])
+        films = [film["title"] for film in data["films"]]
+        self.assertEqual(films, ["Zulu Main Film", "Alpha Other Film"])

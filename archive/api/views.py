@@ -197,8 +197,8 @@ class ArticleDetail(PublicDetail):
             Article.objects.published()
             .select_related("interviewer")
             .prefetch_related(
-                "authors",
-                "films",
+                Article.author_list.prefetch(),
+                Article.film_list.prefetch(),
                 "people",
                 "themes",
                 Prefetch(

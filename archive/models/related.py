@@ -15,16 +15,24 @@ class RelatedList:
     """The objects of a many-valued relation of the model, as a list.
 
     `Model.attribute.prefetch()` is the `Prefetch` that fills it for a whole list of objects
-    (`through="article"` for the articles of a list of quotes). An object whose list was not
-    prefetched that way reads it through the relation's manager, which uses the relation's own
-    prefetch if there is one: the attribute is right either way, and a missing prefetch shows
-    as a query per object in the pinned query counts.
+    (`through="article"` for the articles of a list of quotes), with a queryset if given (the
+    columns a list shows). An object whose list was not prefetched that way reads it through
+    the relation's manager, which uses the relation's own prefetch if there is one: the
+    attribute is right either way, and a missing prefetch shows as a query per object in the
+    pinned query counts.
+
+    `order_by` orders the list by the link between the two (a byline's place, set by editors),
+    rather than by the related model's own order (a person's name); the database reads the
+    link's columns from the join it makes anyway. Such a list is read in that order, never from
+    the relation's own prefetch, which has the related model's order.
     """
 
-    def __init__(self, relation):
+    def __init__(self, relation, order_by=()):
         self.relation = relation
+        self.order_by = order_by
 
     def __set_name__(self, owner, name):
+        self.model = owner
         self.to_attr = f"prefetched_{self.relation}"
 
     def __get__(self, instance, owner=None):
@@ -33,8 +41,16 @@ class RelatedList:
         try:
             return instance.__dict__[self.to_attr]
         except KeyError:
-            return list(getattr(instance, self.relation).all())
+            return list(self.ordered(getattr(instance, self.relation).all()))
+
+    def ordered(self, queryset):
+        return queryset.order_by(*self.order_by) if self.order_by else queryset
 
     def prefetch(self, queryset=None, through=""):
         prefix = f"{through}__" if through else ""
+        if queryset is None and self.order_by:
+            related = self.model._meta.get_field(self.relation).related_model
+            queryset = related._default_manager.all()
+        if queryset is not None:
+            queryset = self.ordered(queryset)
         return Prefetch(prefix + self.relation, queryset=queryset, to_attr=self.to_attr)
