@@ -168,7 +168,7 @@ def article(request, article):
     if article.kind == Article.Kind.REVIEW and films:
         data["itemReviewed"] = movie_reference(request, films[0])
     about = [movie_reference(request, film) for film in films]
-    about += [person_reference(request, person) for person in article.people.all()]
+    about += [person_reference(request, person) for person in article.people_list]
     if about and article.kind != Article.Kind.REVIEW:
         data["about"] = about
     if article.source_link:

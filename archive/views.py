@@ -503,7 +503,7 @@ class ArticleDetailView(FollowsEarlierSlugs, DetailView):
         articles = Article.objects.all() if self.preview else Article.objects.published()
         return articles.select_related("interviewer").prefetch_related(
             Article.author_list.prefetch(),
-            "people",
+            Article.people_list.prefetch(),
             "themes",
             Article.film_list.prefetch(
                 Film.objects.prefetch_related(

@@ -560,9 +560,9 @@ class FilmListKindTests(PublicPageTestCase):
 
 
 class EditorsOrderTests(TestCase):
-    """A byline and the films a piece is about read in the order the editor set (the admin's
-    "order" column), not alphabetically, wherever they show: lists, the piece's own page, its
-    structured data, the feeds and the API."""
+    """A byline, and the films and people a piece is about, read in the order the editor set
+    (the admin's "order" column), not alphabetically, wherever they show: lists, the piece's
+    own page, its structured data, the feeds and the API."""
 
     @classmethod
     def setUpTestData(cls):
@@ -573,6 +573,10 @@ class EditorsOrderTests(TestCase):
         cls.article = make_article(title="Two critics on two films", kind="review")
         for order, name in enumerate(["Zoe Lead", "Adam Second"]):
             ArticleAuthor.objects.create(
+                article=cls.article, person=make_person(name=name), order=order
+            )
+        for order, name in enumerate(["Zed Subject", "Abe Subject"]):
+            ArticlePerson.objects.create(
                 article=cls.article, person=make_person(name=name), order=order
             )
         for order, title in enumerate(["Zulu Main Film", "Alpha Other Film"]):
@@ -594,6 +598,8 @@ class EditorsOrderTests(TestCase):
                 page = self.client.get(url).content.decode()
                 self.assertInOrder(page, "Zoe Lead", "Adam Second")
                 self.assertInOrder(page, "Zulu Main Film", "Alpha Other Film")
+        page = self.client.get(self.article.get_absolute_url()).content.decode()
+        self.assertInOrder(page, "Zed Subject", "Abe Subject")
 
     def test_structured_data_reviews_the_first_film(self):
         import json
@@ -611,3 +617,5 @@ class EditorsOrderTests(TestCase):
         self.assertEqual([p["name"] for p in data["byline"]], ["Zoe Lead", "Adam Second"])
         films = [film["title"] for film in data["films"]]
         self.assertEqual(films, ["Zulu Main Film", "Alpha Other Film"])
+        people = [person["name"] for person in data["people"]]
+        self.assertEqual(people, ["Zed Subject", "Abe Subject"])

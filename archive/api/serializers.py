@@ -304,7 +304,7 @@ class ArticleDetail(ArticleListItem):
 
     kind_label = serializers.CharField(source="get_kind_display")
     interviewer = PersonSummary(allow_null=True)
-    people = PersonSummary(source="people.all", many=True)
+    people = PersonSummary(source="people_list", many=True)
     image = Image(source="*", allow_null=True)
     body_html = MarkdownHTML(source="body")
     body_text = MarkdownText(source="body")

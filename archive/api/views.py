@@ -199,7 +199,7 @@ class ArticleDetail(PublicDetail):
             .prefetch_related(
                 Article.author_list.prefetch(),
                 Article.film_list.prefetch(),
-                "people",
+                Article.people_list.prefetch(),
                 "themes",
                 Prefetch(
                     "exchanges",

@@ -165,6 +165,7 @@ class Article(Illustrated, SluggedModel):
     )
     author_list = RelatedList("authors", order_by=("bylines__order", "bylines__id"))
     film_list = RelatedList("films", order_by=("article_links__order", "article_links__id"))
+    people_list = RelatedList("people", order_by=("article_links__order", "article_links__id"))
     theme_list = RelatedList("themes")
     exchange_list = RelatedList("exchanges")
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
