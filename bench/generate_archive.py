@@ -1,7 +1,8 @@
 """Generate a synthetic archive of a given size, quickly, for benchmarks.
 
-Films, people, credits and published articles (reviews, interviews with exchanges, features)
-whose words follow a Zipf distribution over a vocabulary drawn from the demo's two source
+Films, people, credits and published articles (reviews, interviews with exchanges, features),
+most signed by one or two of the publication's critics (one person in fifty), each interview
+and half the features about a person, whose words follow a Zipf distribution over a vocabulary drawn from the demo's two source
 documents plus a long tail of rare invented words, so that common words are very common and
 most words are rare, as in real text. With --quotes, quotes whose words are taken word for word
 from their article (a sentence of its body, or of an exchange's answer, then said by that
@@ -188,7 +189,9 @@ def generate(films, people, articles, seed, quotes=0, themes=0):
     from archive import search, statistics
     from archive.models import (
         Article,
+        ArticleAuthor,
         ArticleFilm,
+        ArticlePerson,
         Credit,
         Exchange,
         Film,
@@ -236,6 +239,8 @@ def generate(films, people, articles, seed, quotes=0, themes=0):
     ThemedItem.objects.bulk_create(theme_pool.items(Film, film_ids, 3), batch_size=5000)
     print(f"  {people} people, {films} films, {len(credits)} credits", flush=True)
 
+    # The publication's critics: one in fifty people, each signing about 80 pieces.
+    critics = rng.sample(person_ids, max(1, people // 50))
     now = timezone.now()
     article_kinds = ["review"] * 6 + ["interview"] * 2 + ["feature"] * 2
     quotes_written = 0
@@ -261,6 +266,20 @@ def generate(films, people, articles, seed, quotes=0, themes=0):
         ArticleFilm.objects.bulk_create(
             [ArticleFilm(article_id=a.pk, film_id=a.film_id) for a in created]
         )
+        # Most pieces are signed, some by two critics; a few are the publication's own.
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article_id=a.pk, person_id=person_id, order=order)
+            for a in created
+            if rng.random() < 0.9
+            for order, person_id in enumerate(rng.sample(critics, 2 if rng.random() < 0.2 else 1))
+        )
+        interviewee = {a.pk: rng.choice(person_ids) for a in created if a.kind == "interview"}
+        # An interview is about the person it interviews; half the features are about someone.
+        ArticlePerson.objects.bulk_create(
+            ArticlePerson(article_id=a.pk, person_id=interviewee.get(a.pk, rng.choice(person_ids)))
+            for a in created
+            if a.kind == "interview" or (a.kind == "feature" and rng.random() < 0.5)
+        )
         exchanges = Exchange.objects.bulk_create(
             [
                 Exchange(
@@ -269,7 +288,7 @@ def generate(films, people, articles, seed, quotes=0, themes=0):
                     anchor=f"q{order}",
                     question=text.sentence(8, 20),
                     answer=text.paragraphs(1, (2, 5)),
-                    interviewee_id=rng.choice(person_ids),
+                    interviewee_id=interviewee[a.pk],
                 )
                 for a in created
                 if a.kind == "interview"
