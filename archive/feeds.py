@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from .models import Article, Exchange, Film, Theme
+from .models import Article, Exchange, Film, Person, Theme
 from .structured_data import SITE_NAME
-from .views import earlier_slug_redirect
+from .views import PERSON_ITEM, earlier_slug_redirect
 
 FEED_LENGTH = 30
 
@@ -20,7 +20,7 @@ def feed_articles():
         Article.objects.published()
         .select_related("interviewer")
         .prefetch_related(
-            Article.author_list.prefetch(),
+            Article.author_list.prefetch(Person.objects.only(*PERSON_ITEM)),
             Article.theme_list.prefetch(),
             Article.exchange_list.prefetch(
                 Exchange.objects.select_related("interviewer", "interviewee")

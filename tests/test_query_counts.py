@@ -136,7 +136,7 @@ class QueryCountTests(SmallAndBigFilms, TestCase):
 
     def test_person_page(self):
         self.assertPinned(
-            11, self.small_person.get_absolute_url(), self.big_person.get_absolute_url()
+            9, self.small_person.get_absolute_url(), self.big_person.get_absolute_url()
         )
 
     def test_theme_pages(self):
