@@ -119,7 +119,7 @@ def test_editor_writes_schedules_previews_and_publishes_a_review(site, tab):
 
     tab.goto(f"{url}/admin/archive/article/")
     run_action(tab, "Publish selected articles now", ["Rubble and light"])
-    assert "Published 1 article" in tab.locator(".messagelist").inner_text()
+    expect(tab.locator(".messagelist")).to_contain_text("Published 1 article")
 
     film_page = read_film_page(tab, url, film)
     assert film_page.get_by_role("link", name="Rubble and light").count() >= 1
@@ -144,7 +144,7 @@ def test_editor_merges_two_themes(site, tab):
     tab.get_by_role("button", name="Show what will change").click()
     assert "moving to “Syria”: 1 article" in tab.locator("#merge-plan").inner_text()
     tab.get_by_role("button", name="Yes, merge into “Syria”").click()
-    assert "Merged the themes into “Syria”" in tab.locator(".messagelist").inner_text()
+    expect(tab.locator(".messagelist")).to_contain_text("Merged the themes into “Syria”")
     assert list(Theme.objects.values_list("name", flat=True)) == ["Syria"]
     assert [t.name for t in Article.objects.get().themes.all()] == ["Syria"]
 
@@ -162,7 +162,7 @@ def test_editor_recovers_a_deleted_article(site, tab):
     tab.get_by_role("link", name="Recover deleted articles").click()
     tab.get_by_role("row").filter(has_text="Lost review").get_by_role("link").click()
     tab.get_by_role("button", name="Save", exact=True).last.click()
-    assert "was changed successfully" in tab.locator(".messagelist").inner_text()
+    expect(tab.locator(".messagelist")).to_contain_text("was changed successfully")
     recovered = Article.objects.get(title="Lost review")
     assert recovered.body == "Words worth keeping."
     assert [t.name for t in recovered.themes.all()] == ["Syria"]
@@ -188,7 +188,7 @@ def test_adding_a_theme_to_the_demo_interview_records_only_the_theme(live_server
     tab.goto(f"{url}/admin/archive/article/{interview.pk}/change/")
     choose(tab, "id_themes", "exile", option="Create new theme “exile”")
     tab.get_by_role("button", name="Save", exact=True).last.click()
-    assert "was changed successfully" in tab.locator(".messagelist").inner_text()
+    expect(tab.locator(".messagelist")).to_contain_text("was changed successfully")
 
     tab.goto(f"{url}/admin/archive/article/{interview.pk}/history/")
     latest = tab.locator("#change-history tbody tr").first
@@ -281,7 +281,7 @@ def test_editor_names_the_interviewer_edits_and_reorders_exchanges(site, tab, wi
     SCREENSHOTS.mkdir(exist_ok=True)
     tab.screenshot(path=SCREENSHOTS / f"admin-interview-{width}.png", full_page=True)
     tab.get_by_role("button", name="Save", exact=True).first.click()
-    assert "was changed successfully" in tab.locator(".messagelist").inner_text()
+    expect(tab.locator(".messagelist")).to_contain_text("was changed successfully")
 
     interview.refresh_from_db()
     assert interview.interviewer == host

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from archive.models import Article, Theme
 
@@ -75,7 +76,7 @@ def test_editor_imports_the_interview_corrects_the_split_and_saves_the_draft(sit
     tab.get_by_label("The White Helmets (2016)").uncheck()
     tab.get_by_role("button", name="Save the draft").click()
 
-    assert "was made from the text" in tab.locator(".messagelist").inner_text()
+    expect(tab.locator(".messagelist")).to_contain_text("was made from the text")
     article = Article.objects.get()
     tab.wait_for_url(f"{url}/admin/archive/article/{article.pk}/change/")
     assert (article.kind, article.status, article.published_at) == ("interview", "draft", None)
