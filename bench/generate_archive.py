@@ -2,12 +2,13 @@
 
 Films, people, credits and published articles (reviews, interviews with exchanges, features),
 most signed by one or two of the publication's critics (one person in fifty), each interview
-and half the features about a person, whose words follow a Zipf distribution over a vocabulary drawn from the demo's two source
-documents plus a long tail of rare invented words, so that common words are very common and
-most words are rare, as in real text. With --quotes, quotes whose words are taken word for word
-from their article (a sentence of its body, or of an exchange's answer, then said by that
-answer's interviewee), about the article's film, some of them featured. With --themes, themes
-carried by films, articles and quotes, a few themes very common and most rare (Zipf again).
+and half the features about a person, whose words follow a Zipf distribution over a vocabulary
+drawn from the demo's two source documents plus a long tail of rare invented words, so that
+common words are very common and most words are rare, as in real text. With --quotes, quotes
+whose words are taken word for word from their article (a sentence of its body, or of an
+exchange's answer, then said by that answer's interviewee), about the article's film, some of
+them featured. With --themes, themes carried by films, articles and quotes, a few themes very
+common and most rare (Zipf again).
 Rows are written with bulk inserts, without per-object validation; the search index is then
 rebuilt in bulk (`archive.search.rebuild`).
 
