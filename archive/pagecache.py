@@ -20,10 +20,17 @@ used parameter must be in its canonical form (`page=2`, not `page=02`) and accep
 Every public response carries an ETag, and a matching `If-None-Match` is answered 304, from
 the cache as from a fresh render. `Cache-Status` (RFC 9211) says what the cache did.
 `DJANGO_PAGE_CACHE=false` turns the server-side cache off; ETags and CDN headers stay.
+
+When the shared cache cannot be reached (Redis down), pages are rendered for every request,
+neither served from it nor stored, and a write still succeeds: its move of the generation is
+made by the first request of the process that could not make it once the cache answers again,
+as by every process that found the cache unreachable meanwhile (pages stored before the outage
+may predate a change made during it).
 """
 
 import functools
 import hashlib
+import logging
 import re
 import time
 from importlib import import_module
@@ -41,8 +48,17 @@ from django.utils.cache import get_conditional_response, patch_cache_control, qu
 
 from .models import Article
 
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - redis is a dependency, but only REDIS_URL uses it
+    RedisError = OSError
+
+logger = logging.getLogger(__name__)
+
 CACHE_NAME = "film-archive"
 GENERATION_KEY = "pages:generation"
+# What the shared cache raises when it cannot be reached: Redis's errors, or the file system's.
+CACHE_ERRORS = (RedisError, OSError)
 
 # The canonical form of each query parameter a public page may read. A page whose parameters
 # are not canonical is rendered but not stored: `?page=02` and `?page=2` are one page, and a
@@ -59,8 +75,31 @@ SLUG_LIKE = re.compile(r"[-\w]{1,100}")
 # --- The content generation -------------------------------------------------------------------
 
 
+_unreachable = False  # this process found the shared cache unreachable since it last answered
+
+
+def unreachable():
+    """Note that the shared cache could not be reached: the generation is moved on once it
+    answers again, since a change made meanwhile could not move it."""
+    global _unreachable
+    if not _unreachable:
+        logger.warning(
+            "The shared cache cannot be reached: pages are rendered, not stored, until it is "
+            "back (`manage.py clear_page_cache` then clears what a change made meanwhile left)."
+        )
+    _unreachable = True
+
+
 def generation():
     """The current content generation; made (never reused) if the cache has lost it."""
+    global _unreachable
+    if _unreachable:
+        move_generation()  # raises while the cache still cannot be reached
+        _unreachable = False
+    return current_or_new_generation()
+
+
+def current_or_new_generation():
     value = cache.get(GENERATION_KEY)
     if value is None:
         # Nanoseconds since the epoch: larger than any generation handed out before, so
@@ -71,12 +110,21 @@ def generation():
     return value
 
 
-def invalidate():
-    """Move the content generation on: every page is rendered afresh on its next request."""
+def move_generation():
     try:
         record_position(cache.incr(GENERATION_KEY))
     except ValueError:
-        generation()
+        current_or_new_generation()
+
+
+def invalidate():
+    """Move the content generation on: every page is rendered afresh on its next request.
+    A write must not fail for the cache: when it cannot be reached, the move is made later
+    (`unreachable`)."""
+    try:
+        move_generation()
+    except CACHE_ERRORS:
+        unreachable()
 
 
 # With a read replica, a page rendered just after a change may have been read from a replica
@@ -269,17 +317,24 @@ def shared_value(name, compute):
     """
     if uncommitted_writes():
         return compute()
-    current_generation = generation()
-    key = f"shared:{code_fingerprint()}:{current_generation}:{name}"
-    entry = cache.get(key)
-    if entry is not None and entry[0] > time.time():
-        return entry[1]
-    until = valid_until(current_generation)  # before reading: a piece may go public meanwhile
+    try:
+        current_generation = generation()
+        key = f"shared:{code_fingerprint()}:{current_generation}:{name}"
+        entry = cache.get(key)
+        if entry is not None and entry[0] > time.time():
+            return entry[1]
+        until = valid_until(current_generation)  # before reading: a piece may go public now
+    except CACHE_ERRORS:
+        unreachable()
+        return compute()
     value = compute()
     if replica_is_current(current_generation):
         timeout = int(until - time.time())
         if timeout > 0:
-            cache.set(key, (until, value), timeout=timeout)
+            try:
+                cache.set(key, (until, value), timeout=timeout)
+            except CACHE_ERRORS:
+                unreachable()
     return value
 
 
@@ -335,25 +390,34 @@ class PageCacheMiddleware:
         if uncommitted_writes():
             return answer(request, with_etag(self.get_response(request)), BYPASS_UNCOMMITTED)
 
-        current_generation = generation()
-        key = cache_key(request, current_generation)
-        entry = cache.get(key) if canonical else None
-        if entry is not None and entry["until"] > time.time():
-            return answer(request, restore(entry), "hit")
+        try:
+            current_generation = generation()
+            key = cache_key(request, current_generation)
+            entry = cache.get(key) if canonical else None
+            if entry is not None and entry["until"] > time.time():
+                return answer(request, restore(entry), "hit")
+            # Before rendering: a scheduled piece may go public while the page is rendered.
+            until = valid_until(current_generation)
+        except CACHE_ERRORS:
+            unreachable()
+            return answer(request, with_etag(self.get_response(request)), MISS_UNREACHABLE)
 
-        # Before rendering: a scheduled piece may go public while the page is rendered.
-        until = valid_until(current_generation)
         response = with_etag(self.get_response(request))
         if canonical and storable(request, response) and replica_is_current(current_generation):
             timeout = int(until - time.time())
             if timeout > 0:
-                cache.set(key, snapshot(response, until), timeout=timeout)
+                try:
+                    cache.set(key, snapshot(response, until), timeout=timeout)
+                except CACHE_ERRORS:
+                    unreachable()
+                    return answer(request, response, MISS_UNREACHABLE)
                 return answer(request, response, "fwd=miss; stored")
         return answer(request, response, "fwd=miss")
 
 
 BYPASS_SIGNED_IN = 'fwd=bypass; detail="signed-in"'
 BYPASS_UNCOMMITTED = 'fwd=bypass; detail="uncommitted"'
+MISS_UNREACHABLE = 'fwd=miss; detail="unreachable"'
 
 
 def public_page_view(request):

@@ -8,6 +8,7 @@ the page cache answers.
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from ..pagecache import CACHE_ERRORS
 from ..proxies import client_address
 
 
@@ -22,3 +23,11 @@ class AddressRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+
+    def allow_request(self, request, view):
+        """Allowed, uncounted, while the shared cache that holds the counts cannot be reached:
+        the data is public, and an outage of the cache must not become one of the API."""
+        try:
+            return super().allow_request(request, view)
+        except CACHE_ERRORS:
+            return True

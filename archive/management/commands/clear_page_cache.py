@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from archive import pagecache
 
@@ -11,5 +11,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        pagecache.invalidate()
+        try:
+            pagecache.move_generation()
+        except pagecache.CACHE_ERRORS as error:
+            message = f"The shared cache cannot be reached ({error}); try again."
+            raise CommandError(message) from error
         self.stdout.write(self.style.SUCCESS("Every public page will be rendered afresh."))
