@@ -200,7 +200,8 @@ class HomeView(TemplateView):
         Everything is read from the latest pieces only, never from every film or article, so
         the page costs the same however large the archive grows.
         """
-        articles = list(listed_articles().prefetch_related(Article.theme_list.prefetch())[:10])
+        prefetches = [*item_prefetches(), Article.theme_list.prefetch()]
+        articles = list(listed_articles().prefetch_related(*prefetches)[:10])
         latest = Article.objects.published().order_by("-published_at").values("pk")[:30]
         featured_films = list(
             Film.objects.filter(article_links__article__in=latest)
@@ -366,7 +367,7 @@ class ArticleListView(PublicListView):
     keyset = KeysetPaginator(["-published_at", "-pk"])
 
     def filtered(self, cleaned):
-        articles = listed_articles()
+        articles = listed_articles().prefetch_related(*item_prefetches())
         if cleaned.get("kind"):
             articles = articles.filter(kind=cleaned["kind"])
         if cleaned.get("year"):
@@ -576,8 +577,9 @@ class ArticlePreviewView(ArticleDetailView):
 
 
 def listed_articles():
-    """Published articles with what an item of a list shows, not the themes."""
-    return Article.objects.published().only(*ARTICLE_ITEM).prefetch_related(*item_prefetches())
+    """Published articles with the columns an item of a list shows; their bylines and films
+    come with `item_prefetches()`, for one list or for several at once."""
+    return Article.objects.published().only(*ARTICLE_ITEM)
 
 
 class PersonDetailView(FollowsEarlierSlugs, DetailView):
@@ -602,7 +604,7 @@ class PersonDetailView(FollowsEarlierSlugs, DetailView):
         # read a critic's whole byline index in parallel (7 ms for a page of none).
         answers = Exchange.objects.filter(interviewee=person)
         gave = Exists(answers.filter(article=OuterRef("pk")))
-        listed = Article.objects.published().only(*ARTICLE_ITEM)
+        listed = listed_articles()
         interviews = shortlist(listed.filter(pk__in=answers.values("article_id")))
         written = shortlist(listed.filter(authors=person).exclude(gave))
         about = shortlist(listed.filter(people=person).exclude(gave).exclude(authors=person))
@@ -760,7 +762,7 @@ class ThemeDetailView(FollowsEarlierSlugs, DetailView):
 
     def get_context_data(self, **kwargs):
         theme = self.object
-        listed = Article.objects.published().only(*ARTICLE_ITEM)
+        listed = listed_articles()
         groups = [
             (kind, shortlist(listed.filter(themes=theme, kind=kind), 6)) for kind in Article.Kind
         ]

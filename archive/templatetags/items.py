@@ -48,20 +48,18 @@ def film_item_html(film):
 
 
 def article_item_html(article, show_films):
-    standfirst = (
-        f'\n  <p class="standfirst">{escape(article.standfirst)}</p>' if article.standfirst else ""
-    )
-    byline = byline_html(article)
-    films = article.film_list if show_films else ()
-    about = ""
-    if films:
-        about = ", ".join(link(film.get_absolute_url(), film.title) for film in films)
-        about = f'\n  <p class="about">On {about}</p>'
-    return (
-        f'<article class="article-item">\n  <p class="kind">{escape(article.get_kind_display())}'
-        f"</p>\n  <h3>{link(article.get_absolute_url(), article.title)}</h3>{standfirst}"
-        f"{chr(10) + '  ' + byline if byline else ''}{about}\n</article>"
-    )
+    parts = [
+        f'<p class="kind">{escape(article.get_kind_display())}</p>',
+        f"<h3>{link(article.get_absolute_url(), article.title)}</h3>",
+    ]
+    if article.standfirst:
+        parts.append(f'<p class="standfirst">{escape(article.standfirst)}</p>')
+    if byline := byline_html(article):
+        parts.append(byline)
+    if show_films and (films := article.film_list):
+        names = ", ".join(link(film.get_absolute_url(), film.title) for film in films)
+        parts.append(f'<p class="about">On {names}</p>')
+    return '<article class="article-item">\n  ' + "\n  ".join(parts) + "\n</article>"
 
 
 def quote_html(quote, show_film):
