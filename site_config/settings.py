@@ -117,6 +117,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Short web queries: PostgreSQL's JIT compiler costs more (~100 ms) than it saves.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite serving several workers: write-ahead logging lets readers go on while an editor's
+    # save commits (and a long read, a feed or a sitemap, never holds a save up), and commits
+    # without waiting for the disk each time (`synchronous=NORMAL`: a power cut may lose the
+    # last commits, never the file). Transactions take the write lock when they begin, so two
+    # saves queue (for up to `timeout` seconds) instead of one failing as "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
 
 # A PostgreSQL read replica, optional: anonymous readers' public pages read from it; the admin,
 # writes, signed-in editors and commands use the primary (archive/replicas.py). In Django's test

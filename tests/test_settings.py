@@ -98,3 +98,36 @@ def test_redis_url_selects_a_shared_cache_that_works():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["RedisCache", "shared"]
+
+
+SAVE_DURING_A_LONG_READ = """
+import copy
+from django.db import connection, transaction
+from django.db.backends.sqlite3.base import DatabaseWrapper
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE page (title TEXT)")
+    cursor.execute("INSERT INTO page VALUES ('first')")
+reader = DatabaseWrapper(copy.deepcopy(connection.settings_dict), alias="reader")
+reading = reader.cursor()
+reading.execute("BEGIN")
+reading.execute("SELECT count(*) FROM page")
+with transaction.atomic(), connection.cursor() as cursor:
+    cursor.execute("INSERT INTO page VALUES ('second')")
+reading.execute("SELECT count(*) FROM page")
+during = reading.fetchone()[0]
+reading.execute("COMMIT")
+reading.execute("SELECT count(*) FROM page")
+print(during, reading.fetchone()[0])
+"""
+
+
+def test_on_sqlite_a_save_commits_while_a_reader_is_reading(tmp_path):
+    """A worker in the middle of a long read (a feed, a sitemap) does not hold an editor's save
+    up: the save commits at once, the reader goes on with what it began with, and sees the
+    save once it starts again."""
+    result = run_settings(
+        SAVE_DURING_A_LONG_READ, DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "2"]
