@@ -307,23 +307,37 @@ def unindex(obj):
 
 
 def rebuild(chunk_size=1000):
-    """Index everything again, in bulk (after a bulk import or an upgrade). Returns the count."""
-    SearchDocument.objects.all().delete()
+    """Index everything again, in bulk (after a bulk import or an upgrade). Returns the count.
+
+    Objects are taken in order of their keys, `chunk_size` at a time, and each run of keys is
+    rewritten in one transaction: its documents (and any left by objects no longer there) are
+    replaced by complete new ones, text and vectors together. Searching goes on meanwhile and
+    finds everything at every moment, old documents until their run is done, and editors'
+    saves are held up by one run at most, not the whole rebuild.
+    """
     count = 0
     for model, (kind, describe) in DOCUMENTS.items():
-        batch = []
-        for obj in loading(model, model._default_manager.all()).iterator(chunk_size=chunk_size):
-            batch.append(SearchDocument(kind=kind, object_id=obj.pk, **describe(obj)))
-            if len(batch) == chunk_size:
-                batch = SearchDocument.objects.bulk_create(batch)
-                write_text(batch)
-                count += len(batch)
-                batch = []
-        batch = SearchDocument.objects.bulk_create(batch)
-        write_text(batch)
-        count += len(batch)
-    if connection.vendor == "postgresql":
-        SearchDocument.objects.update(vector=WEIGHTED_VECTOR, title_vector=TITLE_VECTOR)
+        documents = SearchDocument.objects.filter(kind=kind)
+        objects = loading(model, model._default_manager.order_by("pk"))
+        last = None
+        while True:
+            run = objects if last is None else objects.filter(pk__gt=last)
+            run = list(run[:chunk_size])
+            fresh = [SearchDocument(kind=kind, object_id=obj.pk, **describe(obj)) for obj in run]
+            with transaction.atomic():
+                if not run:  # what remains after the last object is gone
+                    (documents.filter(object_id__gt=last) if last else documents).delete()
+                    break
+                stale = documents.filter(object_id__lte=run[-1].pk)
+                (stale.filter(object_id__gt=last) if last else stale).delete()
+                written = SearchDocument.objects.bulk_create(fresh)
+                write_text(written)
+                if connection.vendor == "postgresql":
+                    SearchDocument.objects.filter(pk__in=[d.pk for d in written]).update(
+                        vector=WEIGHTED_VECTOR, title_vector=TITLE_VECTOR
+                    )
+            count += len(run)
+            last = run[-1].pk
     return count
 
 

@@ -10,6 +10,7 @@ from a row that its dependencies (archive/search.py) do not list fails these tes
 import json
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from unittest import mock
 
 from django.core import serializers
 from django.core.management import call_command
@@ -264,4 +265,42 @@ class DemoFixtureTests(IndexCheckingTestCase):
     def test_the_demo_fixture_is_indexed_as_it_loads(self):
         call_command("loaddata", "demo", verbosity=0)
         self.assertTrue(SearchDocument.objects.filter(kind="quote").exists())
+        self.assertIndexCurrent()
+
+
+class RebuildTests(IndexTestCase):
+    """`update_search_index` rewrites the index a run of objects at a time: readers' searches
+    find everything while it works, and what it leaves is what saving would have written."""
+
+    def setUp(self):
+        for number in range(5):
+            make_person(name=f"Critic Number{number}")
+        # Left behind by objects removed without their signals (a raw SQL delete, say).
+        for object_id in (0, 10**9):
+            SearchDocument.objects.create(kind="person", object_id=object_id, title="Ghost")
+        SearchDocument.objects.filter(kind="article").update(summary="stale")
+
+    def test_the_index_is_rebuilt_whole_and_current(self):
+        self.assertEqual(search.rebuild(chunk_size=2), SearchDocument.objects.count())
+        self.assertEqual(found("Ghost"), [])
+        self.assertIndexCurrent()
+
+    def test_searches_find_everything_while_it_works(self):
+        kind, describe = search.DOCUMENTS[Article]
+        seen = []
+
+        def describe_and_search(article):
+            # While articles are rewritten, the films and people written before them, and the
+            # articles not reached yet, are all found.
+            seen.append((found("Aleppo"), found("Weissberg"), found("Fayyad filming")))
+            return describe(article)
+
+        documents = {**search.DOCUMENTS, Article: (kind, describe_and_search)}
+        with mock.patch.object(search, "DOCUMENTS", documents):
+            search.rebuild(chunk_size=1)
+        self.assertEqual(len(seen), 2)
+        for films, people, interviews in seen:
+            self.assertIn("Last Men in Aleppo", films)
+            self.assertIn("Jay Weissberg", people)
+            self.assertIn("Fayyad on filming", interviews)
         self.assertIndexCurrent()
