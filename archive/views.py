@@ -915,6 +915,12 @@ def search_view(request):
             "paginator": paginator,
             "query": query_without_page(request),
             "themes": Theme.objects.public()[:12] if not ids else [],
+            # Written out like the lists' filters: a form widget renders each of hundreds of
+            # themes through templates of its own (25 ms on a large archive).
+            "theme_options": pagecache.shared_value(
+                "search:theme-options",
+                lambda: rendered_options(Theme.objects.public().values_list("slug", "name")),
+            ),
             "noindex": True,
         },
     )
