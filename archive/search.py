@@ -546,9 +546,14 @@ def postgres_search(text, documents):
     has enough of them when a word is everywhere, and reads only the GIN index's matches when
     it is rare. Only a query matching more than CANDIDATES documents leaves some unranked.
     """
-    query = tsquery(parse_query(text))
+    parsed = parse_query(text)
+    query = tsquery(parsed)
     matches = documents.filter(vector=query).order_by().values_list("pk", flat=True)
-    on_titles = list(matches.filter(title_vector=query)[:CANDIDATES])
+    # A document whose title or names match matches as a whole (its vector holds them), unless
+    # a word left out is elsewhere in it. Asked of both indexes, PostgreSQL would read every
+    # match of a common word in the larger one (58 ms against 8 at 340,000 documents).
+    on_titles = matches if parsed.excluded else documents.order_by().values_list("pk", flat=True)
+    on_titles = list(on_titles.filter(title_vector=query)[:CANDIDATES])
     others = list(matches[:CANDIDATES])
     candidates = list(dict.fromkeys(on_titles + others))
     # Matches on a title or a name come first — films and people before articles before

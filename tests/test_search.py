@@ -143,6 +143,8 @@ class FindingTests(SearchTestCase):
         found = titles(self.search("rescuers -Netflix"))
         self.assertIn("Last Men in Aleppo", found)
         self.assertNotIn("The White Helmets", found)
+        # A title matches, but the word left out is in the synopsis.
+        self.assertEqual(titles(self.search("helmets -netflix")), ["A brutal portrait of Aleppo"])
         self.assertIn("The White Helmets", titles(self.search("rescuers")))
 
     def test_a_name_or_title_match_comes_first(self):
