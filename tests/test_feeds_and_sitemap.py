@@ -185,6 +185,15 @@ class FeedTests(PublicPageTestCase):
             self.assertNotIn(-1, positions, text)
             self.assertEqual(positions, sorted(positions))
 
+    def test_speakers_names_are_escaped(self):
+        self.director.name = "Feras <b>Fayyad</b> & co"
+        self.director.save()
+        atom = self.entries("/feeds/articles/atom/")["Interview: Fayyad on filming"]
+        self.assertIn(
+            "<strong>Feras &lt;b&gt;Fayyad&lt;/b&gt; &amp; co:</strong>",
+            atom.findtext(f"{ATOM}content"),
+        )
+
     def test_rss_items_carry_the_full_text(self):
         for url in RSS_FEEDS:
             with self.subTest(url=url):
