@@ -1,10 +1,10 @@
 """Each public page type's uncached median time on the demo archive and on a large one.
 
 What it measures: the median (p50) time Django takes to answer each kind of public page, with
-the server-side page cache off (DJANGO_PAGE_CACHE=false), on two PostgreSQL databases: the demo
-archive, and a large archive made by bench/generate_archive.py. It prints one table: page, demo
-p50, large p50, their ratio (large / demo), and how much of each median was spent waiting for the
-database.
+the server-side page cache off (DJANGO_PAGE_CACHE=false), on two databases of one engine
+(PostgreSQL, or SQLite): the demo archive, and a large archive made by
+bench/generate_archive.py. It prints one table: page, demo p50, large p50, their ratio (large /
+demo), and how much of each median was spent waiting for the database.
 
 How: for each database, a fresh Python process (production settings: DEBUG off, a random secret
 key, collected static files) picks the pages by query — the film with the most public articles,
@@ -25,11 +25,14 @@ an edit waits for.
 
 The demo database `film_archive_scale_demo` is (re)created on the server of DATABASE_URL, loaded
 with the demo archive and dropped afterwards; the large one is named with --large, migrated (so
-that it has the current indexes) and otherwise only read. Run benchmarks one at a time on a
-shared machine:
+that it has the current indexes) and otherwise only read. With DATABASE_URL=sqlite:// the same
+is measured on SQLite, the embedded default: the demo in a temporary file, the large archive in
+the file --large names. Run benchmarks one at a time on a shared machine:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         flock /tmp/film-archive-bench.lock python bench/scale.py --large film_archive_large
+    DATABASE_URL=sqlite:// \\
+        flock /tmp/film-archive-bench.lock python bench/scale.py --large large.sqlite3
 """
 
 import argparse
@@ -241,7 +244,11 @@ def table(demo, large):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--large", default="film_archive_large", help="the large database")
+    parser.add_argument(
+        "--large",
+        default="film_archive_large",
+        help="the large database (PostgreSQL: its name; SQLite: its file)",
+    )
     parser.add_argument("--warmups", type=int, default=3, help="unmeasured requests (3)")
     parser.add_argument("--requests", type=int, default=15, help="measured requests per round (15)")
     parser.add_argument(
@@ -258,16 +265,27 @@ def main():
         return measure(options.warmups, options.requests, options.sections)
 
     server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL server (its maintenance database).")
-    parts = urllib.parse.urlsplit(server)
-    demo_url = urllib.parse.urlunsplit(parts._replace(path="/" + DEMO_DATABASE))
-    large_url = urllib.parse.urlunsplit(parts._replace(path="/" + options.large))
     temp = Path(tempfile.mkdtemp(prefix="film-archive-scale-"))
-    try:
+    if server.startswith(("postgres://", "postgresql://")):
+        engine = "PostgreSQL"
+        parts = urllib.parse.urlsplit(server)
+        demo_url = urllib.parse.urlunsplit(parts._replace(path="/" + DEMO_DATABASE))
+        large_url = urllib.parse.urlunsplit(parts._replace(path="/" + options.large))
         pg_admin(
             server, f"DROP DATABASE IF EXISTS {DEMO_DATABASE}", f"CREATE DATABASE {DEMO_DATABASE}"
         )
+    elif server.startswith("sqlite:"):
+        engine = "SQLite"
+        large = Path(options.large).resolve()
+        if not large.is_file():
+            sys.exit(f"{large}: no such SQLite file (make it with bench/generate_archive.py)")
+        demo_url, large_url = f"sqlite:///{temp / 'demo.sqlite3'}", f"sqlite:///{large}"
+    else:
+        sys.exit(
+            "Set DATABASE_URL to a PostgreSQL server (its maintenance database), or to sqlite:// "
+            "with --large naming the large archive's SQLite file."
+        )
+    try:
         env = {**os.environ, "DATABASE_URL": demo_url, "DJANGO_STATIC_ROOT": str(temp / "static")}
         run([sys.executable, "manage.py", "demo", "--no-serve"], env)
         production = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
@@ -285,12 +303,13 @@ def main():
                 rounds.append(child(url, options, temp / "static", sections=first))
         demo, large = merged(demo_rounds), merged(large_rounds)
     finally:
-        pg_admin(server, f"DROP DATABASE IF EXISTS {DEMO_DATABASE}")
+        if engine == "PostgreSQL":
+            pg_admin(server, f"DROP DATABASE IF EXISTS {DEMO_DATABASE}")
         shutil.rmtree(temp, ignore_errors=True)
     if options.json:
         print(json.dumps({"demo": demo, "large": large}, indent=2))
     else:
-        print(f"PostgreSQL, page cache off, test client in-process, {options.rounds} rounds of "
+        print(f"{engine}, page cache off, test client in-process, {options.rounds} rounds of "
               f"{options.requests} requests after {options.warmups} warm-ups (sitemap sections: "
               f"one round of {SECTION_REQUESTS}), {os.cpu_count()} CPUs")  # fmt: skip
         print(table(demo, large))
