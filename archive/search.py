@@ -608,15 +608,37 @@ def fts_query(parsed):
 
 
 def sqlite_search(parsed, documents):
-    """Rank as postgres_search does, in one query: title or name matches first, then by kind,
-    bm25 over the title and name columns alone, bm25 over every weighted column, year."""
+    """Rank as postgres_search does: title or name matches first, then by kind, bm25 over the
+    title and name columns alone, bm25 over every weighted column, year; and, as there, only a
+    bounded set of candidates (up to CANDIDATES title or name matches and CANDIDATES others,
+    read in the index's order), so that a word in most documents costs what a rarer one does
+    (ranking all of them took a second for a word in every document of a large archive)."""
     expression = fts_query(parsed)
     if expression is None:
         return []
     title_names = "{title names} : " + expression
+
+    def matching(fts_expression):
+        return list(
+            documents.extra(
+                tables=[TEXT_TABLE],
+                where=[
+                    f"{TEXT_TABLE}.rowid = archive_searchdocument.id",
+                    f"{TEXT_TABLE} MATCH %s",
+                ],
+                params=[fts_expression],
+            )
+            .order_by()
+            .values_list("pk", flat=True)[:CANDIDATES]
+        )
+
+    candidates = list(dict.fromkeys(matching(title_names) + matching(expression)))
+    if not candidates:
+        return []
     weights = ", ".join(str(weight) for weight in FIELD_WEIGHTS.values())
     ranked = (
-        documents.extra(
+        SearchDocument.objects.filter(pk__in=candidates)
+        .extra(
             tables=[TEXT_TABLE],
             where=[f"{TEXT_TABLE}.rowid = archive_searchdocument.id", f"{TEXT_TABLE} MATCH %s"],
             params=[expression],

@@ -150,8 +150,8 @@ class QueryCountTests(SmallAndBigFilms, TestCase):
 
     def test_search(self):
         self.assertEqual(self.count("/search/?q=body"), self.count("/search/?q=body+number+2"))
-        # PostgreSQL ranks in three steps (title matches, recent matches, ranking); SQLite in one.
-        ranking = 3 if connection.vendor == "postgresql" else 1
+        # Ranking takes three steps: title or name matches, other matches, ranking them.
+        ranking = 3
         self.assertEqual(self.count("/search/?q=body"), 1 + ranking + 1)
         filtered = "/search/?q=body&kind=article&theme=shared-theme"
         self.assertEqual(self.count(filtered), 1 + 1 + ranking + 1)
