@@ -20,6 +20,7 @@ row with the document); bm25 weighs the columns as ts_rank weighs A, B and C. Re
 the stored text, excerpted on word boundaries one field at a time by `excerpt()`.
 """
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from anyascii import anyascii
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -316,29 +317,54 @@ def rebuild(chunk_size=1000):
     saves are held up by one run at most, not the whole rebuild.
     """
     count = 0
-    for model, (kind, describe) in DOCUMENTS.items():
-        documents = SearchDocument.objects.filter(kind=kind)
-        objects = loading(model, model._default_manager.order_by("pk"))
-        last = None
-        while True:
-            run = objects if last is None else objects.filter(pk__gt=last)
-            run = list(run[:chunk_size])
-            fresh = [SearchDocument(kind=kind, object_id=obj.pk, **describe(obj)) for obj in run]
+    for model in DOCUMENTS:
+        after = None
+        while written := rewrite_run(model, after, chunk_size):
+            after, length = written
+            count += length
+    return count
+
+
+def rewrite_run(model, after, size):
+    """Rewrite the documents of the next `size` objects of `model` after the key `after`
+    (None: from the first), and drop those of objects no longer there in that run of keys (or,
+    past the last object, after it). Returns (the run's last key, its length), or None when no
+    object is left.
+
+    An editor's save during the rebuild is never undone by it: the run reads its objects in
+    the transaction that writes their documents, which on SQLite holds the write lock from its
+    start, and on PostgreSQL sees one snapshot (repeatable read): a document changed by a save
+    committed meanwhile makes the run fail and start again, reading the saved object.
+    """
+    kind, describe = DOCUMENTS[model]
+    documents = SearchDocument.objects.filter(kind=kind)
+    objects = loading(model, model._default_manager.order_by("pk"))
+    if after is not None:
+        objects, documents = objects.filter(pk__gt=after), documents.filter(object_id__gt=after)
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    for attempt in itertools.count(1):
+        try:
             with transaction.atomic():
-                if not run:  # what remains after the last object is gone
-                    (documents.filter(object_id__gt=last) if last else documents).delete()
-                    break
-                stale = documents.filter(object_id__lte=run[-1].pk)
-                (stale.filter(object_id__gt=last) if last else stale).delete()
+                if snapshot:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                run = list(objects[:size])
+                fresh = [SearchDocument(kind=kind, object_id=o.pk, **describe(o)) for o in run]
+                if not run:
+                    documents.delete()
+                    return None
+                documents.filter(object_id__lte=run[-1].pk).delete()
                 written = SearchDocument.objects.bulk_create(fresh)
                 write_text(written)
                 if connection.vendor == "postgresql":
                     SearchDocument.objects.filter(pk__in=[d.pk for d in written]).update(
                         vector=WEIGHTED_VECTOR, title_vector=TITLE_VECTOR
                     )
-            count += len(run)
-            last = run[-1].pk
-    return count
+                return run[-1].pk, len(run)
+        except OperationalError as error:
+            serialization_failure = getattr(error.__cause__, "pgcode", None) == "40001"
+            if not serialization_failure or attempt == 5:
+                raise
 
 
 def saved(sender, instance, **kwargs):

@@ -8,14 +8,15 @@ from a row that its dependencies (archive/search.py) do not list fails these tes
 """
 
 import json
+import threading
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from unittest import mock
+from unittest import mock, skipUnless
 
 from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from archive.models import (
     Article,
     ArticleAuthor,
     Award,
+    Person,
     SearchDocument,
     Theme,
     ThemedItem,
@@ -304,3 +306,36 @@ class RebuildTests(IndexTestCase):
             self.assertIn("Jay Weissberg", people)
             self.assertIn("Fayyad on filming", interviews)
         self.assertIndexCurrent()
+
+
+@skipUnless(connection.vendor == "postgresql", "on SQLite a run holds the write lock throughout")
+class RebuildBesideEditorsTests(TransactionTestCase):
+    """A save committed while the rebuild rewrites its run is not undone by the rebuild."""
+
+    def test_a_rename_saved_during_the_rebuild_stays_found(self):
+        person = make_person(name="Jay Weissberg")
+        kind, describe = search.DOCUMENTS[Person]
+        saved = []
+
+        def describe_while_an_editor_saves(obj):
+            if not saved:  # another worker's save, committed after the run has begun
+
+                def rename():
+                    renamed = Person.objects.get(pk=person.pk)
+                    renamed.name = "Jay Weissberg-Renamed"
+                    renamed.save()
+                    connection.close()  # this thread's own connection
+
+                saved.append(obj.pk)  # before: the save indexes through this function too
+                editor = threading.Thread(target=rename)
+                editor.start()
+                editor.join()
+            return describe(obj)
+
+        documents = {**search.DOCUMENTS, Person: (kind, describe_while_an_editor_saves)}
+        with mock.patch.object(search, "DOCUMENTS", documents):
+            search.rebuild()
+        document = SearchDocument.objects.get(kind="person", object_id=person.pk)
+        self.assertEqual(saved, [person.pk])
+        self.assertEqual(document.title, "Jay Weissberg-Renamed")
+        self.assertEqual(found("Renamed"), ["Jay Weissberg-Renamed"])
