@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from archive.models import Article, Theme
 
-from .factories import make_article, make_film, make_person
+from .factories import make_article, make_film, make_person, make_quote
 from .public_data import build_archive
 
 API = "/api/v1"
@@ -299,6 +299,19 @@ class ThemeTests(APITestCase):
             (syria["film_count"], syria["article_count"], syria["quote_count"]), (1, 1, 1)
         )
         self.assertEqual(syria["films_api_url"], "http://testserver/api/v1/films/?theme=syria")
+
+    def test_counts_leave_out_drafts_scheduled_pieces_and_their_quotes(self):
+        later = timezone.now() + dt.timedelta(days=2)
+        public = make_article(films=[self.film], body="Rescuers at work.")
+        draft = make_article(films=[self.film], status=Article.Status.DRAFT, body="Rescuers.")
+        scheduled = make_article(films=[self.film], published_at=later, body="Rescuers.")
+        for article in (public, draft, scheduled):
+            article.themes.add("rescue work")
+            make_quote(article, self.film, "Rescuers").themes.add("rescue work")
+        listed = {theme["slug"]: theme for theme in self.results(f"{API}/themes/")}
+        for theme in (self.json(f"{API}/themes/rescue-work/"), listed["rescue-work"]):
+            counts = (theme["film_count"], theme["article_count"], theme["quote_count"])
+            self.assertEqual(counts, (0, 1, 1))
 
     def test_detail(self):
         theme = self.json(f"{API}/themes/civil-defence/")

@@ -12,25 +12,30 @@ class ThemeQuerySet(models.QuerySet):
     def with_public_counts(self):
         """Each theme with how many films, public articles and public quotes carry it.
 
-        Articles and quotes count only through their own `published()` rule, so a theme used
-        only by drafts counts zero and stays out of public lists.
+        Articles and quotes count only as the public may see them, so a theme used only by
+        drafts counts zero and stays out of public lists. As in `public_item_counts()`, each
+        count reads the theme's items in the themed-item index less those of the hidden
+        articles and their quotes (a few, found through the article's status and time index):
+        checking each item for being public read every article of a large theme (88 ms for
+        the largest at 100,000 articles on PostgreSQL).
         """
         from .article import Article
         from .film import Film
         from .quote import Quote
 
-        def tagged(items):
-            found = carrying(OuterRef("pk"), items.model)
-            if items.query.has_filters():
-                # Each item checked by its key: an `IN (public ids)` is re-read per theme.
-                found = found.filter(Exists(items.filter(pk=OuterRef("object_id"))))
-            count = found.order_by().values("tag").annotate(count=Count("pk")).values("count")
+        hidden = Article.objects.hidden().values("pk")
+
+        def counted(model, hidden_ids=None):
+            found = carrying(OuterRef("pk"), model)
+            if hidden_ids is not None:
+                found = found.exclude(object_id__in=hidden_ids)
+            count = found.values("tag").annotate(count=Count("pk")).values("count")
             return Coalesce(Subquery(count), 0)
 
         return self.annotate(
-            film_count=tagged(Film.objects.all()),
-            article_count=tagged(Article.objects.published()),
-            quote_count=tagged(Quote.objects.published()),
+            film_count=counted(Film),
+            article_count=counted(Article, hidden),
+            quote_count=counted(Quote, Quote.objects.filter(article__in=hidden).values("pk")),
         )
 
     def public(self):
