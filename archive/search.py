@@ -362,8 +362,9 @@ def rewrite_run(model, after, size):
                     )
                 return run[-1].pk, len(run)
         except OperationalError as error:
-            serialization_failure = getattr(error.__cause__, "pgcode", None) == "40001"
-            if not serialization_failure or attempt == 5:
+            # A serialization failure, or a deadlock with a save (PostgreSQL's codes).
+            retry = getattr(error.__cause__, "pgcode", None) in ("40001", "40P01")
+            if not retry or attempt == 5:
                 raise
 
 
