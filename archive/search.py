@@ -634,6 +634,17 @@ def fts_query(parsed):
     return expression
 
 
+def text_matching(documents, expression, **extra):
+    """The documents whose folded text in the FTS5 table matches `expression` (SQLite), with
+    `extra` columns read from that table's row (bm25)."""
+    return documents.extra(
+        tables=[TEXT_TABLE],
+        where=[f"{TEXT_TABLE}.rowid = archive_searchdocument.id", f"{TEXT_TABLE} MATCH %s"],
+        params=[expression],
+        **extra,
+    )
+
+
 def sqlite_search(parsed, documents):
     """Rank as postgres_search does: title or name matches first, then by kind, bm25 over the
     title and name columns alone, bm25 over every weighted column, year; and, as there, only a
@@ -646,29 +657,17 @@ def sqlite_search(parsed, documents):
     title_names = "{title names} : " + expression
 
     def matching(fts_expression):
-        return list(
-            documents.extra(
-                tables=[TEXT_TABLE],
-                where=[
-                    f"{TEXT_TABLE}.rowid = archive_searchdocument.id",
-                    f"{TEXT_TABLE} MATCH %s",
-                ],
-                params=[fts_expression],
-            )
-            .order_by()
-            .values_list("pk", flat=True)[:CANDIDATES]
-        )
+        found = text_matching(documents, fts_expression).order_by()
+        return list(found.values_list("pk", flat=True)[:CANDIDATES])
 
     candidates = list(dict.fromkeys(matching(title_names) + matching(expression)))
     if not candidates:
         return []
     weights = ", ".join(str(weight) for weight in FIELD_WEIGHTS.values())
     ranked = (
-        SearchDocument.objects.filter(pk__in=candidates)
-        .extra(
-            tables=[TEXT_TABLE],
-            where=[f"{TEXT_TABLE}.rowid = archive_searchdocument.id", f"{TEXT_TABLE} MATCH %s"],
-            params=[expression],
+        text_matching(
+            SearchDocument.objects.filter(pk__in=candidates),
+            expression,
             select={
                 "on_title": f"{TEXT_TABLE}.rowid IN (SELECT rowid FROM {TEXT_TABLE}(%s))",
                 "title_rank": f"bm25({TEXT_TABLE}, 1.0, 1.0, 0.0, 0.0)",

@@ -23,7 +23,7 @@ class ThemeQuerySet(models.QuerySet):
         from .film import Film
         from .quote import Quote
 
-        hidden = Article.objects.hidden().values("pk")
+        hidden, hidden_quotes = hidden_items()
 
         def counted(model, hidden_ids=None):
             found = carrying(OuterRef("pk"), model)
@@ -35,7 +35,7 @@ class ThemeQuerySet(models.QuerySet):
         return self.annotate(
             film_count=counted(Film),
             article_count=counted(Article, hidden),
-            quote_count=counted(Quote, Quote.objects.filter(article__in=hidden).values("pk")),
+            quote_count=counted(Quote, hidden_quotes),
         )
 
     def public(self):
@@ -71,6 +71,16 @@ class ThemeQuerySet(models.QuerySet):
         )
 
 
+def hidden_items():
+    """The ids of the articles a reader may not see (drafts, scheduled pieces) and of the quotes
+    from them, as subqueries: a few, found through the article's status and time index."""
+    from .article import Article
+    from .quote import Quote
+
+    hidden = Article.objects.hidden().values("pk")
+    return hidden, Quote.objects.filter(article__in=hidden).values("pk")
+
+
 def public_item_counts():
     """Every theme's count of films, public articles and public quotes: {theme id: (films,
     articles, quotes)}, for the themes something carries.
@@ -90,8 +100,7 @@ def public_item_counts():
 
     kinds = ContentType.objects.get_for_models(Film, Article, Quote)
     film, article, quote = (kinds[model].pk for model in (Film, Article, Quote))
-    hidden = Article.objects.hidden().values("pk")
-    hidden_quotes = Quote.objects.filter(article__in=hidden).values("pk")
+    hidden, hidden_quotes = hidden_items()
     rows = (
         ThemedItem.objects.filter(content_type_id__in=[film, article, quote])
         .order_by()
