@@ -19,6 +19,19 @@ def page_path(viewname, **kwargs):
     return _reversed(viewname, tuple(sorted(kwargs.items())), get_urlconf(), get_script_prefix())
 
 
+class PagePaths:
+    """`page_path` for the many links of one list, with the URLconf and the script prefix read
+    once: each is a lookup of the request's context (a context-local variable), and the two
+    cost more than the rest of a remembered address. Models take one as `get_absolute_url(path)`.
+    """
+
+    def __init__(self):
+        self.urlconf, self.prefix = get_urlconf(), get_script_prefix()
+
+    def __call__(self, viewname, **kwargs):
+        return _reversed(viewname, tuple(sorted(kwargs.items())), self.urlconf, self.prefix)
+
+
 @functools.lru_cache(maxsize=8192)
 def _reversed(viewname, kwargs, urlconf, prefix):
     return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))

@@ -235,8 +235,8 @@ class Article(Illustrated, SluggedModel):
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return page_path("archive:article_detail", slug=self.slug)
+    def get_absolute_url(self, path=page_path):
+        return path("archive:article_detail", slug=self.slug)
 
     def clean(self):
         if self.source_url and not self.source_name:

@@ -150,8 +150,8 @@ class Film(Illustrated, SluggedModel):
     def __str__(self):
         return f"{self.title} ({self.year})"
 
-    def get_absolute_url(self):
-        return page_path("archive:film_detail", slug=self.slug)
+    def get_absolute_url(self, path=page_path):
+        return path("archive:film_detail", slug=self.slug)
 
     def related_films(self, limit=6):
         """Other films sharing people or themes with this one, closest first (among equals, the

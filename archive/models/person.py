@@ -76,8 +76,8 @@ class Person(SluggedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return page_path("archive:person_detail", slug=self.slug)
+    def get_absolute_url(self, path=page_path):
+        return path("archive:person_detail", slug=self.slug)
 
     @property
     def alternative_name_list(self):

@@ -112,13 +112,16 @@ class Quote(models.Model):
         text = " ".join(self.text.split())
         return f"“{text[:77]}…”" if len(text) > 80 else f"“{text}”"
 
-    def get_absolute_url(self):
-        return page_path("archive:quote_detail", pk=self.pk)
+    def get_absolute_url(self, path=page_path):
+        return path("archive:quote_detail", pk=self.pk)
 
     @property
     def passage_url(self):
         """Where the words stand in their source: the marked passage (inside its exchange)."""
-        return f"{self.article.get_absolute_url()}#quote-{self.pk}"
+        return self.passage_path()
+
+    def passage_path(self, path=page_path):
+        return f"{self.article.get_absolute_url(path)}#quote-{self.pk}"
 
     def clean(self):
         if not self.article_id:

@@ -183,8 +183,8 @@ class Theme(KeepsEarlierSlugs, TagBase):
             models.UniqueConstraint(Lower("name"), name="theme_name_unique_ignoring_case"),
         ]
 
-    def get_absolute_url(self):
-        return page_path("archive:theme_detail", slug=self.slug)
+    def get_absolute_url(self, path=page_path):
+        return path("archive:theme_detail", slug=self.slug)
 
     def slugify(self, tag, i=None):
         """As taggit's, Unicode kept ("حلب"), but with Latin letters in ASCII ("Århus" → arhus)."""
