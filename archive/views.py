@@ -78,10 +78,11 @@ def public_quotes():
     )
 
 
-def listed_quotes():
+def listed_quotes(bylines=True):
     """Published quotes with what an item of a list shows (`quote_items`): who said them,
-    where and on which film."""
-    return (
+    where and on which film. A quote without a speaker is its source's byline's: without
+    `bylines`, the caller reads those (`prefetch_items`), or knows every quote has a speaker."""
+    quotes = (
         Quote.objects.published()
         .select_related("speaker", "article", "film")
         .only(
@@ -90,10 +91,21 @@ def listed_quotes():
             *(f"article__{name}" for name in ("id", "kind", "title", "slug")),
             *(f"film__{name}" for name in FILM_LINK),
         )
-        .prefetch_related(
+    )
+    if bylines:
+        quotes = quotes.prefetch_related(
             Article.author_list.prefetch(Person.objects.only(*PERSON_ITEM), through="article")
         )
-    )
+    return quotes
+
+
+def prefetch_items(articles, quotes=()):
+    """What the items of a page's lists show beyond their own columns, for every list at
+    once: the bylines of the articles and of the quotes' sources (one query), and the
+    articles' films (one more)."""
+    bylines, films = item_prefetches()
+    prefetch_related_objects([*articles, *(quote.article for quote in quotes)], bylines)
+    prefetch_related_objects(articles, films)
 
 
 def earlier_slug_redirect(request, queryset):
@@ -608,15 +620,15 @@ class PersonDetailView(FollowsEarlierSlugs, DetailView):
         interviews = shortlist(listed.filter(pk__in=answers.values("article_id")))
         written = shortlist(listed.filter(authors=person).exclude(gave))
         about = shortlist(listed.filter(people=person).exclude(gave).exclude(authors=person))
-        # Bylines and films for the three lists at once.
-        articles = [*interviews.items, *written.items, *about.items]
-        prefetch_related_objects(articles, *item_prefetches())
+        # Bylines and films for the three lists at once; the quotes are all the person's own.
+        prefetch_items([*interviews.items, *written.items, *about.items])
+        quotes = listed_quotes(bylines=False).filter(speaker=person).order_by("-pk")
         return super().get_context_data(
             credit_groups=grouped_credits(person.credits.all()),
             articles_written=written,
             interviews_given=interviews,
             articles_about=about,
-            quotes=shortlist(listed_quotes().filter(speaker=person).order_by("-pk")),
+            quotes=shortlist(quotes),
             structured_data=structured_data.person(self.request, person),
             **kwargs,
         )
@@ -766,13 +778,13 @@ class ThemeDetailView(FollowsEarlierSlugs, DetailView):
         groups = [
             (kind, shortlist(listed.filter(themes=theme, kind=kind), 6)) for kind in Article.Kind
         ]
-        articles = [article for _, group in groups for article in group.items]
-        prefetch_related_objects(articles, *item_prefetches())  # for all the groups at once
-        quotes = listed_quotes().filter(pk__in=carrying(theme, Quote)).order_by("-pk")
+        quotes = listed_quotes(bylines=False).filter(pk__in=carrying(theme, Quote))
+        quotes = shortlist(quotes.order_by("-pk"), 6)
+        prefetch_items([a for _, group in groups for a in group.items], quotes.items)
         return super().get_context_data(
             films=shortlist(Film.objects.filter(themes=theme).only(*FILM_ITEM), 12),
             article_groups=[(kind, group) for kind, group in groups if group.items],
-            quotes=shortlist(quotes, 6),
+            quotes=quotes,
             **kwargs,
         )
 

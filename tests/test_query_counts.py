@@ -136,12 +136,12 @@ class QueryCountTests(SmallAndBigFilms, TestCase):
 
     def test_person_page(self):
         self.assertPinned(
-            9, self.small_person.get_absolute_url(), self.big_person.get_absolute_url()
+            8, self.small_person.get_absolute_url(), self.big_person.get_absolute_url()
         )
 
     def test_theme_pages(self):
         self.assertEqual(self.count("/themes/"), 2)
-        self.assertEqual(self.count("/themes/shared-theme/"), 9)
+        self.assertEqual(self.count("/themes/shared-theme/"), 8)
 
     def test_quote_list(self):
         self.assertEqual(self.count("/quotes/"), 3)
