@@ -527,11 +527,21 @@ def visible_documents(kind=None, theme=None, year=None):
     return documents
 
 
+class Ranked(list):
+    """Result ids, best first. `more` is true when the query matched more documents than are
+    ranked (CANDIDATES of titles or names, CANDIDATES of the rest): its length is then how
+    many were ranked, not how many matched."""
+
+    def __init__(self, ids=(), more=False):
+        super().__init__(ids)
+        self.more = more
+
+
 def search(text, kind=None, theme=None, year=None):
     """Ranked result ids for a query, best first (at most 2 × CANDIDATES)."""
     parsed = parse_query(text)
     if parsed.is_empty:
-        return []
+        return Ranked()
     documents = visible_documents(kind, theme, year)
     if connection.vendor == "postgresql":
         return postgres_search(text, documents)
@@ -582,6 +592,7 @@ def postgres_search(text, documents):
     on_titles = matches if parsed.excluded else documents.order_by().values_list("pk", flat=True)
     on_titles = list(on_titles.filter(title_vector=query)[:CANDIDATES])
     others = list(matches[:CANDIDATES])
+    more = CANDIDATES in (len(on_titles), len(others))
     candidates = list(dict.fromkeys(on_titles + others))
     # Matches on a title or a name come first — films and people before articles before
     # quotes, as a title or a name most often means the film's or the person's own page —
@@ -604,7 +615,7 @@ def postgres_search(text, documents):
         )
         .values_list("pk", flat=True)
     )
-    return list(ranked)
+    return Ranked(ranked, more)
 
 
 def fts_query(parsed):
@@ -653,16 +664,18 @@ def sqlite_search(parsed, documents):
     (ranking all of them took a second for a word in every document of a large archive)."""
     expression = fts_query(parsed)
     if expression is None:
-        return []
+        return Ranked()
     title_names = "{title names} : " + expression
 
     def matching(fts_expression):
         found = text_matching(documents, fts_expression).order_by()
         return list(found.values_list("pk", flat=True)[:CANDIDATES])
 
-    candidates = list(dict.fromkeys(matching(title_names) + matching(expression)))
+    on_titles, others = matching(title_names), matching(expression)
+    more = CANDIDATES in (len(on_titles), len(others))
+    candidates = list(dict.fromkeys(on_titles + others))
     if not candidates:
-        return []
+        return Ranked()
     weights = ", ".join(str(weight) for weight in FIELD_WEIGHTS.values())
     ranked = (
         text_matching(
@@ -687,7 +700,7 @@ def sqlite_search(parsed, documents):
         )
         .values_list("pk", flat=True)
     )
-    return list(ranked[: CANDIDATES * 2])
+    return Ranked(ranked[: CANDIDATES * 2], more)
 
 
 def results(text, ids):

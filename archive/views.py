@@ -925,6 +925,7 @@ def search_view(request):
             "results": search.results(text, list(page.object_list)) if ids else [],
             "page_obj": page,
             "paginator": paginator,
+            "more_matches": getattr(ids, "more", False),
             "query": query_without_page(request),
             "themes": Theme.objects.public()[:12] if not ids else [],
             # Written out like the lists' filters: a form widget renders each of hundreds of

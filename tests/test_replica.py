@@ -309,5 +309,6 @@ def test_the_replica_is_set_up_only_by_its_variable():
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "['default', 'replica'] ['archive.replicas.ReplicaRouter'] True",
-        "replica.internal default True {'options': '-c jit=off', 'connect_timeout': 3}",
+        "replica.internal default True "
+        "{'options': '-c jit=off -c synchronize_seqscans=off', 'connect_timeout': 3}",
     ]

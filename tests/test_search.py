@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 import unittest
+from unittest import mock
 
 from django.core.management import call_command
 from django.db import connection
@@ -214,6 +215,22 @@ class FilterTests(SearchTestCase):
         response = self.client.get("/search/", {"q": "zorbanian", "page": 9})
         self.assertEqual(response.status_code, 404)
 
+    def test_a_word_in_more_documents_than_are_ranked(self):
+        """A search ranks a bounded number of matches (search.CANDIDATES of titles and names,
+        as many others): when a word is in more, the page says that its count is not every
+        match, and asking again gives the same results."""
+        for number in range(8):
+            make_person(name=f"Volunteer {number} Zorbanian")
+        with mock.patch.object(search, "CANDIDATES", 5):
+            first = self.search("zorbanian")
+            again = self.search("zorbanian")
+        self.assertContains(first, "More pages match “zorbanian” than one search ranks")
+        ranked = int(re.search(r"these are (\d+) of them", first.content.decode())[1])
+        self.assertEqual(len(titles(first)), ranked)
+        self.assertTrue(5 <= ranked < 8)
+        self.assertEqual(titles(first), titles(again))
+        self.assertContains(self.search("zorbanian"), "8 results for “zorbanian”")
+
 
 class BadQueryTests(SearchTestCase):
     def test_empty_query_gets_a_helpful_page(self):
@@ -291,6 +308,13 @@ class PostgresSearchTests(SearchTestCase):
             )
             names = {row[0] for row in cursor.fetchall()}
         self.assertTrue({"archive_search_vector_gin", "archive_search_title_vector_gin"} <= names)
+
+    def test_a_table_read_whole_starts_at_its_first_page(self):
+        """A word in more documents than a search ranks is read from the table in its order:
+        from its first page each time, not from where another reader happens to be."""
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronize_seqscans")
+            self.assertEqual(cursor.fetchone()[0], "off")
 
     def test_or(self):
         found = titles(self.search("Netflix or humanity"))
