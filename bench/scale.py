@@ -23,6 +23,11 @@ content generation and then taken from the shared cache, with the page cache off
 generation moved on before each of 7 requests): the last columns, what the first visitor after
 an edit waits for.
 
+With --baseline, another archive made by bench/generate_archive.py takes the demo's place (a
+PostgreSQL database's name, or an SQLite file): the same pages, equally full, on an archive of
+another size, which tells what grows with the archive's size from what grows with a page's
+items (the demo's lists show two or three; a large archive's, twenty or thirty).
+
 The demo database `film_archive_scale_demo` is (re)created on the server of DATABASE_URL, loaded
 with the demo archive and dropped afterwards; the large one is named with --large, migrated (so
 that it has the current indexes) and otherwise only read. With DATABASE_URL=sqlite:// the same
@@ -216,28 +221,34 @@ def merged(rounds):
     }
 
 
-def table(demo, large):
+def table(demo, large, name="demo"):
     """The table. "db": how much of each median was database time. "after a change": the
     median of requests that each follow a change (first round only), when a list's filter
-    options, otherwise read once per change for all its pages, are read again."""
+    options, otherwise read once per change for all its pages, are read again. `name` names
+    the first archive's columns."""
+    width = len(name) + 6
     lines = [
-        f"{'page':<34}{'demo p50':>11}{'large p50':>12}{'ratio':>8}{'demo db':>10}{'large db':>10}"
-        f"{'after a change: demo':>23}{'large':>10}{'ratio':>8}"
+        f"{'page':<34}{name + ' p50':>{width}}{'large p50':>12}{'ratio':>8}"
+        f"{name + ' db':>{width}}{'large db':>10}"
+        f"{'after a change: ' + name:>{width + 14}}{'large':>10}{'ratio':>8}"
     ]
 
     def after_a_change(small, big):
         if small["after_a_change_p50_ms"] is None:
             return ""
         first, second = small["after_a_change_p50_ms"], big["after_a_change_p50_ms"]
-        return f"{first:>20.1f} ms{second:>7.1f} ms{second / first:>7.2f}×"
+        return f"{first:>{width + 11}.1f} ms{second:>7.1f} ms{second / first:>7.2f}×"
 
     for (label, small), big in zip(demo.items(), large.values(), strict=True):
         ratio = big["p50_ms"] / small["p50_ms"]
         lines.append(
-            f"{label:<34}{small['p50_ms']:>8.1f} ms{big['p50_ms']:>9.1f} ms{ratio:>7.2f}×"
-            f"{small['db_ms']:>7.1f} ms{big['db_ms']:>7.1f} ms" + after_a_change(small, big)
+            f"{label:<34}{small['p50_ms']:>{width - 3}.1f} ms{big['p50_ms']:>9.1f} ms{ratio:>7.2f}×"
+            f"{small['db_ms']:>{width - 3}.1f} ms{big['db_ms']:>7.1f} ms"
+            + after_a_change(small, big)
         )
     lines.append("")
+    if name != "demo":
+        lines.append(f"{name} archive pages: " + ", ".join(r["url"] for r in demo.values()))
     lines.append("large archive pages: " + ", ".join(r["url"] for r in large.values()))
     return "\n".join(lines)
 
@@ -248,6 +259,11 @@ def main():
         "--large",
         default="film_archive_large",
         help="the large database (PostgreSQL: its name; SQLite: its file)",
+    )
+    parser.add_argument(
+        "--baseline",
+        help="an archive of another size to compare with instead of the demo (PostgreSQL: a "
+        "database's name; SQLite: its file), made by bench/generate_archive.py",
     )
     parser.add_argument("--warmups", type=int, default=3, help="unmeasured requests (3)")
     parser.add_argument("--requests", type=int, default=15, help="measured requests per round (15)")
@@ -271,15 +287,23 @@ def main():
         parts = urllib.parse.urlsplit(server)
         demo_url = urllib.parse.urlunsplit(parts._replace(path="/" + DEMO_DATABASE))
         large_url = urllib.parse.urlunsplit(parts._replace(path="/" + options.large))
-        pg_admin(
-            server, f"DROP DATABASE IF EXISTS {DEMO_DATABASE}", f"CREATE DATABASE {DEMO_DATABASE}"
-        )
+        if options.baseline:
+            demo_url = urllib.parse.urlunsplit(parts._replace(path="/" + options.baseline))
+        else:
+            pg_admin(
+                server,
+                f"DROP DATABASE IF EXISTS {DEMO_DATABASE}",
+                f"CREATE DATABASE {DEMO_DATABASE}",
+            )
     elif server.startswith("sqlite:"):
         engine = "SQLite"
-        large = Path(options.large).resolve()
-        if not large.is_file():
-            sys.exit(f"{large}: no such SQLite file (make it with bench/generate_archive.py)")
+        large, baseline = Path(options.large).resolve(), options.baseline
+        for archive in [large, *([Path(baseline).resolve()] if baseline else [])]:
+            if not archive.is_file():
+                sys.exit(f"{archive}: no such SQLite file (make it with bench/generate_archive.py)")
         demo_url, large_url = f"sqlite:///{temp / 'demo.sqlite3'}", f"sqlite:///{large}"
+        if baseline:
+            demo_url = f"sqlite:///{Path(baseline).resolve()}"
     else:
         sys.exit(
             "Set DATABASE_URL to a PostgreSQL server (its maintenance database), or to sqlite:// "
@@ -287,7 +311,10 @@ def main():
         )
     try:
         env = {**os.environ, "DATABASE_URL": demo_url, "DJANGO_STATIC_ROOT": str(temp / "static")}
-        run([sys.executable, "manage.py", "demo", "--no-serve"], env)
+        if options.baseline:
+            run([sys.executable, "manage.py", "migrate", "--verbosity", "0"], env)
+        else:
+            run([sys.executable, "manage.py", "demo", "--no-serve"], env)
         production = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
         collect = [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"]
         run(collect, {**env, **production})  # hashed names, as DEBUG off serves them
@@ -303,7 +330,7 @@ def main():
                 rounds.append(child(url, options, temp / "static", sections=first))
         demo, large = merged(demo_rounds), merged(large_rounds)
     finally:
-        if engine == "PostgreSQL":
+        if engine == "PostgreSQL" and not options.baseline:
             pg_admin(server, f"DROP DATABASE IF EXISTS {DEMO_DATABASE}")
         shutil.rmtree(temp, ignore_errors=True)
     if options.json:
@@ -312,7 +339,7 @@ def main():
         print(f"{engine}, page cache off, test client in-process, {options.rounds} rounds of "
               f"{options.requests} requests after {options.warmups} warm-ups (sitemap sections: "
               f"one round of {SECTION_REQUESTS}), {os.cpu_count()} CPUs")  # fmt: skip
-        print(table(demo, large))
+        print(table(demo, large, "baseline" if options.baseline else "demo"))
 
 
 if __name__ == "__main__":
