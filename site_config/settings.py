@@ -114,11 +114,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Short web queries: PostgreSQL's JIT compiler costs more (~100 ms) than it saves. A table read
-# whole starts at its first page, never where another reader of it happens to be (synchronised
-# scans), so that a search for a word in more documents than it ranks gives the same results,
-# and the same pages of them, every time it is asked.
-POSTGRESQL_OPTIONS = "-c jit=off -c synchronize_seqscans=off"
+# Short web queries: PostgreSQL's JIT compiler costs more (~100 ms) than it saves, and parallel
+# workers take cores that other requests need. Without parallel workers, and with a table read
+# whole from its first page rather than from where another reader of it happens to be
+# (synchronised scans), rows come back in the same order each time: a search for a word in more
+# documents than it ranks gives the same results, and the same pages of them, each time.
+POSTGRESQL_OPTIONS = "-c jit=off -c synchronize_seqscans=off -c max_parallel_workers_per_gather=0"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = POSTGRESQL_OPTIONS
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

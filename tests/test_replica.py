@@ -310,5 +310,6 @@ def test_the_replica_is_set_up_only_by_its_variable():
     assert result.stdout.splitlines() == [
         "['default', 'replica'] ['archive.replicas.ReplicaRouter'] True",
         "replica.internal default True "
-        "{'options': '-c jit=off -c synchronize_seqscans=off', 'connect_timeout': 3}",
+        "{'options': '-c jit=off -c synchronize_seqscans=off "
+        "-c max_parallel_workers_per_gather=0', 'connect_timeout': 3}",
     ]

@@ -309,12 +309,15 @@ class PostgresSearchTests(SearchTestCase):
             names = {row[0] for row in cursor.fetchall()}
         self.assertTrue({"archive_search_vector_gin", "archive_search_title_vector_gin"} <= names)
 
-    def test_a_table_read_whole_starts_at_its_first_page(self):
-        """A word in more documents than a search ranks is read from the table in its order:
-        from its first page each time, not from where another reader happens to be."""
+    def test_rows_come_back_in_the_same_order_each_time(self):
+        """A word in more documents than a search ranks is read in the table's order: from its
+        first page each time, not from where another reader happens to be, and by one process,
+        not by parallel workers whose rows arrive in any order."""
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronize_seqscans")
             self.assertEqual(cursor.fetchone()[0], "off")
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            self.assertEqual(cursor.fetchone()[0], "0")
 
     def test_or(self):
         found = titles(self.search("Netflix or humanity"))
