@@ -369,6 +369,28 @@ class ArticleFilterForm(ThemeFilterForm):
     def items():
         return Article.objects.published()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the kinds some public piece has (read once per change).
+        kinds = set(pagecache.shared_value("article-kinds", public_article_kinds))
+        self.fields["kind"].choices = [
+            ("", "Any kind"),
+            *((kind, kind.label) for kind in Article.Kind if kind in kinds),
+        ]
+
+
+def public_article_kinds():
+    """The kinds (reviews, interviews, features) some public piece has, in one query however
+    many pieces there are: whether one exists, for each kind, along the publication index."""
+    public = Article.objects.published()
+    found = (
+        Article.objects.order_by()
+        .annotate(**{kind.value: Exists(public.filter(kind=kind)) for kind in Article.Kind})
+        .values(*Article.Kind.values)
+        .first()
+    )
+    return [kind for kind in Article.Kind if found and found[kind.value]]
+
 
 class ArticleListView(PublicListView):
     """Every public review, interview and feature, newest first."""

@@ -33,7 +33,6 @@ class ArticleListTests(PublicPageTestCase):
             ("person=feras-fayyad", ["Fayyad on filming"]),  # interviewed
             ("person=ada-critic", ["An unforgettable portrait"]),  # by
             ("person=khaled-omar-harrah", ["An unforgettable portrait"]),  # about
-            ("kind=feature", []),
         ):
             with self.subTest(query=query):
                 response = self.client.get(f"/articles/?{query}")
@@ -90,6 +89,24 @@ class ArticleListTests(PublicPageTestCase):
         filtered = self.client.get("/articles/?kind=review&page=last")
         self.assertEqual(titles(filtered), [t for t in expected if t != "Fayyad on filming"][-20:])
         self.assertContains(filtered, "?kind=review&amp;before=")
+        # A filtered page's address is its own (with its filters), not the unfiltered list's.
+        self.assertContains(
+            filtered,
+            '<link rel="canonical" href="http://testserver/articles/?kind=review&amp;page=last">',
+        )
+
+    def test_canonical_address_keeps_the_filters_understood(self):
+        for query, canonical in (
+            ("kind=review", "?kind=review"),
+            ("kind=review&utm_source=newsletter", "?kind=review"),
+            ("kind=nonsense&theme=syria", "?theme=syria"),
+            ("kind=nonsense", ""),
+        ):
+            with self.subTest(query=query):
+                self.assertContains(
+                    self.client.get(f"/articles/?{query}"),
+                    f'<link rel="canonical" href="http://testserver/articles/{canonical}">',
+                )
 
     def test_bad_parameters_give_a_clear_answer(self):
         response = self.client.get("/articles/?kind=nonsense&year=abc&theme=nope&film=nope")

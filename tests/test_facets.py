@@ -42,11 +42,18 @@ class FilterOptionTests(TestCase):
         public = make_article(films=[film], title="Public", body="Words in public.")
         public.themes.add("on an article")
         draft = make_article(
-            films=[film], title="Draft", status=Article.Status.DRAFT, body="Hidden words."
+            films=[film],
+            title="Draft",
+            kind=Article.Kind.FEATURE,
+            status=Article.Status.DRAFT,
+            body="Hidden words.",
         )
         draft.themes.add("on a draft")
         scheduled = make_article(
-            films=[film], title="Scheduled", published_at=now + dt.timedelta(days=1)
+            films=[film],
+            title="Scheduled",
+            kind=Article.Kind.INTERVIEW,
+            published_at=now + dt.timedelta(days=1),
         )
         scheduled.themes.add("on a scheduled piece")
         make_quote(public, film, "Words in public.").themes.add("on a quote")
@@ -57,6 +64,10 @@ class FilterOptionTests(TestCase):
         response = self.client.get("/films/")
         self.assertEqual(options(response, "year"), ["2019", "2017", "1999"])
         self.assertEqual(options(response, "kind"), ["documentary", "series"])  # Film.Kind order
+
+    def test_article_list_offers_the_kinds_public_pieces_have(self):
+        """A feature in draft and an interview yet to come are no kinds a reader can list."""
+        self.assertEqual(options(self.client.get("/articles/"), "kind"), ["review"])
 
     def test_each_list_offers_the_themes_of_what_it_lists(self):
         for url, expected in (
@@ -83,10 +94,11 @@ class FilterOptionTests(TestCase):
         Quote.objects.all().delete()
         Article.objects.all().delete()
         Film.objects.all().delete()
-        response = self.client.get("/films/")
-        for name in ("year", "kind", "theme"):
-            with self.subTest(name=name):
-                self.assertEqual(options(response, name), [])
+        for url in ("/films/", "/articles/"):
+            response = self.client.get(url)
+            for name in ("year", "kind", "theme"):
+                with self.subTest(url=url, name=name):
+                    self.assertEqual(options(response, name), [])
 
 
 @skipUnless(connection.vendor == "sqlite", "PostgreSQL chooses plans by table sizes")

@@ -1,4 +1,5 @@
 from django import template
+from django.http import QueryDict
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language_info
 
@@ -9,7 +10,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """This page's one address: its path, plus its position past the first page of a list.
+    """This page's one address: its path, plus, on a list, the filters it understood (the
+    page holds what they select) and its position past the first page.
 
     Written as scheme, host and escaped path rather than through `build_absolute_uri()`, which
     reads a path beginning with `//` (as `/%2F…` decodes to) as an address on another host.
@@ -19,12 +21,18 @@ def canonical_url(context):
     page = context.get("page_obj")
     if page is None:
         return url
+    # The list's query string without its position (unread parameters are already dropped,
+    # see archive.pagecache), less any filter the page reports it did not understand.
+    query = QueryDict(context.get("query", ""), mutable=True)
+    filters = context.get("filters")
+    for name in filters.errors if filters is not None else ():
+        query.pop(name, None)
     position = getattr(page, "query", None)  # a keyset page (archive.pagination) says it
     if position is not None:
-        return f"{url}?{position}" if position else url
-    if page.number > 1:
-        url += f"?page={page.number}"
-    return url
+        query.update(QueryDict(position))
+    elif page.number > 1:
+        query["page"] = page.number
+    return f"{url}?{query.urlencode()}" if query else url
 
 
 @register.filter
