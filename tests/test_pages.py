@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.test import TestCase
 from django.utils import timezone
 
-from archive.models import ArticlePerson
+from archive.models import Article, ArticlePerson
 
 from .factories import make_article, make_person
 from .public_data import build_archive
@@ -36,6 +36,17 @@ class HomePageTests(PublicPageTestCase):
         self.assertContains(response, 'href="/themes/civil-defence/"')
         self.assertNotContains(response, "draft-only theme")
         self.assertNothingHidden(response)
+
+    def test_themes_with_counts_of_what_readers_see(self):
+        """Each theme beside the latest pieces and films, with how many films, articles and
+        quotes carry it (as the themes page counts them): a draft carrying it adds nothing."""
+        make_article(title="Another draft", status=Article.Status.DRAFT).themes.add("Syria")
+        self.assertContains(
+            self.client.get("/"),
+            '<li><a href="/themes/syria/">Syria</a> <span class="count">3'
+            '<span class="visually-hidden"> items</span></span></li>',
+            html=True,
+        )
 
     def test_title_description_and_canonical(self):
         response = self.client.get("/")

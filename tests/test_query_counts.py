@@ -91,7 +91,7 @@ class QueryCountTests(SmallAndBigFilms, TestCase):
         )
 
     def test_home(self):
-        self.assertEqual(self.count("/"), 6)
+        self.assertEqual(self.count("/"), 7)
 
     def test_film_list(self):
         """The kinds films have, the themes they carry, their years, the page (and the film
