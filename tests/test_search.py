@@ -100,6 +100,16 @@ class FindingTests(SearchTestCase):
         found = titles(self.search("tools of cinema"))
         self.assertIn("We need to use the beautiful—the tools of cinema.", found)
 
+    def test_a_title_of_common_words_is_found_first(self):
+        """Films called "Her" or "It" are found by their titles on both databases: no word is
+        left out of the index as too common."""
+        make_film(title="Her", year=2013, synopsis="A writer and an operating system.")
+        make_film(title="It", year=2017, synopsis="A clown in a small town.")
+        self.assertEqual(titles(self.search("Her"))[:1], ["Her"])
+        self.assertEqual(titles(self.search("it"))[:1], ["It"])
+        # A phrase holds its every word: "the tools of cinema", not "the tools, cinema".
+        self.assertEqual(titles(self.search('"tools cinema"')), [])
+
     def test_people_by_every_spelling_and_films_in_any_script(self):
         self.assertIn("Khaled Omar Harrah", titles(self.search("Umar Harah")))
         self.assertIn("Khaled Omar Harrah", titles(self.search("harrah")))
