@@ -4,6 +4,8 @@ shows the byline readers will see, the "Where used" panel on film, person, theme
 pages, countries chosen by typing, and the exact theme suggested first.
 """
 
+from contextlib import contextmanager
+
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import TestCase
@@ -69,6 +71,44 @@ class SearchTests(AdminTestCase):
 
     def test_every_word_must_match(self):
         self.assertEqual(self.found("person", "soren khateeb"), [])
+
+    def test_each_word_is_looked_for_on_its_own(self):
+        """Seven words of an interview's title, and words each in another of its twelve
+        exchanges, are found at once. Joined once for each word, an article's exchanges
+        multiplied with every word its title matched (twelve rows to the seventh power here;
+        six words took minutes on the demo), so the query is given a bound of work."""
+        interview = make_article(
+            title="Twelve questions to the director about his long film",
+            kind=Article.Kind.INTERVIEW,
+        )
+        for number in range(12):
+            make_exchange(interview, self.soren, answer=f"Answer with the word w{number}x.")
+        with bounded_work():
+            for terms in ("twelve questions the director about his film", "twelve w1x w7x w11x"):
+                with self.subTest(terms=terms):
+                    self.assertEqual(self.found("article", terms), [interview])
+            self.assertEqual(self.found("article", "twelve questions the copenhagen"), [])
+
+
+@contextmanager
+def bounded_work():
+    """Queries abort if they run long: SQLite after 50 million steps of its virtual machine,
+    PostgreSQL after 10 seconds (either is hundreds of times what the searches need)."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.set_progress_handler(lambda: 1, 50_000_000)
+        try:
+            yield
+        finally:
+            connection.connection.set_progress_handler(None, 0)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = '10s'")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
 
     def test_the_autocomplete_folds_accents_too(self):
         response = self.client.get(
