@@ -297,12 +297,17 @@ class ArticleQuoteForm(forms.ModelForm):
 
     def _post_clean(self):
         # Quote.clean() checks nothing until the quote has an article: leave that to the check
-        # after saving, against the article as submitted.
+        # after saving, against the article as submitted. The inline's own field for the
+        # article would give the quote its article again before the check (construct_instance):
+        # it is set aside meanwhile.
         article_id, self.instance.article_id = self.instance.article_id, None
+        article = self.cleaned_data.pop("article", None)
         try:
             super()._post_clean()
         finally:
             self.instance.article_id = article_id
+            if article is not None:
+                self.cleaned_data["article"] = article
 
     def refusal_from(self, error):
         """`error` from Quote.full_clean(), with its messages on fields this form shows."""

@@ -248,6 +248,36 @@ class ArticleEntryTests(AdminTestCase):
         article.refresh_from_db()
         self.assertEqual(article.body, BODY)
 
+    def test_on_the_change_page_quotes_are_checked_against_the_form_as_submitted(self):
+        """Editing a quoted answer and its quote together, adding a film and a quote about it,
+        or an exchange and a quote from it, in one save of an existing article: each quote is
+        checked against the article as submitted, not as it was saved before."""
+        other = make_film(title="The White Helmets", year=2016)
+        interview = make_article(
+            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
+        )
+        exchange = make_exchange(interview, self.director, answer="It took a hundred years.")
+        make_quote(interview, self.film, "a hundred years", speaker=self.director)
+        url = admin_url("article_change", interview.pk)
+
+        data = self.open_form(url, "article_form")
+        data["exchanges-0-answer"] = ["It took a thousand years."]
+        data["quotes-0-text"] = ["a thousand years"]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        exchange.refresh_from_db()
+        self.assertEqual(exchange.answer, "It took a thousand years.")
+        self.assertEqual(interview.quotes.get().text, "a thousand years")
+
+        data = self.open_form(url, "article_form")
+        add_row(data, "film_links", film=str(other.pk), order="2")
+        add_row(data, "exchanges", question="And now?", answer="We go on filming.",
+                interviewee=str(self.director.pk), order="2")  # fmt: skip
+        add_row(data, "quotes", text="We go on filming.", speaker=str(self.director.pk),
+                film=str(other.pk))  # fmt: skip
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        added = interview.quotes.get(text="We go on filming.")
+        self.assertEqual((added.film, added.exchange.question), (other, "And now?"))
+
     def test_interview_exchange_and_a_quote_from_it_in_one_submit(self):
         data = self.new_interview_data(body="An introduction.")
         add_row(
