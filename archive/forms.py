@@ -142,6 +142,60 @@ def version_token(instance):
     return instance.updated_at.isoformat() if instance.updated_at else ""
 
 
+def reopen_vanished_rows(data, prefix, model):
+    """A formset's submitted `data` in which the rows of objects deleted since the form was
+    opened (a quote deleted on its own page, an exchange in another editor's save) are new rows
+    holding what the form holds: kept as existing rows, they would name an object that is gone
+    and fail on a field the editor cannot see, on every save. The object they belonged to has
+    changed meanwhile, which the form says (EditConflictForm); saving again saves them anew."""
+    try:
+        initial = int(data[f"{prefix}-INITIAL_FORMS"])
+        total = int(data[f"{prefix}-TOTAL_FORMS"])
+    except (KeyError, ValueError):
+        return data
+    pk_name = model._meta.pk.name
+    ids = {}
+    for index in range(min(initial, total)):
+        try:
+            ids[index] = int(data.get(f"{prefix}-{index}-{pk_name}", ""))
+        except ValueError:
+            continue
+    existing = set(model._default_manager.filter(pk__in=ids.values()).values_list("pk", flat=True))
+    vanished = [index for index, pk in ids.items() if pk not in existing]
+    if not vanished:
+        return data
+    kept = [index for index in range(initial) if index not in vanished]
+    order = [*kept, *vanished, *range(initial, total)]
+    rows = {index: f"{prefix}-{index}-" for index in range(total)}
+    reopened = data.copy()
+    for key in list(reopened):
+        if any(key.startswith(start) for start in rows.values()):
+            del reopened[key]
+    for new_index, old_index in enumerate(order):
+        for key, values in data.lists():
+            if key.startswith(rows[old_index]):
+                name = key[len(rows[old_index]) :]
+                reopened.setlist(f"{prefix}-{new_index}-{name}", values)
+        if old_index in vanished:
+            reopened.setlist(f"{prefix}-{new_index}-{pk_name}", [""])
+    reopened[f"{prefix}-INITIAL_FORMS"] = str(len(kept))
+    return reopened
+
+
+def mark_changed(objects):
+    """Move on the last change time of `objects` (films, articles, quotes), as their own save
+    would: a change made to them from elsewhere (a theme renamed or merged, themes added from
+    the list) is then one that an editor who has one of them open is told about
+    (EditConflictForm), rather than undone by their next save."""
+    by_model = {}
+    for obj in objects:
+        by_model.setdefault(type(obj), []).append(obj.pk)
+    now = timezone.now()
+    for model, pks in by_model.items():
+        if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+            model._default_manager.filter(pk__in=pks).update(updated_at=now)
+
+
 class EditConflictForm(forms.ModelForm):
     """Refuses to save over changes made by someone else since the form was opened.
 
@@ -439,11 +493,9 @@ class RenameThemeForm(forms.Form):
             old_name, slug = self.theme.name, self.new_slug
             self.theme.name, self.theme.slug = self.cleaned_data["name"], slug
             self.theme.save()
-            record_history(
-                tagged_objects(self.theme.themed_items.all()),
-                user,
-                f"Theme “{old_name}” renamed to “{self.theme.name}”.",
-            )
+            objects = tagged_objects(self.theme.themed_items.all())
+            mark_changed(objects)
+            record_history(objects, user, f"Theme “{old_name}” renamed to “{self.theme.name}”.")
         return self.theme
 
 
@@ -512,6 +564,7 @@ class MergeThemesForm(forms.Form):
                 EarlierSlug.objects.hand_over(theme, into)
                 theme.delete()
             names = ", ".join(f"“{theme.name}”" for theme in merged)
+            mark_changed(objects)
             record_history(objects, user, f"Themes {names} merged into “{into.name}”.")
         return into
 

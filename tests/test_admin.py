@@ -639,6 +639,86 @@ class EditConflictTests(AdminTestCase):
         quote.refresh_from_db()
         self.assertEqual(quote.text, "Rescuers dig through the rubble")
 
+    def test_a_part_deleted_meanwhile_comes_back_from_the_form_saved_again(self):
+        """A quote deleted on its own page, an exchange deleted by another editor's save: the
+        editor who had the article open is told it changed, sees those parts as they were in
+        the form (as new rows), and saving again keeps the form's version, parts included."""
+        interview = make_article(
+            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
+        )
+        first = make_exchange(interview, self.director, answer="It took a hundred years.")
+        make_exchange(interview, self.director, question="Then?", answer="We went on.")
+        quote = make_quote(interview, self.film, "a hundred years", speaker=self.director)
+        url = admin_url("article_change", interview.pk)
+        self.login(self.editor)
+        mine = self.open_form(url, "article_form")
+        mine["standfirst"] = ["My standfirst."]
+
+        self.login(self.second_editor)
+        self.client.post(admin_url("quote_delete", quote.pk), {"post": "yes"})
+        theirs = self.open_form(url, "article_form")
+        theirs["exchanges-1-DELETE"] = ["on"]
+        self.assertRedirects(self.client.post(url, theirs), admin_url("article_changelist"))
+        self.assertEqual(list(interview.exchanges.all()), [first])
+
+        self.login(self.editor)
+        response = self.client.post(url, mine)
+        self.assertContains(response, "Max Second changed this article at")
+        self.assertContains(response, "We went on.")
+        self.assertContains(response, "a hundred years")
+        again = form_data(response, "article_form")
+        self.assertRedirects(self.client.post(url, again), admin_url("article_changelist"))
+        interview.refresh_from_db()
+        self.assertEqual(interview.standfirst, "My standfirst.")
+        self.assertEqual(
+            [exchange.answer for exchange in interview.exchanges.all()],
+            ["It took a hundred years.", "We went on."],
+        )
+        self.assertEqual(interview.quotes.get().exchange, first)
+
+    def test_theme_changes_meanwhile_are_changes_to_the_article(self):
+        """Themes added from the list, a theme renamed or merged while an editor has the
+        article open: saving that form is refused with the warning, not a silent undoing."""
+        article = make_article(films=[self.film], status=Article.Status.DRAFT)
+        article.themes.add("Syria", "civil war")
+        url = admin_url("article_change", article.pk)
+        changes = [
+            lambda: self.client.post(
+                admin_url("article_changelist"),
+                {
+                    "action": "add_themes",
+                    ACTION_CHECKBOX_NAME: [str(article.pk)],
+                    "themes": ["Memory"],
+                    "apply": "yes",
+                },
+            ),  # fmt: skip
+            lambda: self.client.post(
+                admin_url("theme_rename", Theme.objects.get(name="Syria").pk),
+                {"name": "Syrian war", "confirm": "yes"},
+            ),
+            lambda: self.client.post(
+                admin_url(
+                    "theme_merge",
+                    query="?ids="
+                    + ",".join(
+                        str(t.pk) for t in Theme.objects.filter(name__in=["civil war", "Memory"])
+                    ),
+                ),
+                {"into": str(Theme.objects.get(name="Memory").pk), "confirm": "yes"},
+            ),  # fmt: skip
+        ]
+        for change in changes:
+            self.login(self.editor)
+            mine = self.open_form(url, "article_form")
+            mine["standfirst"] = ["Mine."]
+            self.login(self.second_editor)
+            before = sorted(article.themes.names())
+            self.assertIn(change().status_code, (200, 302))
+            self.assertNotEqual(sorted(article.themes.names()), before)
+            self.login(self.editor)
+            with self.subTest(themes=sorted(article.themes.names())):
+                self.assertContains(self.client.post(url, mine), "after you opened it")
+
     def test_films_are_protected_too(self):
         url = admin_url("film_change", self.film.pk)
         self.login(self.editor)

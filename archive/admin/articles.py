@@ -23,6 +23,7 @@ from ..forms import (
     ExchangeForm,
     ExchangeFormSet,
     QuotesRefused,
+    mark_changed,
 )
 from ..models import Article, ArticleAuthor, ArticleFilm, ArticlePerson, Exchange, Quote
 from . import imports
@@ -372,6 +373,7 @@ class ArticleAdmin(ArchiveAdmin):
                 article.themes.add(*names)
                 self.log_change(request, article, f"Added themes: {', '.join(names)}.")
                 changed.append(article)
+            mark_changed(changed)
             self.message_user(request, outcome("Added the themes to", changed, "article"))
             if skipped:
                 self.message_user(

@@ -20,7 +20,7 @@ from reversion.models import Version
 from taggit.managers import TaggableManager
 
 from .. import history
-from ..forms import EditConflictForm, record_history, themes_field
+from ..forms import EditConflictForm, record_history, reopen_vanished_rows, themes_field
 from ..models import (
     Article,
     ArticleAuthor,
@@ -78,6 +78,12 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ArchiveChangeList
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if "data" in kwargs:
+            kwargs["data"] = reopen_vanished_rows(kwargs["data"], prefix, inline.model)
+        return kwargs
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, TaggableManager):

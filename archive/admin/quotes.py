@@ -54,8 +54,21 @@ class QuoteAdmin(WhereUsedMixin, ArchiveAdmin):
             return None
         return super().get_view_on_site_url(obj)
 
+    # A quote is part of its article: whoever has the article open is told it changed, rather
+    # than saving the quote's old words back over these (or failing on a quote that is gone).
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # A quote is part of its article: whoever has the article open is told it changed,
-        # rather than saving the quote's old words back over these.
-        Article.objects.filter(pk=obj.article_id).update(updated_at=timezone.now())
+        articles_changed([obj.article_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        articles_changed([obj.article_id])
+
+    def delete_queryset(self, request, queryset):
+        article_ids = list(queryset.values_list("article_id", flat=True))
+        super().delete_queryset(request, queryset)
+        articles_changed(article_ids)
+
+
+def articles_changed(article_ids):
+    Article.objects.filter(pk__in=article_ids).update(updated_at=timezone.now())
