@@ -278,6 +278,21 @@ class ArticleEntryTests(AdminTestCase):
         added = interview.quotes.get(text="We go on filming.")
         self.assertEqual((added.film, added.exchange.question), (other, "And now?"))
 
+    def test_an_exchange_quoted_from_is_not_deleted_alone(self):
+        interview = make_article(
+            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
+        )
+        exchange = make_exchange(interview, self.director, answer="It took a hundred years.")
+        make_quote(
+            interview, self.film, "a hundred years", speaker=self.director, exchange=exchange
+        )
+        url = admin_url("article_change", interview.pk)
+        data = self.open_form(url, "article_form")
+        data["exchanges-0-DELETE"] = ["on"]
+        response = self.client.post(url, data)
+        self.assertContains(response, "would require deleting the following protected")
+        self.assertTrue(Exchange.objects.filter(pk=exchange.pk).exists())
+
     def test_interview_exchange_and_a_quote_from_it_in_one_submit(self):
         data = self.new_interview_data(body="An introduction.")
         add_row(

@@ -4,9 +4,9 @@ a version reverted to, a deleted article recovered with its parts and themes."""
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from reversion.models import Version
 
-from archive.models import Article, ArticleFilm, Exchange, Film
+from archive.models import Article, ArticleFilm, Exchange, Film, Quote
 
-from .factories import make_article, make_credit, make_exchange, make_film
+from .factories import make_article, make_credit, make_exchange, make_film, make_quote
 from .test_admin import BODY, AdminTestCase, add_row, admin_url, form_data
 
 
@@ -142,11 +142,14 @@ class HistoryTests(AdminTestCase):
             films=[self.film], kind=Article.Kind.INTERVIEW, title="Lost interview"
         )
         article.themes.add("Syria", "civil defence")
-        make_exchange(article, self.director, question="Why?", answer="Because.")
+        exchange = make_exchange(article, self.director, question="Why?", answer="Because.")
+        # A quote from the exchange goes with the interview, and comes back with it.
+        make_quote(article, self.film, "Because.", speaker=self.director, exchange=exchange)
         response = self.client.post(admin_url("article_delete", article.pk), {"post": "yes"})
         self.assertRedirects(response, admin_url("article_changelist"))
         self.assertFalse(Article.objects.exists())
         self.assertFalse(Exchange.objects.exists())
+        self.assertFalse(Quote.objects.exists())
 
         response = self.client.get(admin_url("article_recoverlist"))
         self.assertContains(response, "Lost interview")
@@ -158,6 +161,7 @@ class HistoryTests(AdminTestCase):
         self.assertTrue(article.is_public)
         self.assertEqual(list(article.films.all()), [self.film])
         self.assertEqual(article.exchanges.get().question, "Why?")
+        self.assertEqual(article.quotes.get().exchange, article.exchanges.get())
         self.assertEqual(
             sorted(theme.name for theme in article.themes.all()), ["Syria", "civil defence"]
         )

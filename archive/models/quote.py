@@ -69,9 +69,11 @@ class Quote(models.Model):
         help_text="Deleting the article deletes its quotes with it (the admin lists them first, "
         "and both can be recovered together).",
     )
+    # RESTRICT, not PROTECT: an exchange quoted from is not deleted on its own, but its
+    # interview is, with its exchanges and quotes together.
     exchange = models.ForeignKey(
         Exchange,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="quotes",
