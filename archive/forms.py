@@ -10,8 +10,9 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -308,6 +309,22 @@ class ExchangeFormSet(BaseInlineFormSet):
         if index is None or index >= self.initial_form_count():
             kwargs["initial"] = {"order": self.next_order}
         return kwargs
+
+    def save(self, commit=True):
+        """Anchors handed from one exchange to another (two swapped) are first set aside: saved
+        one by one, the first exchange would take an anchor the second still holds."""
+        if commit:
+            moving = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.instance.pk
+                and "anchor" in form.changed_data
+                and not self._should_delete_form(form)
+            ]
+            self.model._default_manager.filter(pk__in=moving).update(
+                anchor=Concat(Value("moving-"), Cast("pk", models.CharField()))
+            )
+        return super().save(commit)
 
     @property
     def next_order(self):

@@ -278,6 +278,21 @@ class ArticleEntryTests(AdminTestCase):
         added = interview.quotes.get(text="We go on filming.")
         self.assertEqual((added.film, added.exchange.question), (other, "And now?"))
 
+    def test_two_exchanges_swap_their_anchors_in_one_save(self):
+        interview = make_article(
+            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
+        )
+        first = make_exchange(interview, self.director, question="First?", answer="One.")
+        second = make_exchange(interview, self.director, question="Second?", answer="Two.")
+        url = admin_url("article_change", interview.pk)
+        data = self.open_form(url, "article_form")
+        data["exchanges-0-anchor"], data["exchanges-1-anchor"] = [second.anchor], [first.anchor]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        self.assertEqual(
+            list(interview.exchanges.values_list("anchor", flat=True)),
+            [second.anchor, first.anchor],
+        )
+
     def test_an_exchange_quoted_from_is_not_deleted_alone(self):
         interview = make_article(
             films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
