@@ -10,6 +10,7 @@ from django.db import (
 )
 from django.middleware.gzip import GZipMiddleware
 from django.template.response import TemplateResponse
+from django.views.defaults import bad_request
 
 from .replicas import REPLICA_IF_IT_ANSWERS, request_reads
 
@@ -44,6 +45,25 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class NumberOutOfRangeMiddleware:
+    """A number too large for the database (an id of 2**70 in a crafted address or form) is
+    the request's fault: 400, not a server error. SQLite's driver cannot even send it
+    (OverflowError); no page, select or link ever offers one. Logged with its traceback, so
+    that one from the code itself would still be seen."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OverflowError):
+            return None
+        logger.warning("Number out of range: %s %s", request.method, request.path, exc_info=True)
+        return bad_request(request, exception)
 
 
 class ReplicaReadsMiddleware:

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "archive.middleware.DatabaseUnavailableMiddleware",
+    "archive.middleware.NumberOutOfRangeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

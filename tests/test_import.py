@@ -18,6 +18,7 @@ from unittest import mock
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import SimpleTestCase, TestCase
 
 from archive import importing
@@ -494,6 +495,31 @@ class TranscriptAdminTests(TestCase):
                 (2, "For how long?", "Years."),
             ],
         )
+
+    def test_only_an_interview_takes_a_transcript(self):
+        review = make_article(status=Article.Status.DRAFT, title="A review")
+        url = admin_url("article_transcript", review.pk)
+        self.assertEqual(self.client.get(url).status_code, 404)
+        transcript = "Q: Where did you shoot?\nA: In Aleppo."
+        self.assertEqual(
+            self.client.post(url, {"step": "preview", "text": transcript}).status_code, 404
+        )
+        self.assertFalse(review.exchanges.exists())
+
+    def test_a_number_too_large_for_an_id_gets_a_clear_answer(self):
+        """Only a crafted form sends one. PostgreSQL finds no such person (the form says so);
+        SQLite's driver cannot send the number, and the request is answered 400. Nothing is
+        saved either way."""
+        url = admin_url("article_transcript", self.interview.pk)
+        data = {"step": "save", "interviewee": str(2**70), "exchanges-TOTAL_FORMS": "1",
+                "exchanges-INITIAL_FORMS": "0", "exchanges-0-question": "Why?",
+                "exchanges-0-answer": "Because."}  # fmt: skip
+        response = self.client.post(url, data)
+        if connection.vendor == "sqlite":
+            self.assertContains(response, "Request not understood", status_code=400)
+        else:
+            self.assertContains(response, "Select a valid choice")
+        self.assertEqual(self.interview.exchanges.count(), 1)
 
     def test_a_published_interview_is_not_open_to_contributors(self):
         published = make_article(kind=Article.Kind.INTERVIEW)

@@ -213,8 +213,8 @@ def import_view(model_admin, request):
 def transcript_view(model_admin, request, object_id):
     """Add exchanges to an interview from a pasted transcript, previewed first."""
     article = model_admin.get_object(request, object_id)
-    if article is None:
-        raise Http404("No such article.")
+    if article is None or article.kind != Article.Kind.INTERVIEW:
+        raise Http404("No such interview: only an interview has questions and answers.")
     if not model_admin.has_change_permission(request, article):
         raise PermissionDenied
     return two_steps(model_admin, request, article=article)
