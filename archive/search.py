@@ -38,11 +38,9 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Concat
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -703,11 +701,23 @@ def sqlite_search(parsed, documents):
     return Ranked(ranked[: CANDIDATES * 2], more)
 
 
+EXCERPTED_FIELDS = ("names", "summary", "body")
+FRAGMENT_DELIMITER = " … "
+
+
 def results(text, ids):
-    """The result rows for one page of ids, in that order, with highlighted snippets."""
+    """The result rows for one page of ids, in that order, with highlighted snippets.
+
+    A snippet is an excerpt of one field — the other names, the summary or the body, whichever
+    first has a word of the query — cut at word boundaries, "…" where it starts or ends inside
+    its field. On PostgreSQL, ts_headline writes each field's (it marks the words the query
+    matched as stemmed: "bombs" marks "bomb"); elsewhere, and for a match on the title alone,
+    `excerpt` does.
+    """
     documents = SearchDocument.objects.filter(pk__in=ids)
+    parsed = parse_query(text)
     if connection.vendor == "postgresql":
-        query = tsquery(parse_query(text))
+        query = tsquery(parsed)
         options = {
             "config": CONFIG,
             "start_sel": MARK_START,
@@ -715,32 +725,21 @@ def results(text, ids):
             "max_words": 30,
             "min_words": 12,
             "max_fragments": 2,
-            "fragment_delimiter": " … ",
+            "fragment_delimiter": FRAGMENT_DELIMITER,
         }
         documents = documents.annotate(
-            snippet=SearchHeadline(
-                Concat(
-                    "title",
-                    Value("\n"),
-                    "names",
-                    Value("\n"),
-                    "summary",
-                    Value("\n"),
-                    "body",
-                    output_field=TextField(),
-                ),
-                query,
-                **options,
-            )
+            **{
+                f"{name}_headline": SearchHeadline(name, query, **options)
+                for name in EXCERPTED_FIELDS
+            }
         )
     by_pk = {document.pk: document for document in documents}
-    parsed = parse_query(text)
     rows = []
     for pk in ids:
         document = by_pk.get(pk)
         if document is None:
             continue
-        snippet = getattr(document, "snippet", None) or excerpt(document, parsed)
+        snippet = headline(document) or excerpt(document, parsed)
         rows.append(
             Result(
                 kind=document.kind,
@@ -752,6 +751,25 @@ def results(text, ids):
             )
         )
     return rows
+
+
+def headline(document):
+    """The first field's headline (PostgreSQL) that marks a word, "…" where it is cut."""
+    for name in EXCERPTED_FIELDS:
+        marked = getattr(document, f"{name}_headline", None)
+        if not marked or MARK_START not in marked:
+            continue
+        field = " ".join(getattr(document, name).split())
+        fragments = marked.split(FRAGMENT_DELIMITER)
+        words = [" ".join(fragment.replace(MARK_START, "").replace(MARK_END, "").split())
+                 for fragment in (fragments[0], fragments[-1])]  # fmt: skip
+        snippet = " ".join(marked.split())
+        if not field.startswith(words[0]):
+            snippet = "… " + snippet
+        if not field.endswith(words[1]):
+            snippet += " …"
+        return snippet
+    return None
 
 
 WORD = re.compile(r"\w+")

@@ -88,6 +88,19 @@ def test_what_the_issue_saw(demo, client):
     assert not inside_a_word.search(page(client, "a"))  # a word of its own, or a stopword
 
 
+@pytest.mark.django_db
+def test_snippets_are_one_field_marked_and_cut_with_an_ellipsis(demo, client):
+    """On both databases: a match in the summary shows the summary alone (not the title or the
+    original title before it); a match deep in a body shows that passage, "…" before it."""
+    snippets = re.findall(r'<p class="snippet">(.*?)</p>', page(client, "Sundance"))
+    assert snippets[0].startswith("Documentary, 2017 · Won")
+    assert "<mark>Sundance</mark>" in snippets[0]
+    assert "Last Men in Aleppo" not in snippets[0] and "حلب" not in snippets[0]
+    snippets = re.findall(r'<p class="snippet">(.*?)</p>', page(client, "rubble"))
+    assert all(snippet.startswith("…") for snippet in snippets)
+    assert all("<mark>rubble</mark>" in snippet for snippet in snippets)
+
+
 def test_excerpts_keep_fields_apart_and_cut_on_word_boundaries():
     """An excerpt is one field, begins and ends with whole words, and marks whole words."""
     body = " ".join(f"word{number}" for number in range(200)) + " Søren " + "tail " * 100
