@@ -39,7 +39,7 @@ from .models import (
     Theme,
 )
 from .models.aggregates import json_list
-from .models.article import public_condition
+from .models.article import public_condition, written_by
 from .models.theme import carrying, public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 from .templatetags.choices import rendered_options
@@ -643,8 +643,10 @@ class PersonDetailView(FollowsEarlierSlugs, DetailView):
         gave = Exists(answers.filter(article=OuterRef("pk")))
         listed = listed_articles()
         interviews = shortlist(listed.filter(pk__in=answers.values("article_id")))
-        written = shortlist(listed.filter(authors=person).exclude(gave))
-        about = shortlist(listed.filter(people=person).exclude(gave).exclude(authors=person))
+        written = shortlist(listed.by(person).exclude(gave))
+        about = shortlist(
+            listed.filter(people=person).exclude(gave).exclude(pk__in=written_by(person))
+        )
         # Bylines and films for the three lists at once; the quotes are all the person's own.
         prefetch_items([*interviews.items, *written.items, *about.items])
         quotes = listed_quotes(bylines=False).filter(speaker=person).order_by("-pk")
@@ -677,11 +679,17 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def role_condition(role):
-    """People in `role`: a credit role, "critic" (a byline on a public piece) or "subject" (a
-    public piece is about them, or interviews them)."""
+    """People in `role`: a credit role, "critic" (a byline on a public piece, or an interview
+    they conducted) or "subject" (a public piece is about them, or interviews them)."""
     if role == "critic":
-        return Exists(
-            ArticleAuthor.objects.filter(public_condition("article__"), person=OuterRef("pk"))
+        return (
+            Exists(
+                ArticleAuthor.objects.filter(public_condition("article__"), person=OuterRef("pk"))
+            )
+            | Exists(Article.objects.published().filter(interviewer=OuterRef("pk")))
+            | Exists(
+                Exchange.objects.filter(public_condition("article__"), interviewer=OuterRef("pk"))
+            )
         )
     if role == "subject":
         return Exists(
@@ -697,7 +705,9 @@ def people_roles():
     are: the credit roles in use, then whether any public piece has a byline or a subject."""
     used = set(Credit.objects.order_by().values_list("role", flat=True).distinct())
     public = {
-        "critic": Exists(ArticleAuthor.objects.filter(public_condition("article__"))),
+        "critic": Exists(ArticleAuthor.objects.filter(public_condition("article__")))
+        | Exists(Article.objects.published().filter(interviewer__isnull=False))
+        | Exists(Exchange.objects.filter(public_condition("article__"), interviewer__isnull=False)),
         "subject": Exists(ArticlePerson.objects.filter(public_condition("article__")))
         | Exists(Exchange.objects.filter(public_condition("article__"))),
     }

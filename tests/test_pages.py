@@ -310,6 +310,25 @@ class PersonPageTests(PublicPageTestCase):
         self.assertContains(response, "An unforgettable portrait")
         self.assertNothingHidden(response)
 
+    def test_an_interviewer_finds_the_interviews_they_conducted(self):
+        """Named as an interview's interviewer (not in its byline), or as the one who asks a
+        question of it: the interview is theirs on their page, in the article list filtered by
+        them, and they are among the critics."""
+        asker = make_person(name="Wendy Asker")
+        self.interview.interviewer = asker
+        self.interview.save()
+        guest = make_person(name="Guest Asker")
+        self.second_exchange.interviewer = guest
+        self.second_exchange.save()
+        for person in (asker, guest):
+            with self.subTest(person=person.name):
+                response = self.client.get(person.get_absolute_url())
+                self.assertContains(response, f'<h2 id="written">Articles by {person.name}</h2>')
+                self.assertContains(response, "Fayyad on filming")
+                listed = self.client.get(f"/articles/?person={person.slug}")
+                self.assertContains(listed, "Fayyad on filming")
+                self.assertContains(self.client.get("/people/?role=critic"), person.name)
+
     def test_interviews_given_and_quotes(self):
         response = self.client.get(self.director.get_absolute_url())
         self.assertContains(response, "Fayyad on filming")

@@ -107,8 +107,8 @@ class PersonFilters(Filters):
     role = serializers.ChoiceField(
         required=False,
         choices=list(PERSON_ROLES.items()),
-        help_text="A credit's role; `critic`: a byline on a public piece; `subject`: someone a "
-        "public piece is about or interviews.",
+        help_text="A credit's role; `critic`: a byline on a public piece, or an interview "
+        "conducted; `subject`: someone a public piece is about or interviews.",
     )
     letter = serializers.RegexField(
         r"^[a-z]$", required=False, help_text="An initial, a to z (of the slug: Søren is s)."

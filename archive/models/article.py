@@ -46,6 +46,14 @@ def hidden_condition():
     )
 
 
+def written_by(person):
+    """The ids of the articles `person` wrote (ArticleQuerySet.by), one union of indexed reads."""
+    bylines = ArticleAuthor.objects.filter(person=person).order_by().values("article_id")
+    asked = Exchange.objects.filter(interviewer=person).order_by().values("article_id")
+    conducted = Article.objects.filter(interviewer=person).order_by().values("pk")
+    return bylines.union(asked, conducted)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. Every public page, feed, sitemap and search uses it."""
@@ -56,20 +64,24 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(hidden_condition())
 
     def involving(self, person):
-        """Articles by `person`, about them, or interviewing them.
+        """Articles by `person` (see `by`), about them, or interviewing them.
 
-        One set of ids, the union of the three links, read through each link's person index:
-        the database then fetches just those articles, however many others there are.
+        One set of ids, the union of the links, read through each link's person index: the
+        database then fetches just those articles, however many others there are.
         """
-        by, about, interviews = (
+        about, interviews = (
             links.filter(**{field: person}).order_by().values("article_id")
             for links, field in (
-                (ArticleAuthor.objects, "person"),
                 (ArticlePerson.objects, "person"),
                 (Exchange.objects, "interviewee"),
             )
         )
-        return self.filter(pk__in=by.union(about, interviews))
+        return self.filter(pk__in=written_by(person).union(about, interviews))
+
+    def by(self, person):
+        """Articles `person` wrote: in their byline, or interviews they conducted (as the
+        interview's interviewer, or asking one of its questions)."""
+        return self.filter(pk__in=written_by(person))
 
     def years(self):
         """The years these articles were published in, newest first.
