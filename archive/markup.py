@@ -124,34 +124,104 @@ class Text(str):
     """A run of text between two tags, decoded."""
 
 
+# Elements that end a run of reading: a passage is never looked for across them.
+BLOCKS = {"p", "li", "ul", "ol", "blockquote", "h2", "h3", "h4", "pre", "hr", "br"}
+VOID = {"br", "hr"}
+
+
+def tag_name(tag):
+    return re.match(r"</?([a-zA-Z0-9]+)", tag)[1].lower()
+
+
 def mark_passages(rendered, passages):
     """Wrap each quoted passage found in already-sanitised HTML in a `<mark>`.
 
-    `passages` are (element id, text) pairs. Only the text between tags is searched, never a
+    `passages` are (element id, text) pairs. Only the text a reader reads is searched, never a
     tag or an attribute (a passage that happens to be in a link's address or title stays
-    unmarked). Returns the HTML and the ids placed: a passage that crosses markup (say, half in
-    italics) is left unmarked rather than breaking the HTML, and the caller anchors it nearby
-    instead. Ids are the site's own.
+    unmarked), within a paragraph or an item, across inline markup: a quote holding a film's
+    title in italics is marked whole, the `<em>` inside the `<mark>`. A passage that would
+    break the markup (it begins inside a link and ends after it) is left unmarked, and the
+    caller anchors it nearby instead. Returns the HTML and the ids placed; ids are the site's
+    own.
     """
     fragment = None
     placed = set()
     for element_id, text in passages:
-        pattern = passage_pattern(text)
         if fragment is None:
             fragment = Fragment(rendered)
-        pieces = fragment.pieces
-        for index, piece in enumerate(pieces):
-            match = pattern.search(piece) if isinstance(piece, Text) else None
-            if match and match.group(0):
-                pieces[index : index + 1] = [
-                    Text(piece[: match.start()]),
-                    f'<mark class="quoted" id="{html.escape(element_id)}">',
-                    Text(match.group(0)),
-                    "</mark>",
-                    Text(piece[match.end() :]),
-                ]
-                placed.add(element_id)
-                break
+        if mark_passage(fragment.pieces, passage_pattern(text), element_id):
+            placed.add(element_id)
     if not placed:
         return rendered, placed
     return mark_safe(str(fragment)), placed  # noqa: S308 - sanitised input, our own tags around it
+
+
+def mark_passage(pieces, pattern, element_id):
+    """Mark the first match of `pattern` in the text of `pieces` (a Fragment's), in place."""
+    runs, reading, position = [], [], 0  # runs: (offset in the reading, index of the piece)
+    for index, piece in enumerate(pieces):
+        if isinstance(piece, Text):
+            runs.append((position, index))
+            reading.append(piece)
+            position += len(piece)
+        elif tag_name(piece) in BLOCKS:
+            reading.append("\0")  # no pattern matches it: passages stay within a block
+            position += 1
+    match = pattern.search("".join(reading))
+    if not match or not match.group(0):
+        return False
+
+    def run_at(offset, ending=False):
+        for start, index in reversed(runs):
+            if start < offset or (not ending and start == offset):
+                return index, offset - start
+        return runs[0][1], 0
+
+    first, first_at = run_at(match.start())
+    last, last_at = run_at(match.end(), ending=True)
+
+    def inline(piece, closing):
+        return (
+            not isinstance(piece, Text)
+            and piece.startswith("</") == closing
+            and tag_name(piece) not in BLOCKS
+        )
+
+    # A passage beginning where an element begins (a title in italics) takes the element in.
+    low, high = first, last
+    while first_at == 0 and low > 0 and inline(pieces[low - 1], closing=False):
+        low -= 1
+    while (
+        last_at == len(pieces[last]) and high + 1 < len(pieces) and inline(pieces[high + 1], True)
+    ):
+        high += 1
+    open_tags = []
+    for piece in pieces[low : high + 1]:
+        if isinstance(piece, Text) or tag_name(piece) in VOID:
+            continue
+        if not piece.startswith("</"):
+            open_tags.append(tag_name(piece))
+        elif not open_tags or open_tags.pop() != tag_name(piece):
+            return False
+    if open_tags:
+        return False
+    opening = f'<mark class="quoted" id="{html.escape(element_id)}">'
+    start_piece, end_piece = pieces[first], pieces[last]
+    if first == last:
+        inside = [Text(start_piece[first_at:last_at])]
+    else:
+        inside = [
+            Text(start_piece[first_at:]),
+            *pieces[first + 1 : last],
+            Text(end_piece[:last_at]),
+        ]
+    pieces[low : high + 1] = [
+        Text(start_piece[:first_at]),  # empty when the mark takes opening tags in
+        opening,
+        *pieces[low:first],
+        *inside,
+        *pieces[last + 1 : high + 1],
+        "</mark>",
+        Text(end_piece[last_at:]),  # empty when it takes closing tags in
+    ]
+    return True

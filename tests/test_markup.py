@@ -72,8 +72,31 @@ class PassageMarkingTests(SimpleTestCase):
         self.assertNotIn("<script", html)
         self.assertIn("Tom &amp; Jerry", html)
 
-    def test_a_passage_crossing_markup_is_left_unmarked(self):
-        rendered = render_markdown("An *amazing* accomplishment.")
-        html, placed = mark_passages(rendered, [("quote-1", "An amazing accomplishment")])
+    def test_a_passage_across_inline_markup_is_marked_whole(self):
+        """A film's title in italics inside the quoted words: the mark holds the italics."""
+        rendered = render_markdown(
+            "*The White Helmets* is a forty-minute act of witness.\n\nAn **amazing** film."
+        )
+        html, placed = mark_passages(
+            rendered,
+            [("quote-1", "The White Helmets is a forty-minute act"), ("quote-2", "amazing film")],
+        )
+        self.assertEqual(placed, {"quote-1", "quote-2"})
+        self.assertInHTML(
+            '<p><mark class="quoted" id="quote-1"><em>The White Helmets</em> is a forty-minute '
+            "act</mark> of witness.</p>",
+            html,
+        )
+        self.assertInHTML(
+            '<p>An <mark class="quoted" id="quote-2"><strong>amazing</strong> film</mark>.</p>',
+            html,
+        )
+
+    def test_a_passage_that_would_break_the_markup_or_cross_paragraphs_is_left_unmarked(self):
+        rendered = render_markdown("An *amazing accomplishment* indeed.\n\nNext paragraph.")
+        html, placed = mark_passages(
+            rendered,
+            [("quote-1", "accomplishment indeed"), ("quote-2", "indeed. Next paragraph")],
+        )
         self.assertEqual(placed, set())
         self.assertEqual(html, rendered)

@@ -197,11 +197,27 @@ class ArticlePageTests(PublicPageTestCase):
             rf'<mark class="quoted" id="quote-{self.answer_quote.pk}">It\'s not about',
         )
 
-    def test_quote_crossing_markup_is_still_anchored_in_its_exchange(self):
+    def test_quote_across_emphasis_is_marked_whole(self):
         self.exchange.answer = (
             "Yes, many times.\n\nIt's *not* about journalism. It's about humanity."
         )
         self.exchange.save()
+        self.assertContains(
+            self.client.get(self.interview.get_absolute_url()),
+            f'<p><mark class="quoted" id="quote-{self.answer_quote.pk}">It\'s <em>not</em> '
+            "about journalism. It's about humanity.</mark></p>",
+            html=True,
+        )
+
+    def test_quote_that_cannot_be_marked_is_still_anchored_in_its_exchange(self):
+        """The quoted words begin inside emphasis and go on past it: a mark around them would
+        break the markup, so the link leads to the exchange instead."""
+        self.exchange.answer = (
+            "Yes, many times.\n\n*It's not about* journalism. It's about humanity."
+        )
+        self.exchange.save()
+        self.answer_quote.text = "not about journalism. It's about humanity."
+        self.answer_quote.save()
         response = self.client.get(self.interview.get_absolute_url())
         self.assertContains(
             response,
