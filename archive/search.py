@@ -22,10 +22,8 @@ the stored text, excerpted on word boundaries one field at a time by `excerpt()`
 
 import itertools
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from anyascii import anyascii
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import OperationalError, connection, transaction
@@ -49,6 +47,7 @@ from .markup import plain_text
 from .models import Article, ArticleAuthor, Award, Exchange, Film, Person, Quote, ThemedItem
 from .models.article import public_condition
 from .models.search import SearchDocument
+from .text import fold
 
 CONFIG = "archive_search"
 CANDIDATES = 500
@@ -70,27 +69,6 @@ WEIGHTED_VECTOR = (
     + SearchVector("body", weight="C", config=CONFIG)
 )
 TITLE_VECTOR = SearchVector("title", "names", config=CONFIG)
-
-
-def fold_character(match):
-    character = match.group(0)
-    if "LATIN" in unicodedata.name(character, ""):
-        return anyascii(character)
-    return character
-
-
-def fold(text):
-    """Latin letters spelt in ASCII (ø → o, æ → ae, ß → ss, é → e), other scripts kept.
-
-    FTS5's `remove_diacritics` folds only letters that decompose; transliterating other
-    scripts would make an Arabic or Japanese title match unrelated Latin words.
-    """
-    if text.isascii():
-        return text
-    return NON_ASCII.sub(fold_character, text)
-
-
-NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def award_line(award):

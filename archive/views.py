@@ -330,7 +330,7 @@ class FilmListView(PublicListView):
     model = Film
     paginate_by = 24
     filter_form = FilmFilterForm
-    keyset = KeysetPaginator(["title", "year", "pk"])
+    keyset = KeysetPaginator(["sort_title", "year", "pk"])
 
     def filtered(self, cleaned):
         films = Film.objects.only(*FILM_ITEM)
@@ -752,7 +752,7 @@ class PersonListView(PublicListView):
     model = Person
     paginate_by = 60
     filter_form = PersonFilterForm
-    keyset = KeysetPaginator(["name", "pk"])
+    keyset = KeysetPaginator(["sort_name", "pk"])
 
     def in_role(self, cleaned):
         people = Person.objects.all()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from archive.models import Article, ArticlePerson
 
-from .factories import make_article, make_person
+from .factories import make_article, make_film, make_person
 from .public_data import build_archive
 
 HIDDEN = ["Secret draft review", "Unpublished words here", "Scheduled interview", "Later."]
@@ -491,6 +491,24 @@ class PersonListTests(PublicPageTestCase):
         self.assertEqual(positions, sorted(positions))
         self.assertContains(response, '<span lang="ar" dir="rtl">خالد عمر حرح</span>', html=True)
         self.assertContains(response, '<link rel="canonical" href="http://testserver/people/">')
+
+    def test_a_to_z_folds_case_and_accents(self):
+        """As a reader alphabetises: "bell hooks" among the Bs, "Émile" among the Es, "Ólafur"
+        among the Os, not after Z; on this list, the API's and the film list alike."""
+        for name in ("Zelda Zonk", "bell hooks", "Émile Zola", "Ólafur Arnalds", "Eve Arnold"):
+            make_person(name=name)
+        for title in ("Zodiac", "À bout de souffle", "akira", "Amour"):
+            make_film(title=title, year=2000)
+        content = self.client.get("/people/").content.decode()
+        names = ["bell hooks", "Émile Zola", "Eve Arnold", "Ólafur Arnalds", "Zelda Zonk"]
+        positions = [content.index(f">{name}</a>") for name in names]
+        self.assertEqual(positions, sorted(positions))
+        content = self.client.get("/films/").content.decode()
+        titles = ["À bout de souffle", "akira", "Amour", "Zodiac"]
+        positions = [content.index(f"<cite>{title}</cite>") for title in titles]
+        self.assertEqual(positions, sorted(positions))
+        api = [person["name"] for person in self.client.get("/api/v1/people/").json()["results"]]
+        self.assertLess(api.index("bell hooks"), api.index("Zelda Zonk"))
 
     def test_initials_offered_are_those_someone_has(self):
         response = self.client.get("/people/")

@@ -99,7 +99,7 @@ class FilmList(PublicList):
 
     serializer_class = serializers.FilmListItem
     filter_class = filters.FilmFilters
-    keyset = KeysetPaginator(["title", "year", "pk"])
+    keyset = KeysetPaginator(["sort_title", "year", "pk"])
     queryset = Film.objects.all()
 
 
@@ -144,7 +144,7 @@ class PersonList(PublicList):
 
     serializer_class = serializers.PersonListItem
     filter_class = filters.PersonFilters
-    keyset = KeysetPaginator(["name", "pk"])
+    keyset = KeysetPaginator(["sort_name", "pk"])
     queryset = Person.objects.all()
 
 

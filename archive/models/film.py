@@ -7,7 +7,7 @@ from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 
 from ..addresses import page_path
-from ..text import NormalisedCharField, NormalisedTextField
+from ..text import NormalisedCharField, NormalisedTextField, SortKeyField
 from .identifiers import imdb_title, wikidata_item
 from .images import Illustrated
 from .person import Person
@@ -55,6 +55,7 @@ class Film(Illustrated, SluggedModel):
         SERIES = "series", "Series"
 
     title = NormalisedCharField("title", max_length=200, help_text="The title readers know it by.")
+    sort_title = SortKeyField("sort title", source="title")
     original_title = NormalisedCharField(
         "original title",
         max_length=200,
@@ -118,13 +119,14 @@ class Film(Illustrated, SluggedModel):
     class Meta:
         verbose_name = "film"
         verbose_name_plural = "films"
-        ordering = ["title", "year"]
+        ordering = ["sort_title", "year"]
         indexes = [
             models.Index(fields=["year"], name="film_year_idx"),
-            # The film list's order, read page by page from where the last page ended.
-            models.Index(fields=["title", "year", "id"], name="film_title_idx"),
+            # The film list's order (titles folded, see SortKeyField), read page by page from
+            # where the last page ended.
+            models.Index(fields=["sort_title", "year", "id"], name="film_sort_title_idx"),
             # The kinds films have (one probe per kind), and the list of one kind in its order.
-            models.Index(fields=["kind", "title", "year", "id"], name="film_kind_idx"),
+            models.Index(fields=["kind", "sort_title", "year", "id"], name="film_kind_sort_idx"),
             models.Index(fields=["updated_at"], name="film_updated_idx"),
         ]
         constraints = [

@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from ..addresses import page_path
-from ..text import NormalisedCharField, NormalisedTextField
+from ..text import NormalisedCharField, NormalisedTextField, SortKeyField
 from .identifiers import imdb_name, wikidata_item
 from .slugs import SluggedModel
 
@@ -11,6 +11,7 @@ class Person(SluggedModel):
     """Anyone the archive names: filmmakers, people on screen, writers, interviewees."""
 
     name = NormalisedCharField("name", max_length=200, help_text="The name readers know them by.")
+    sort_name = SortKeyField("sort name", source="name")
     slug = models.SlugField(
         "slug",
         max_length=80,
@@ -51,11 +52,11 @@ class Person(SluggedModel):
     class Meta:
         verbose_name = "person"
         verbose_name_plural = "people"
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
         indexes = [
             models.Index(fields=["updated_at"], name="person_updated_idx"),
-            # The A–Z index pages through people by name.
-            models.Index(fields=["name", "id"], name="person_name_idx"),
+            # The A–Z index pages through people by name, folded (see SortKeyField).
+            models.Index(fields=["sort_name", "id"], name="person_sort_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(
