@@ -278,6 +278,22 @@ class ArticleEntryTests(AdminTestCase):
         added = interview.quotes.get(text="We go on filming.")
         self.assertEqual((added.film, added.exchange.question), (other, "And now?"))
 
+    def test_an_exchange_and_the_quote_from_it_deleted_in_one_save(self):
+        interview = make_article(
+            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
+        )
+        exchange = make_exchange(interview, self.director, answer="It took a hundred years.")
+        make_quote(
+            interview, self.film, "a hundred years", speaker=self.director, exchange=exchange
+        )
+        url = admin_url("article_change", interview.pk)
+        data = self.open_form(url, "article_form")
+        data["exchanges-0-DELETE"] = ["on"]
+        data["quotes-0-DELETE"] = ["on"]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        self.assertFalse(interview.exchanges.exists())
+        self.assertFalse(interview.quotes.exists())
+
     def test_two_exchanges_swap_their_anchors_in_one_save(self):
         interview = make_article(
             films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT

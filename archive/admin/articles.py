@@ -123,6 +123,39 @@ class ExchangeInline(ArticlePartInline, admin.StackedInline):
         js = ["archive/admin/exchanges.js"]
         css = {"screen": ["archive/admin/exchanges.css"]}
 
+    def get_formset(self, request, obj=None, **kwargs):
+        """An exchange may be deleted with the quotes from it ticked for deletion in the same
+        save: the admin's check that nothing stands in the way of a deletion counts those
+        quotes as gone (ArticleAdmin.save_formset deletes them first)."""
+        formset = super().get_formset(request, obj, **kwargs)
+        leaving = quotes_deleted_with(request)
+        if not leaving:
+            return formset
+
+        class ExchangeDeletedWithItsQuotes(formset.form):
+            def hand_clean_DELETE(self):
+                if self.instance.pk and not self.instance.quotes.exclude(pk__in=leaving).exists():
+                    return
+                super().hand_clean_DELETE()
+
+        formset.form = ExchangeDeletedWithItsQuotes
+        return formset
+
+
+def quotes_deleted_with(request):
+    """The ids of the article's quotes the submitted form ticks for deletion."""
+    if request.method != "POST":
+        return set()
+    data = request.POST
+    return {
+        int(data[key[: -len("DELETE")] + "id"])
+        for key in data
+        if key.startswith("quotes-")
+        and key.endswith("-DELETE")
+        and data.get(key)
+        and data.get(key[: -len("DELETE")] + "id", "").isdigit()
+    }
+
 
 class QuoteInline(ArticlePartInline, admin.StackedInline):
     model = Quote
@@ -280,6 +313,11 @@ class ArticleAdmin(ArchiveAdmin):
         last), so Quote.full_clean() checks each quote, new or old, against them. A refusal
         raises QuotesRefused, which undoes the whole save (see `_checking_quotes`).
         """
+        if formset.model is Exchange:
+            # Quotes from the exchanges deleted go first (their own formset comes later).
+            deleted = [f.instance.pk for f in formset.deleted_forms if f.instance.pk]
+            leaving = quotes_deleted_with(request)
+            Quote.objects.filter(exchange__in=deleted, pk__in=leaving).delete()
         if formset.model is not Quote:
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)
