@@ -28,7 +28,7 @@ class FilmAdmin(WhereUsedMixin, ArchiveAdmin):
     list_display = ["title", "year", "kind", "directors", theme_names, "article_count"]
     list_filter = ["kind", "year", ThemeFilter]
     search_fields = ["title", "original_title", "wikidata_id", "imdb_id"]
-    ordering = ["title", "year"]
+    ordering = ["sort_title", "year"]  # A–Z as on the site: "À bout de souffle" among the As
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["languages"]
     inlines = [CreditInline, AwardInline]
@@ -76,7 +76,7 @@ class FilmAdmin(WhereUsedMixin, ArchiveAdmin):
 class PersonAdmin(WhereUsedMixin, ArchiveAdmin):
     list_display = ["name", "native_name", "birth_date", "death_date", "updated_at"]
     search_fields = ["name", "alternative_names", "native_name"]
-    ordering = ["name"]
+    ordering = ["sort_name", "name"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", "alternative_names"]}),
