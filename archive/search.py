@@ -39,6 +39,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -522,6 +523,31 @@ def search(text, kind=None, theme=None, year=None):
     if connection.vendor == "postgresql":
         return postgres_search(text, documents)
     return sqlite_search(parsed, documents)
+
+
+def matching(text, kind):
+    """The ids of the objects of `kind` whose documents match `text`, every one of them, as a
+    subquery (None if the query has no words to look for).
+
+    For a list narrowed by a query in its own order (the API's `q`): the search page ranks a
+    bounded set of candidates (`search`), which for a common word is a sample of its matches.
+    Visibility is the list's own queryset's to apply.
+    """
+    parsed = parse_query(text)
+    if parsed.is_empty:
+        return None
+    if connection.vendor == "postgresql":
+        documents = SearchDocument.objects.filter(kind=kind, vector=tsquery(parsed))
+        return documents.order_by().values("object_id")
+    expression = fts_query(parsed)
+    if expression is None:
+        return None
+    return RawSQL(
+        f"SELECT document.object_id FROM archive_searchdocument document "
+        f"JOIN {TEXT_TABLE} ON {TEXT_TABLE}.rowid = document.id "
+        f"WHERE document.kind = %s AND {TEXT_TABLE} MATCH %s",
+        [kind, expression],
+    )
 
 
 KINDS_FIRST_TO_LAST = ["film", "person", "article", "quote"]

@@ -3,11 +3,13 @@ finds — drafts and scheduled pieces, not even as links from a film, person, th
 
 import datetime as dt
 import json
+from unittest import mock
 
 from django.core.cache import cache
 from django.test import TestCase
 from django.utils import timezone
 
+from archive import search
 from archive.models import Article, Theme
 
 from .factories import make_article, make_film, make_person, make_quote
@@ -205,6 +207,26 @@ class ArticleTests(APITestCase):
         self.assertEqual(titles(f"year={year - 10}"), [])
         self.assertEqual(titles("q=humanity"), ["Fayyad on filming"])
         self.assertEqual(titles("q=unpublished"), [])
+
+    def test_q_narrows_the_list_to_every_match_in_the_lists_order(self):
+        """`q` is the site's search as a filter: every public piece matching it, newest first,
+        combined with the other filters, however many more match than the search page ranks."""
+        now = timezone.now()
+        for number in range(7):
+            make_article(
+                title=f"Rubble {number}",
+                kind=Article.Kind.FEATURE if number % 2 else Article.Kind.REVIEW,
+                body="Common words.",
+                published_at=now - dt.timedelta(hours=number + 1),
+            )
+        with mock.patch.object(search, "CANDIDATES", 2):
+            found = []
+            url = f"{API}/articles/?q=common+words&kind=review"
+            while url:
+                page = self.json(url)
+                found += [article["title"] for article in page["results"]]
+                url = page["next"]
+        self.assertEqual(found, ["Rubble 0", "Rubble 2", "Rubble 4", "Rubble 6"])
 
     def test_review(self):
         review = self.json(f"{API}/articles/an-unforgettable-portrait/")

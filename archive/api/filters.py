@@ -50,12 +50,11 @@ class Filters(serializers.Serializer):
         return self.filtered(queryset, self.validated_data)
 
     def filtered(self, queryset, data):
+        """Narrowed by `q` to every match (search.matching), in the list's own order."""
         text = data.get("q", "").strip()
         if text:
-            matches = SearchDocument.objects.filter(
-                pk__in=search.search(text, kind=self.search_kind), kind=self.search_kind
-            )
-            queryset = queryset.filter(pk__in=matches.values("object_id"))
+            matches = search.matching(text, self.search_kind)
+            queryset = queryset.filter(pk__in=matches) if matches is not None else queryset.none()
         return queryset
 
 
