@@ -322,6 +322,11 @@ class ThemeTests(APITestCase):
         )
         self.assertEqual(syria["films_api_url"], "http://testserver/api/v1/films/?theme=syria")
 
+    def test_in_the_sites_order_whatever_the_capitals(self):
+        names = [theme["name"] for theme in self.results(f"{API}/themes/")]
+        self.assertEqual(names, sorted(names, key=str.lower))
+        self.assertLess(names.index("civil defence"), names.index("Syria"))
+
     def test_counts_leave_out_drafts_scheduled_pieces_and_their_quotes(self):
         later = timezone.now() + dt.timedelta(days=2)
         public = make_article(films=[self.film], body="Rescuers at work.")
@@ -454,18 +459,20 @@ class PaginationTests(TestCase):
         self.assertIn("letter=s", second["previous"])
 
     def test_bad_positions_are_problems(self):
-        for query in (
-            "page=-1",
-            "page=2",
-            "page=0",
-            "after=nothing-here",
-            "after=x&before=y",
-            "before=%00",
+        """Each names the parameter given."""
+        for query, named in (
+            ("page=-1", ["page"]),
+            ("page=2", ["page"]),
+            ("page=0", ["page"]),
+            ("after=nothing-here", ["after"]),
+            ("after=x&before=y", ["after", "before"]),
+            ("before=%00", ["before"]),
         ):
             with self.subTest(query=query):
                 response = self.client.get(f"{API}/articles/?{query}")
                 self.assertEqual(response.status_code, 400)
                 self.assertEqual(response["Content-Type"], "application/problem+json")
+                self.assertEqual(sorted(json.loads(response.content)["errors"]), named)
         response = self.client.get(f"{API}/quotes/?after=abc")
         self.assertEqual(response.status_code, 400)
 

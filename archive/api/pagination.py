@@ -27,15 +27,13 @@ class KeysetPagination(BasePagination):
                 queryset, request.query_params, view.page_size, filters=filters.urlencode()
             )
         except Http404:
-            raise BadParameters(
-                {
-                    "after": [
-                        "Use the `next` and `previous` links of the list's own pages: "
-                        "this position names nothing the list shows, or `page` is not "
-                        "`last`, or several positions are given."
-                    ]
-                }
-            ) from None
+            given = [name for name in PAGE_PARAMETERS if name in request.query_params]
+            message = (
+                "Use the `next` and `previous` links of the list's own pages: this position "
+                "names nothing the list shows, or `page` is not `last`, or several positions "
+                "are given."
+            )
+            raise BadParameters({name: [message] for name in given or ["after"]}) from None
         return self.page.object_list
 
     def link(self, query, present):
