@@ -1,5 +1,7 @@
 """The client's address when the site runs behind trusted proxies (a load balancer, a CDN)."""
 
+import ipaddress
+
 from django.conf import settings
 
 
@@ -20,4 +22,10 @@ def client_address(request):
     ]
     if len(forwarded) < settings.PROXY_COUNT:
         return remote
-    return forwarded[-settings.PROXY_COUNT]
+    address = forwarded[-settings.PROXY_COUNT]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        # Not an address (a port appended, garbage): the proxy's own address stands in, as
+        # one that is never a client's to choose.
+        return remote

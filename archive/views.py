@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection, connections, router
 from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, Window, prefetch_related_objects
@@ -595,15 +594,20 @@ class ArticleDetailView(FollowsEarlierSlugs, DetailView):
         )
 
 
-@method_decorator([never_cache, staff_member_required], name="dispatch")
+@method_decorator(never_cache, name="dispatch")
 class ArticlePreviewView(ArticleDetailView):
-    """An article as readers will see it, for staff only, whatever its status or time."""
+    """An article as readers will see it, for staff only, whatever its status or time.
+
+    Anyone else gets a 404, not a redirect to the admin's sign-in page: that would tell them
+    the admin's address, which DJANGO_ADMIN_URL may keep private.
+    """
 
     preview = True
     pk_url_kwarg = "pk"
 
     def get_object(self, queryset=None):
-        if not self.request.user.has_perm("archive.view_article"):
+        user = self.request.user
+        if not (user.is_active and user.is_staff and user.has_perm("archive.view_article")):
             raise Http404("No article found.")
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 

@@ -123,6 +123,9 @@ DATABASES = {
 POSTGRESQL_OPTIONS = "-c jit=off -c synchronize_seqscans=off -c max_parallel_workers_per_gather=0"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = POSTGRESQL_OPTIONS
+    # A database host that stops answering is given up on (503) rather than holding a worker
+    # until gunicorn kills it.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serving several workers: write-ahead logging lets readers go on while an editor's
     # save commits (and a long read, a feed or a sitemap, never holds a save up), and commits
@@ -178,6 +181,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"film-archive:{CACHE_NAMESPACE}",
             "TIMEOUT": None,  # every entry says how long it lasts; the generation lasts
+            # A Redis that stops answering costs a request a second at most, not ten or twenty:
+            # pages are then rendered without the cache (archive.pagecache).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -348,7 +354,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO").strip().upper(),
+    },
     # django-axes reports every sign-in at INFO; failures and lockouts are warnings.
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -496,6 +496,10 @@ class ErrorTests(APITestCase):
                 problem = self.assertProblem(self.client.get(url), 400)
                 self.assertEqual(list(problem["errors"]), [parameter])
 
+    def test_a_query_string_too_long_to_read_is_a_problem_too(self):
+        query = "&".join(f"x{number}=1" for number in range(1200))
+        self.assertProblem(self.client.get(f"{API}/films/?{query}"), 400)
+
     def test_unknown_addresses(self):
         for url in (f"{API}/anything-unknown", f"{API}/films/x/y/z/", f"{API}/quotes/abc/"):
             with self.subTest(url=url):

@@ -138,6 +138,9 @@ def test_outage_gives_503_and_the_site_recovers_by_itself(site):
         assert status == 503
         assert "Back shortly" in page
     assert get(base + "/healthz") == (503, '{"status": "unavailable", "database": "unavailable"}')
+    # The API says so as it says everything else: a problem, not the site's page.
+    status, body = get(base + "/api/v1/films/?year=2017")
+    assert status == 503 and '"status":503' in body and "<html" not in body
     # A page already in the page cache is still served: nothing can change while the
     # database is away.
     status, page = get(film)

@@ -305,14 +305,14 @@ class PreviewTests(PublicPageTestCase):
         response = self.client.get(f"/preview/articles/{self.scheduled.pk}/")
         self.assertContains(response, "Scheduled for")
 
-    def test_readers_cannot_preview(self):
+    def test_readers_cannot_preview_nor_learn_the_admins_address(self):
         response = self.client.get(f"/preview/articles/{self.draft.pk}/")
-        self.assertEqual(response.status_code, 302)
-        self.assertIn("/admin/login/", response["Location"])
+        self.assertEqual(response.status_code, 404)
+        self.assertNotContains(response, "/admin/", status_code=404)
         reader = get_user_model().objects.create_user("reader")
         self.client.force_login(reader)
         response = self.client.get(f"/preview/articles/{self.draft.pk}/")
-        self.assertNotEqual(response.status_code, 200)
+        self.assertEqual(response.status_code, 404)
 
 
 class PersonPageTests(PublicPageTestCase):

@@ -186,6 +186,26 @@ class BruteForceTests(TestCase):
         elsewhere = self.sign_in("right-horse-battery", address="198.51.100.20")
         self.assertEqual(elsewhere.status_code, 302)
 
+    @override_settings(PROXY_COUNT=1)
+    def test_odd_sign_ins_get_a_form_error_not_a_server_error(self):
+        """A username longer than any, a forwarded address that is no address: the form says
+        the sign-in failed (a 500 on PostgreSQL, where the attempt is recorded in columns of
+        a fixed size and type)."""
+        long_name = self.client.post(
+            "/admin/login/", {"username": "x" * 300, "password": "p", "next": "/admin/"}
+        )
+        self.assertEqual(long_name.status_code, 200)
+        self.assertContains(long_name, "errornote")
+        for forwarded in ("garbage", "1.2.3.4:5678", "[2001:db8::1]"):
+            with self.subTest(forwarded=forwarded):
+                response = self.client.post(
+                    "/admin/login/",
+                    {"username": "editor", "password": "wrong", "next": "/admin/"},
+                    REMOTE_ADDR="10.0.0.2",
+                    HTTP_X_FORWARDED_FOR=forwarded,
+                )
+                self.assertEqual(response.status_code, 200)
+
     def test_scripts_and_tests_can_still_sign_in_without_a_request(self):
         self.assertTrue(self.client.login(username="editor", password="right-horse-battery"))
         self.assertFalse(self.client.login(username="editor", password="wrong"))

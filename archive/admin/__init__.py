@@ -16,10 +16,25 @@ lists.py the theme filter and column of the lists of films, articles and quotes.
 """
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.validators import MaxLengthValidator
 from taggit.models import Tag
 
 # Imported for their registrations.
 from . import articles, films, quotes, themes  # noqa: F401
+
+
+class SignInForm(AdminAuthenticationForm):
+    """The admin's sign-in, refusing a username longer than any user's as a form error: passed
+    on, it failed to fit the sign-in attempts' record (django-axes) on PostgreSQL, a 500."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+admin.site.login_form = SignInForm
 
 # The archive's themes live in Theme; taggit's own tag model is unused.
 admin.site.unregister(Tag)

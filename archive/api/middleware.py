@@ -38,7 +38,7 @@ class ContentAPIMiddleware:
             return self.get_response(request)
         throttle = AddressRateThrottle()
         if throttle.allow_request(request, None):
-            response = self.get_response(request)
+            response = as_problem(request, self.get_response(request))
         else:
             wait = int(throttle.wait() or 0) + 1
             response = problem_response(
@@ -51,3 +51,26 @@ class ContentAPIMiddleware:
         for name, value in CORS_HEADERS.items():
             response[name] = value
         return response
+
+
+ERRORS_OUTSIDE_THE_API = {
+    400: "The request could not be read (too many query parameters, for instance).",
+    500: "Something went wrong on our side; try again later.",
+    503: "The archive's database cannot be reached just now; try again shortly.",
+}
+
+
+def as_problem(request, response):
+    """An error answered before or around the API's own views (the site's 503 page while the
+    database is away, Django's 400 for a query string too long to read, a 500) as a problem,
+    like every other API error: never an HTML page."""
+    if response.status_code < 400 or response.get("Content-Type", "").startswith(
+        "application/problem+json"
+    ):
+        return response
+    status = response.status_code
+    headers = {"Cache-Control": "no-store"}
+    if response.has_header("Retry-After"):
+        headers["Retry-After"] = response["Retry-After"]
+    detail = ERRORS_OUTSIDE_THE_API.get(status, "The request could not be answered.")
+    return problem_response(request, status, detail, headers=headers)
