@@ -85,6 +85,13 @@ class SchemaTests(TestCase):
                 openapi.validate_response(
                     DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
                 )
+        # Asked again with the ETag: a 304, described too.
+        response = self.client.get(f"{API}/films/")
+        again = self.client.get(f"{API}/films/", headers={"If-None-Match": response["ETag"]})
+        self.assertEqual(again.status_code, 304)
+        openapi.validate_response(
+            DjangoOpenAPIRequest(again.wsgi_request), DjangoOpenAPIResponse(again)
+        )
 
     def test_a_write_is_described_as_405(self):
         operation = self.schema()["paths"][f"{API}/films/"]["get"]

@@ -94,6 +94,7 @@ PROBLEMS = {
     "404": "Nothing public at this address.",
     "405": "The API is read-only: GET, HEAD and OPTIONS only.",
     "429": "Too many requests from this address; see Retry-After.",
+    "503": "The archive's database cannot be reached just now; see Retry-After.",
 }
 
 
@@ -101,8 +102,15 @@ def document_problems(result, generator, request, public):
     """A drf-spectacular postprocessing hook: the problems each operation may answer with."""
     result["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
     problem = {CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for operations in result["paths"].values():
+    for path, operations in result["paths"].items():
         for operation in operations.values():
+            operation["responses"]["304"] = {
+                "description": "Not modified: the ETag sent in If-None-Match is current; no body."
+            }
+            if "{slug}" in path:
+                operation["responses"]["301"] = {
+                    "description": "An earlier slug: the current address is in Location."
+                }
             has_parameters = any(p["in"] == "query" for p in operation.get("parameters", []))
             for status, description in PROBLEMS.items():
                 if status == "400" and not has_parameters:
