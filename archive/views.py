@@ -1,3 +1,5 @@
+import functools
+import operator
 from dataclasses import dataclass
 
 from django import forms
@@ -23,7 +25,6 @@ from . import pagecache, search, structured_data
 from .markup import mark_passages, render_markdown
 from .models import (
     Article,
-    ArticleAuthor,
     ArticleFilm,
     ArticlePerson,
     Award,
@@ -38,7 +39,7 @@ from .models import (
     Theme,
 )
 from .models.aggregates import json_list
-from .models.article import public_condition, written_by
+from .models.article import public_condition, writing, written_by
 from .models.theme import carrying, public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 from .templatetags.choices import rendered_options
@@ -682,19 +683,16 @@ PERSON_ROLES = {
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
+def any_of(querysets):
+    """Whether any of `querysets` has a row: one EXISTS each, joined by OR."""
+    return functools.reduce(operator.or_, (Exists(queryset) for queryset in querysets))
+
+
 def role_condition(role):
     """People in `role`: a credit role, "critic" (a byline on a public piece, or an interview
     they conducted) or "subject" (a public piece is about them, or interviews them)."""
     if role == "critic":
-        return (
-            Exists(
-                ArticleAuthor.objects.filter(public_condition("article__"), person=OuterRef("pk"))
-            )
-            | Exists(Article.objects.published().filter(interviewer=OuterRef("pk")))
-            | Exists(
-                Exchange.objects.filter(public_condition("article__"), interviewer=OuterRef("pk"))
-            )
-        )
+        return any_of(writing(OuterRef("pk"), public=True))
     if role == "subject":
         return Exists(
             ArticlePerson.objects.filter(public_condition("article__"), person=OuterRef("pk"))
@@ -709,9 +707,7 @@ def people_roles():
     are: the credit roles in use, then whether any public piece has a byline or a subject."""
     used = set(Credit.objects.order_by().values_list("role", flat=True).distinct())
     public = {
-        "critic": Exists(ArticleAuthor.objects.filter(public_condition("article__")))
-        | Exists(Article.objects.published().filter(interviewer__isnull=False))
-        | Exists(Exchange.objects.filter(public_condition("article__"), interviewer__isnull=False)),
+        "critic": any_of(writing(public=True)),
         "subject": Exists(ArticlePerson.objects.filter(public_condition("article__")))
         | Exists(Exchange.objects.filter(public_condition("article__"))),
     }

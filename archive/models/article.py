@@ -46,12 +46,30 @@ def hidden_condition():
     )
 
 
+def writing(person=None, public=False):
+    """What makes someone a piece's writer: a byline, an interview they conduct, a question of
+    one they ask; as three querysets of the pieces' ids, each read through its person index.
+    `person` (a person, or an OuterRef to one) narrows them to that person, else to rows naming
+    anyone; `public` to public pieces."""
+    rows = []
+    for queryset, field, article in (
+        (ArticleAuthor.objects, "person", "article"),
+        (Article.objects, "interviewer", ""),
+        (Exchange.objects, "interviewer", "article"),
+    ):
+        found = queryset.filter(
+            **({field: person} if person is not None else {f"{field}__isnull": False})
+        )
+        if public:
+            found = found.filter(public_condition(f"{article}__" if article else ""))
+        rows.append(found.order_by().values(f"{article}_id" if article else "pk"))
+    return rows
+
+
 def written_by(person):
     """The ids of the articles `person` wrote (ArticleQuerySet.by), one union of indexed reads."""
-    bylines = ArticleAuthor.objects.filter(person=person).order_by().values("article_id")
-    asked = Exchange.objects.filter(interviewer=person).order_by().values("article_id")
-    conducted = Article.objects.filter(interviewer=person).order_by().values("pk")
-    return bylines.union(asked, conducted)
+    bylines, conducted, asked = writing(person)
+    return bylines.union(conducted, asked)
 
 
 class ArticleQuerySet(models.QuerySet):
