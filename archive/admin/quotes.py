@@ -1,9 +1,8 @@
 """Quotes on their own pages: each is part of its article, and as locked as the article."""
 
 from django.contrib import admin
-from django.utils import timezone
 
-from ..forms import QuoteAdminForm
+from ..forms import QuoteAdminForm, mark_changed
 from ..models import Article, Exchange, Quote
 from .articles import locked
 from .history import ArchiveAdmin
@@ -58,17 +57,13 @@ class QuoteAdmin(WhereUsedMixin, ArchiveAdmin):
     # than saving the quote's old words back over these (or failing on a quote that is gone).
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        articles_changed([obj.article_id])
+        mark_changed([Article(pk=obj.article_id)])
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        articles_changed([obj.article_id])
+        mark_changed([Article(pk=obj.article_id)])
 
     def delete_queryset(self, request, queryset):
         article_ids = list(queryset.values_list("article_id", flat=True))
         super().delete_queryset(request, queryset)
-        articles_changed(article_ids)
-
-
-def articles_changed(article_ids):
-    Article.objects.filter(pk__in=article_ids).update(updated_at=timezone.now())
+        mark_changed(Article(pk=pk) for pk in article_ids)
