@@ -147,6 +147,18 @@ class AdminTestCase(TestCase):
         data.update({name: v if isinstance(v, list) else [v] for name, v in fields.items()})
         return data
 
+    def quoted_interview(self):
+        """A draft interview about the film: one exchange, answered by the director, and a
+        quote from it."""
+        interview = make_article(
+            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
+        )
+        exchange = make_exchange(interview, self.director, answer="It took a hundred years.")
+        make_quote(
+            interview, self.film, "a hundred years", speaker=self.director, exchange=exchange
+        )
+        return interview, exchange
+
     def new_interview_data(self, **fields):
         """A new interview about the film, with one exchange answered by the director."""
         data = self.new_article_data(kind="interview", **fields)
@@ -253,11 +265,7 @@ class ArticleEntryTests(AdminTestCase):
         or an exchange and a quote from it, in one save of an existing article: each quote is
         checked against the article as submitted, not as it was saved before."""
         other = make_film(title="The White Helmets", year=2016)
-        interview = make_article(
-            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
-        )
-        exchange = make_exchange(interview, self.director, answer="It took a hundred years.")
-        make_quote(interview, self.film, "a hundred years", speaker=self.director)
+        interview, exchange = self.quoted_interview()
         url = admin_url("article_change", interview.pk)
 
         data = self.open_form(url, "article_form")
@@ -279,13 +287,7 @@ class ArticleEntryTests(AdminTestCase):
         self.assertEqual((added.film, added.exchange.question), (other, "And now?"))
 
     def test_an_exchange_and_the_quote_from_it_deleted_in_one_save(self):
-        interview = make_article(
-            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
-        )
-        exchange = make_exchange(interview, self.director, answer="It took a hundred years.")
-        make_quote(
-            interview, self.film, "a hundred years", speaker=self.director, exchange=exchange
-        )
+        interview, exchange = self.quoted_interview()
         url = admin_url("article_change", interview.pk)
         data = self.open_form(url, "article_form")
         data["exchanges-0-DELETE"] = ["on"]
@@ -310,13 +312,7 @@ class ArticleEntryTests(AdminTestCase):
         )
 
     def test_an_exchange_quoted_from_is_not_deleted_alone(self):
-        interview = make_article(
-            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
-        )
-        exchange = make_exchange(interview, self.director, answer="It took a hundred years.")
-        make_quote(
-            interview, self.film, "a hundred years", speaker=self.director, exchange=exchange
-        )
+        interview, exchange = self.quoted_interview()
         url = admin_url("article_change", interview.pk)
         data = self.open_form(url, "article_form")
         data["exchanges-0-DELETE"] = ["on"]

@@ -330,8 +330,13 @@ class ArticleAdmin(ArchiveAdmin):
             and quote_form not in formset.deleted_forms
         ]
         refused = {}
+        # Each quote is checked against the exchanges as saved just now: the one its form
+        # chose was read before, with the words it had then.
+        exchanges = {exchange.pk: exchange for exchange in form.instance.exchanges.all()}
         for quote_form in kept:
             quote, exchange_id = quote_form.instance, quote_form.instance.exchange_id
+            if exchange_id in exchanges:
+                quote.exchange = exchanges[exchange_id]
             try:
                 quote.full_clean()
             except ValidationError as error:
