@@ -543,7 +543,7 @@ def matching(text, kind):
     if expression is None:
         return None
     return RawSQL(
-        f"SELECT document.object_id FROM archive_searchdocument document "
+        f"SELECT document.object_id FROM {SearchDocument._meta.db_table} document "
         f"JOIN {TEXT_TABLE} ON {TEXT_TABLE}.rowid = document.id "
         f"WHERE document.kind = %s AND {TEXT_TABLE} MATCH %s",
         [kind, expression],

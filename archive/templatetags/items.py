@@ -39,7 +39,7 @@ class ItemWriter:
         value = getattr(obj, field)
         key = (type(obj), field, value)
         if key not in self.labels:
-            self.labels[key] = str(obj._get_FIELD_display(obj._meta.get_field(field)))
+            self.labels[key] = str(getattr(obj, f"get_{field}_display")())
         return self.labels[key]
 
     def month(self, number):
