@@ -688,11 +688,23 @@ def any_of(querysets):
     return functools.reduce(operator.or_, (Exists(queryset) for queryset in querysets))
 
 
+def critics():
+    """The ids of everyone who wrote a public piece (see `writing`), read once per change: as a
+    condition on each person, PostgreSQL hashed every public byline and exchange for each page
+    of the list (0.1–0.2 s at 100,000 articles); the writers are a few hundred."""
+
+    def read():
+        bylines, conducted, asked = writing(public=True, ids="person")
+        return sorted(bylines.union(conducted, asked).values_list("person", flat=True))
+
+    return pagecache.shared_value("critics", read)
+
+
 def role_condition(role):
     """People in `role`: a credit role, "critic" (a byline on a public piece, or an interview
     they conducted) or "subject" (a public piece is about them, or interviews them)."""
     if role == "critic":
-        return any_of(writing(OuterRef("pk"), public=True))
+        return Q(pk__in=critics())
     if role == "subject":
         return Exists(
             ArticlePerson.objects.filter(public_condition("article__"), person=OuterRef("pk"))
@@ -755,10 +767,12 @@ class PersonListView(PublicListView):
     keyset = KeysetPaginator(["sort_name", "pk"])
 
     def in_role(self, cleaned):
-        people = Person.objects.all()
-        if cleaned.get("role"):
-            people = people.filter(role_condition(cleaned["role"]))
-        return people
+        """Everyone in the role chosen (for the page and for the initials it offers)."""
+        if not cleaned.get("role"):
+            return Person.objects.all()
+        if not hasattr(self, "role_condition"):
+            self.role_condition = role_condition(cleaned["role"])
+        return Person.objects.filter(self.role_condition)
 
     def filtered(self, cleaned):
         people = self.in_role(cleaned)

@@ -46,11 +46,11 @@ def hidden_condition():
     )
 
 
-def writing(person=None, public=False):
+def writing(person=None, public=False, ids="article"):
     """What makes someone a piece's writer: a byline, an interview they conduct, a question of
-    one they ask; as three querysets of the pieces' ids, each read through its person index.
-    `person` (a person, or an OuterRef to one) narrows them to that person, else to rows naming
-    anyone; `public` to public pieces."""
+    one they ask; as three querysets of the pieces' ids (or with `ids="person"`, the writers'),
+    each read through its person index. `person` (a person, or an OuterRef to one) narrows
+    them to that person, else to rows naming anyone; `public` to public pieces."""
     rows = []
     for queryset, field, article in (
         (ArticleAuthor.objects, "person", "article"),
@@ -62,7 +62,10 @@ def writing(person=None, public=False):
         )
         if public:
             found = found.filter(public_condition(f"{article}__" if article else ""))
-        rows.append(found.order_by().values(f"{article}_id" if article else "pk"))
+        if ids == "person":
+            rows.append(found.order_by().values(field))
+        else:
+            rows.append(found.order_by().values(f"{article}_id" if article else "pk"))
     return rows
 
 
