@@ -47,11 +47,15 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
-class NumberOutOfRangeMiddleware:
-    """A number too large for the database (an id of 2**70 in a crafted address or form) is
-    the request's fault: 400, not a server error. SQLite's driver cannot even send it
-    (OverflowError); no page, select or link ever offers one. Logged with its traceback, so
-    that one from the code itself would still be seen."""
+class UnstorableValueMiddleware:
+    """A value the database cannot take, in a crafted address or form, is the request's fault:
+    400, not a server error. Two such values: a number too large (an id of 2**70; SQLite's
+    driver cannot even send it, OverflowError) and, on PostgreSQL, a text holding a NUL
+    character (psycopg2 refuses it, ValueError), which the admin's list filters and
+    autocomplete pass on as they are. No page, select or link ever offers one. Logged with its
+    traceback, so that one from the code itself would still be seen."""
+
+    NUL_REFUSED = "cannot contain NUL"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -60,9 +64,12 @@ class NumberOutOfRangeMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OverflowError):
+        unstorable = isinstance(exception, OverflowError) or (
+            isinstance(exception, ValueError) and self.NUL_REFUSED in str(exception)
+        )
+        if not unstorable:
             return None
-        logger.warning("Number out of range: %s %s", request.method, request.path, exc_info=True)
+        logger.warning("Unstorable value: %s %s", request.method, request.path, exc_info=True)
         return bad_request(request, exception)
 
 

@@ -2,6 +2,8 @@ import functools
 import operator
 from dataclasses import dataclass
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.utils import build_policy
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection, connections, router
@@ -18,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.encoding import iri_to_uri
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -893,6 +896,27 @@ class QuoteDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         return redirect(self.get_object().passage_url)
+
+
+def with_site_policy(handler):
+    """An error page with the site's Content-Security-Policy, like every other page. An error
+    raised above the CSP middleware skips it: a request naming a host the site does not serve
+    is refused (400) by CommonMiddleware, which stands above it."""
+
+    @functools.wraps(handler)
+    def view(request, *args, **kwargs):
+        response = handler(request, *args, **kwargs)
+        if CSP_HEADER not in response:
+            response[CSP_HEADER] = build_policy()
+        return response
+
+    return view
+
+
+bad_request = with_site_policy(defaults.bad_request)
+permission_denied = with_site_policy(defaults.permission_denied)
+page_not_found = with_site_policy(defaults.page_not_found)
+server_error = with_site_policy(defaults.server_error)
 
 
 def robots_txt(request):

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "archive.middleware.DatabaseUnavailableMiddleware",
-    "archive.middleware.NumberOutOfRangeMiddleware",
+    "archive.middleware.UnstorableValueMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

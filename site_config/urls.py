@@ -28,5 +28,10 @@ urlpatterns = [
     path("", include("archive.urls")),
 ]
 
+handler400 = "archive.views.bad_request"
+handler403 = "archive.views.permission_denied"
+handler404 = "archive.views.page_not_found"
+handler500 = "archive.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -99,3 +99,32 @@ class HostileInputTests(TestCase):
                 self.assertContains(
                     response, f'<meta property="og:url" content="{address}">', status_code=404
                 )
+
+
+class HostileAdminAddressTests(TestCase):
+    """An editor's crafted admin address (a filter or an autocomplete term holding a NUL, an
+    id too large for the database) is answered with a page, never a server error.
+    PostgreSQL refuses NUL in text: those answer 400 there."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from django.contrib.auth import get_user_model
+
+        cls.editor = get_user_model().objects.create_superuser("desk", "desk@example.org", "pw")
+
+    def setUp(self):
+        self.client = Client(raise_request_exception=False)
+        self.client.force_login(self.editor)
+
+    def test_crafted_filters_and_terms(self):
+        autocomplete = "/admin/autocomplete/?app_label=archive&model_name=article&field_name=films"
+        for url in (
+            "/admin/archive/article/?status=%00",
+            "/admin/archive/article/?kind__exact=a%00b",
+            "/admin/archive/film/?kind__exact=%00",
+            f"{autocomplete}&term=%00",
+            f"/admin/archive/article/?films__id__exact={2**70}",
+            f"/admin/archive/film/{2**70}/change/",
+        ):
+            with self.subTest(url=url):
+                self.assertLess(self.client.get(url).status_code, 500)

@@ -216,3 +216,20 @@ class BruteForceTests(TestCase):
         self.assertEqual(
             self.sign_in("right-horse-battery", address="198.51.100.20").status_code, 429
         )
+
+
+@override_settings(ALLOWED_HOSTS=["films.example.org"])
+class ErrorPagesCarryThePolicyTests(TestCase):
+    """A host the site does not serve is refused before the CSP middleware runs; the error
+    page carries the site's policy all the same."""
+
+    def test_unknown_host_gets_a_400_page_with_the_policy(self):
+        response = self.client.get("/films/", HTTP_HOST="elsewhere.example")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("script-src 'self'", response["Content-Security-Policy"])
+        self.assertIn("frame-ancestors 'none'", response["Content-Security-Policy"])
+
+    def test_not_found_page_keeps_one_policy(self):
+        response = self.client.get("/films/no-such-film/", HTTP_HOST="films.example.org")
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(len(response.headers["Content-Security-Policy"].split(", ")), 1)
