@@ -53,7 +53,7 @@ class IndexCheckingTestCase(TestCase):
             self.assertEqual(
                 SearchDocument.objects.filter(kind=kind).count(), model.objects.count(), kind
             )
-        if connection.vendor == "sqlite":  # the FTS5 table holds each document's folded text
+        if connection.vendor == "sqlite":  # the FTS5 table: each document's text, stemmed
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT rowid, title, names, summary, body FROM {search.TEXT_TABLE}"
@@ -61,7 +61,7 @@ class IndexCheckingTestCase(TestCase):
                 stored = {row[0]: row[1:] for row in cursor.fetchall()}
             expected = {
                 document.pk: tuple(
-                    search.fold(getattr(document, field)) for field in search.FIELD_WEIGHTS
+                    search.stemmed(getattr(document, field)) for field in search.FIELD_WEIGHTS
                 )
                 for document in SearchDocument.objects.all()
             }
