@@ -9,13 +9,25 @@ directly, so the last page costs what the first one does, and nothing is counted
 The address says where a page starts: `?after=KEY` (the items following the one named by KEY,
 in the list's order), `?before=KEY` (the items preceding it) or `?page=last`. KEY is a slug, or
 an id for quotes. A key that names nothing, or names something the list cannot show, is a 404.
+
+The API's links name a position instead of an item (`positions=True`): a token holding the
+ordering values of the item a page ends or begins with, so that a client's `next` link still
+works once that item is unpublished, renamed or no longer matches the filters. A key is read
+there too.
 """
 
+import base64
+import binascii
+import datetime as dt
+import json
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.utils.http import urlencode
+
+POSITION_MARK = "~"  # never begins a slug or an id
 
 PAGE_PARAMETERS = ("after", "before", "page")
 
@@ -64,9 +76,10 @@ class KeysetPaginator:
     the field a page's address names an item by ("slug", "pk").
     """
 
-    def __init__(self, ordering, key="slug"):
+    def __init__(self, ordering, key="slug", positions=False):
         self.ordering = [(name.lstrip("-"), name.startswith("-")) for name in ordering]
         self.key = key
+        self.positions = positions
 
     def page(self, queryset, params, per_page, filters=""):
         """The page of `per_page` items that `params` (the request's GET) asks for, or Http404.
@@ -86,7 +99,11 @@ class KeysetPaginator:
             position = {"page": "last"} if backwards else {}
         cursor = after or before
         if cursor:
-            queryset = queryset.filter(self.beyond(self.position(queryset, cursor), bool(before)))
+            if self.positions and cursor.startswith(POSITION_MARK):
+                values = self.read_token(queryset.model, cursor)
+            else:
+                values = self.position(queryset, cursor)
+            queryset = queryset.filter(self.beyond(values, bool(before)))
         ordering = [
             ("-" if descending != backwards else "") + name for name, descending in self.ordering
         ]
@@ -101,9 +118,40 @@ class KeysetPaginator:
             has_next=bool(before) or (more and not backwards),
             filters=filters,
             query=urlencode(position),
-            first_key=str(getattr(items[0], self.key)) if items else "",
-            last_key=str(getattr(items[-1], self.key)) if items else "",
+            first_key=self.item_key(items[0]) if items else "",
+            last_key=self.item_key(items[-1]) if items else "",
         )
+
+    def item_key(self, item):
+        """What a link names `item` by: its key, or with `positions` its position's token."""
+        if self.positions:
+            values = [getattr(item, name) for name, _ in self.ordering]
+            if None not in values:
+                return self.token(values)
+        return str(getattr(item, self.key))
+
+    @staticmethod
+    def token(values):
+        written = [v.isoformat() if isinstance(v, dt.datetime) else v for v in values]
+        data = json.dumps(written, separators=(",", ":"), ensure_ascii=False).encode()
+        return POSITION_MARK + base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    def read_token(self, model, token):
+        """The ordering values a token holds, each read by its field as a form would."""
+        try:
+            data = token[len(POSITION_MARK) :]
+            values = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+            if not isinstance(values, list) or len(values) != len(self.ordering):
+                raise ValueError
+            if not all(isinstance(value, str | int) for value in values):
+                raise ValueError
+            values = [
+                read(model, name, value)
+                for (name, _), value in zip(self.ordering, values, strict=True)
+            ]
+        except (ValueError, ValidationError, binascii.Error):
+            raise Http404("No such page: use the list's own page links.") from None
+        return values
 
     def position(self, queryset, cursor):
         """The ordering values of the item named `cursor`."""
@@ -128,3 +176,18 @@ class KeysetPaginator:
         first, descending = self.ordering[0]
         bound = "lte" if descending != before else "gte"
         return Q(**{f"{first}__{bound}": values[0]}) & condition
+
+
+def read(model, name, value):
+    """A value of the field `name` of `model` (or of an annotation, kept as it is)."""
+    if name == "pk":
+        field = model._meta.pk
+    else:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return value
+    value = field.to_python(value)
+    if value is None:
+        raise ValueError
+    return value

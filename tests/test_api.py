@@ -447,6 +447,31 @@ class PaginationTests(TestCase):
             sorted(a.slug for a in self.articles),
         )
 
+    def test_links_outlive_the_item_they_start_from(self):
+        """A client holding a `next` link gets the next page even if the piece the page ended
+        with has since been unpublished or renamed, and the `previous` link likewise."""
+        first = json.loads(self.client.get(f"{API}/articles/").content)
+        second = json.loads(self.client.get(first["next"]).content)
+        last_of_first, first_of_second = self.articles[19], self.articles[20]
+        last_of_first.status, last_of_first.published_at = Article.Status.DRAFT, None
+        last_of_first.save()
+        first_of_second.slug = "renamed-piece"
+        first_of_second.save()
+        again = json.loads(self.client.get(first["next"]).content)
+        self.assertEqual(
+            [item["slug"] for item in again["results"]],
+            ["renamed-piece"] + [item["slug"] for item in second["results"][1:]],
+        )
+        back = json.loads(self.client.get(second["previous"]).content)
+        self.assertEqual(
+            [item["slug"] for item in back["results"]],
+            [item["slug"] for item in first["results"][:19]],
+        )
+        for word in ("after", "before"):
+            with self.subTest(word=word):
+                response = self.client.get(f"{API}/articles/?{word}=~WyJub3QgYSB0aW1lIiwxXQ")
+                self.assertEqual(response.status_code, 400)
+
     def test_links_keep_the_filters(self):
         page = json.loads(self.client.get(f"{API}/people/?letter=s").content)
         self.assertEqual(len(page["results"]), 20)

@@ -1,9 +1,10 @@
 """Pages of the API's lists, read as the site's lists are: by keyset (archive.pagination).
 
-A page starts where the one before it ended (`?after=KEY`), so the last page of 100,000
+A page starts where the one before it ended (`?after=POSITION`), so the last page of 100,000
 articles costs what the first does. `next` and `previous` are the addresses of the neighbouring
-pages, null at either end; `?page=last` is the last page. A position that names nothing the
-list shows is a bad parameter (400).
+pages, null at either end; `?page=last` is the last page. The links name positions, not items:
+a `next` link still works after the item it starts from is unpublished or renamed. A position
+that names nothing the list shows is a bad parameter (400).
 """
 
 from django.http import Http404
@@ -69,7 +70,15 @@ class KeysetPagination(BasePagination):
             }
 
         return [
-            parameter("after", f"The page after the item with this {key} (the `next` link)."),
-            parameter("before", f"The page before the item with this {key} (`previous`)."),
+            parameter(
+                "after",
+                "The page after this position: the `next` link's, or the "
+                f"{key} of an item of the list.",
+            ),
+            parameter(
+                "before",
+                "The page before this position: the `previous` link's, or the "
+                f"{key} of an item of the list.",
+            ),
             parameter("page", "`last`: the list's last page.", enum=["last"]),
         ]

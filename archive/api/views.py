@@ -99,7 +99,7 @@ class FilmList(PublicList):
 
     serializer_class = serializers.FilmListItem
     filter_class = filters.FilmFilters
-    keyset = KeysetPaginator(["sort_title", "year", "pk"])
+    keyset = KeysetPaginator(["sort_title", "year", "pk"], positions=True)
     queryset = Film.objects.all()
 
 
@@ -144,7 +144,7 @@ class PersonList(PublicList):
 
     serializer_class = serializers.PersonListItem
     filter_class = filters.PersonFilters
-    keyset = KeysetPaginator(["sort_name", "pk"])
+    keyset = KeysetPaginator(["sort_name", "pk"], positions=True)
     queryset = Person.objects.all()
 
 
@@ -180,7 +180,7 @@ class ArticleList(PublicList):
 
     serializer_class = serializers.ArticleListItem
     filter_class = filters.ArticleFilters
-    keyset = KeysetPaginator(["-published_at", "-pk"])
+    keyset = KeysetPaginator(["-published_at", "-pk"], positions=True)
 
     def get_queryset(self):
         return public_articles()
@@ -225,7 +225,7 @@ class QuoteList(PublicList):
 
     serializer_class = serializers.QuoteSerializer
     filter_class = filters.QuoteFilters
-    keyset = KeysetPaginator(["-pk"], key="pk")
+    keyset = KeysetPaginator(["-pk"], key="pk", positions=True)
 
     def get_queryset(self):
         return listed_quotes()
@@ -252,7 +252,7 @@ class ThemeList(PublicList):
     serializer_class = serializers.ThemeSerializer
     filter_class = filters.ThemeFilters
     # In the site's order: by name whatever its capitals ("children in war" before "Syria").
-    keyset = KeysetPaginator(["folded_name", "pk"])
+    keyset = KeysetPaginator(["folded_name", "pk"], positions=True)
 
     def get_queryset(self):
         return Theme.objects.public().with_public_counts().annotate(folded_name=Lower("name"))
