@@ -25,6 +25,9 @@ FORMATS = {
     "webp": ("WEBP", {"quality": 80, "method": 4}),
     "jpg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
 }
+# WebP holds at most 16,383 pixels a side: a rendition of a long strip (an infographic 1,500
+# by 18,000) is made only in the widths that keep it within.
+LARGEST_SIDE = 16383
 FILE_NAME = re.compile(r"([1-9][0-9]*)x([1-9][0-9]*)\.(webp|jpg)")
 
 
@@ -91,12 +94,23 @@ def make_renditions(image):
     storage, base = image.storage, folder(image)
     for width in widths_for(picture.width):
         height = max(1, round(picture.height * width / picture.width))
+        if height > LARGEST_SIDE:
+            continue  # a long strip: only its narrower renditions, or the image itself
         resized = picture.resize((width, height), Image.Resampling.LANCZOS)
-        for ext, (pillow_format, options) in FORMATS.items():
-            buffer = io.BytesIO()
-            resized.save(buffer, pillow_format, **options)
+        try:
+            encoded = {ext: encode(resized, *FORMATS[ext]) for ext in FORMATS}
+        except (OSError, ValueError) as error:
+            logger.warning("No %spx rendition of %s: %s", width, image.name, error)
+            continue
+        for ext, data in encoded.items():
             name = f"{base}/{width}x{height}.{ext}"
             if storage.exists(name):
                 storage.delete(name)
-            storage.save(name, ContentFile(buffer.getvalue()))
+            storage.save(name, ContentFile(data))
     return renditions(image)
+
+
+def encode(picture, pillow_format, options):
+    buffer = io.BytesIO()
+    picture.save(buffer, pillow_format, **options)
+    return buffer.getvalue()

@@ -93,6 +93,12 @@ class RenditionTests(TemporaryMedia, TestCase):
             self.assertAlmostEqual(channel, paper, delta=3)
         self.assertEqual(rendition.width, 480)
 
+    def test_a_long_strip_gets_the_renditions_webp_can_hold(self):
+        """WebP holds at most 16,383 pixels a side: a 1000 × 18000 strip is made 480 px wide
+        (8640 high) but not 960 (17280); saving it no longer fails."""
+        film = make_film(image=upload("strip.jpg", (1000, 18000)), image_alt="An infographic")
+        self.assertEqual([(r.width, r.height) for r in film.image_renditions], [(480, 8640)])
+
     def test_an_unreadable_image_has_no_renditions(self):
         film = make_film(image="films/missing.jpg", image_alt="Lost")
         self.assertEqual(film.image_renditions, [])
