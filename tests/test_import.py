@@ -420,6 +420,23 @@ class ImportAdminTests(TestCase):
         self.assertFalse(article.exchanges.exists())
         self.assertNotIn("UA-100342494", article.body)
 
+    def test_an_interview_made_a_feature_keeps_its_questions_and_answers(self):
+        """Changing the kind in the preview loses no text: a feature has no exchanges, so the
+        questions and answers, as corrected, become the body's paragraphs, and the editor is
+        told."""
+        data = form_data(self.upload(kind="interview"), "import-preview")
+        data["kind"] = ["feature"]
+        data["exchanges-0-answer"] = ["An answer the editor corrected."]
+        question = data["exchanges-1-question"][0]
+        response = self.client.post(admin_url("article_import"), data, follow=True)
+        article = Article.objects.get()
+        self.assertEqual(article.kind, Article.Kind.FEATURE)
+        self.assertFalse(article.exchanges.exists())
+        self.assertIn("An answer the editor corrected.", article.body)
+        self.assertIn(question, article.body)
+        self.assertTrue(article.body.startswith(data["body"][0].strip()[:40]))
+        self.assertContains(response, "its 11 questions and answers are in the body")
+
     def test_an_interview_needs_its_interviewee(self):
         data = form_data(self.upload(kind="interview"), "import-preview")
         data["interviewee"] = [""]

@@ -293,8 +293,11 @@ def save(model_admin, request, article, preview, exchanges):
     data = preview.cleaned_data
     interviewee = data.get("interviewee")
     is_interview = article is not None or data["kind"] == Article.Kind.INTERVIEW
+    kept_in_body = []
     if not is_interview:
-        exchanges = []
+        # A review or feature has no exchanges: their text stays, as the body's paragraphs
+        # (as `import_text --kind feature` reads an interview's text).
+        kept_in_body, exchanges = exchanges, []
     if exchanges and interviewee is None:
         preview.add_error(
             "interviewee", "Choose who gives the answers: every answer has a named speaker."
@@ -315,7 +318,10 @@ def save(model_admin, request, article, preview, exchanges):
                 kind=data["kind"],
                 title=data["title"],
                 standfirst=data["standfirst"],
-                body=data["body"].strip(),
+                body="\n\n".join(
+                    [data["body"].strip()]
+                    + [part.strip() for e in kept_in_body for part in (e.question, e.answer)]
+                ).strip(),
                 exchanges=exchanges,
                 interviewee=interviewee,
                 films=data["films"],
@@ -328,6 +334,12 @@ def save(model_admin, request, article, preview, exchanges):
         messages.success(
             request, f"The draft “{article}” was made from the text. Check it, then save it."
         )
+        if kept_in_body:
+            messages.info(
+                request,
+                f"A {article.get_kind_display().lower()} has no exchanges: its "
+                f"{len(kept_in_body)} questions and answers are in the body, as paragraphs.",
+            )
     return redirect(reverse("admin:archive_article_change", args=[article.pk]))
 
 
