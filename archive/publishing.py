@@ -111,7 +111,9 @@ def publication_time(
         return when
     now = timezone.now()
     if not when:
-        return now
+        # To the second, as the admin's time field shows it: the form saved again unchanged
+        # must give back the very time stored.
+        return now.replace(microsecond=0)
     if (
         time_changed
         and when < now - PUBLISH_NOW_GRACE

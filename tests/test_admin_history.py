@@ -247,6 +247,22 @@ class TruthfulHistoryTests(AdminTestCase):
         self.assertNotIn("\r", self.interview.body)
         self.assertNotIn("\r", self.interview.exchanges.get().answer)
 
+    def test_a_piece_published_now_saves_unchanged_as_it_was(self):
+        """Published with no time (now), a piece's time is kept to the second, as the form
+        shows it: saving the form unchanged afterwards changes nothing, and the comparison
+        shows no time changed (it kept the microseconds and showed the same minute twice)."""
+        data = as_a_browser_sends_it(self.open_form(self.url, "article_form"))
+        data.update({"status": "published", "published_at_0": "", "published_at_1": ""})
+        self.client.post(self.url, data)
+        self.interview.refresh_from_db()
+        published_at = self.interview.published_at
+        self.assertEqual(published_at.microsecond, 0)
+        newer, older = self.save_from_the_browser()
+        self.assertEqual(newer.revision.get_comment(), "No fields changed.")
+        self.assertNotContains(self.compare(older, newer), "Publication time")
+        self.interview.refresh_from_db()
+        self.assertEqual(self.interview.published_at, published_at)
+
     def test_saving_unchanged_records_a_version_without_changes(self):
         """The save is kept (who saved, when), and says that nothing changed."""
         newer, older = self.save_from_the_browser()
