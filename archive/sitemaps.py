@@ -132,8 +132,19 @@ class FilmSitemap(ModelSitemap):
 
 
 class ArticleSitemap(ModelSitemap):
+    """Public pieces; a piece's lastmod is its last change for readers (`modified_at`): a
+    piece scheduled ahead changed when it appeared."""
+
     def items(self):
-        return Article.objects.published().only("slug", "updated_at")
+        return Article.objects.published().only("slug", "updated_at", "published_at")
+
+    def lastmod(self, item):
+        return item.modified_at
+
+    def get_latest_lastmod(self):
+        published = self.items()
+        times = [latest(published, "updated_at"), latest_publication(published)]
+        return max((time for time in times if time), default=None)
 
 
 class PersonSitemap(ModelSitemap):
@@ -148,10 +159,15 @@ def latest_public_change():
     times = [
         latest(Film.objects.all(), "updated_at"),
         latest(published, "updated_at"),
-        # The public rule's own index (status, publication time) ends at the latest.
-        published.order_by("-published_at").values_list("published_at", flat=True).first(),
+        latest_publication(published),
     ]
     return max((time for time in times if time), default=None)
+
+
+def latest_publication(published):
+    """The newest publication time: the public rule's own index (status, publication time)
+    ends at it."""
+    return published.order_by("-published_at").values_list("published_at", flat=True).first()
 
 
 class ListSitemap(Sitemap):

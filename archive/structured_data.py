@@ -152,7 +152,7 @@ def article(request, article):
         "headline": article.title,
         "url": absolute(request, article.get_absolute_url()),
         "datePublished": article.published_at.isoformat(),
-        "dateModified": article.updated_at.isoformat(),
+        "dateModified": article.modified_at.isoformat(),
         "author": authors(request, article),
         "publisher": publisher(),
         "mainEntityOfPage": absolute(request, article.get_absolute_url()),

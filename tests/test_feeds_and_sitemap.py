@@ -5,6 +5,7 @@ import html
 from unittest import mock, skipUnless
 from xml.etree import ElementTree
 
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -292,6 +293,24 @@ class SitemapTests(PublicPageTestCase):
             pages["http://testserver/sitemap-articles.xml"][:19],
             self.interview.updated_at.isoformat()[:19],
         )
+
+    def test_a_piece_that_appears_at_its_time_is_modified_then(self):
+        """Scheduled ahead, a piece changes for readers when it appears, after its last edit:
+        that is its lastmod, and the section's, rather than the time it was scheduled."""
+        published_at = self.scheduled.published_at
+        self.assertLess(self.scheduled.updated_at, published_at)
+        with time_machine.travel(published_at + dt.timedelta(minutes=1)):
+            pages = self.section_pages()
+            section = "http://testserver/sitemap-articles.xml"
+            self.assertEqual(dt.datetime.fromisoformat(pages[section]), published_at)
+            response = self.client.get(section.removeprefix("http://testserver"))
+            root = ElementTree.fromstring(response.content)
+            lastmod = {
+                url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+                for url in root.iter(f"{SITEMAP}url")
+            }
+            address = f"http://testserver{self.scheduled.get_absolute_url()}"
+            self.assertEqual(lastmod[address], published_at.date().isoformat())  # a date
 
     def test_sitemap_lists_public_pages_only(self):
         addresses = self.all_addresses()

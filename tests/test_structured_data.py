@@ -1,8 +1,11 @@
 """JSON-LD on public pages uses real schema.org types and properties, and only public facts."""
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
+
+import time_machine
 
 from archive.models import Article
 
@@ -128,6 +131,19 @@ class StructuredDataTests(PublicPageTestCase):
         self.film.save()
         image = self.json_ld("/films/last-men-in-aleppo/")["image"]
         self.assertTrue(image.startswith("http://testserver/media/"), image)
+
+    def test_a_piece_scheduled_ahead_was_modified_when_it_appeared(self):
+        """dateModified (and Open Graph's modified time) is never before datePublished."""
+        published_at = self.scheduled.published_at
+        with time_machine.travel(published_at + dt.timedelta(minutes=1)):
+            url = self.scheduled.get_absolute_url()
+            data = self.json_ld(url)
+            self.assertEqual(data["dateModified"], data["datePublished"])
+            self.assertEqual(dt.datetime.fromisoformat(data["dateModified"]), published_at)
+            self.assertContains(
+                self.client.get(url),
+                f'<meta property="article:modified_time" content="{published_at.isoformat()}">',
+            )
 
     def test_interview(self):
         data = self.json_ld(self.interview.get_absolute_url())

@@ -292,6 +292,14 @@ class Article(Illustrated, SluggedModel):
         )
 
     @property
+    def modified_at(self):
+        """When the piece last changed for readers: its last edit, or its publication if that
+        came later (a piece scheduled ahead appears at its time, after its last edit)."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
+
+    @property
     def is_scheduled(self):
         return (
             self.status == self.Status.PUBLISHED
