@@ -140,25 +140,32 @@ def mark_passages(rendered, passages):
     tag or an attribute (a passage that happens to be in a link's address or title stays
     unmarked), within a paragraph or an item, across inline markup: a quote holding a film's
     title in italics is marked whole, the `<em>` inside the `<mark>`. A passage that would
-    break the markup (it begins inside a link and ends after it) is left unmarked, and the
-    caller anchors it nearby instead. Returns the HTML and the ids placed; ids are the site's
-    own.
+    break the markup (it begins inside a link and ends after it, or overlaps a passage marked
+    already) is anchored instead: an empty element with its id opens the paragraph (or item)
+    where it begins. Returns the HTML and the ids placed; ids are the site's own.
     """
     fragment = None
-    placed = set()
+    placed, unmarkable = set(), []
     for element_id, text in passages:
         if fragment is None:
             fragment = Fragment(rendered)
-        if mark_passage(fragment.pieces, passage_pattern(text), element_id):
+        pattern = passage_pattern(text)
+        if mark_passage(fragment.pieces, pattern, element_id):
+            placed.add(element_id)
+        elif find_passage(fragment.pieces, pattern):
+            unmarkable.append((element_id, pattern))
+    for element_id, pattern in unmarkable:
+        if anchor_passage(fragment.pieces, pattern, element_id):
             placed.add(element_id)
     if not placed:
         return rendered, placed
     return mark_safe(str(fragment)), placed  # noqa: S308 - sanitised input, our own tags around it
 
 
-def mark_passage(pieces, pattern, element_id):
-    """Mark the first match of `pattern` in the text of `pieces` (a Fragment's), in place."""
-    runs, reading, position = [], [], 0  # runs: (offset in the reading, index of the piece)
+def find_passage(pieces, pattern):
+    """The first match of `pattern` in the text of `pieces` (a Fragment's), never across a
+    block, and the runs of text it was read from: (offset in the reading, piece index)."""
+    runs, reading, position = [], [], 0
     for index, piece in enumerate(pieces):
         if isinstance(piece, Text):
             runs.append((position, index))
@@ -169,16 +176,45 @@ def mark_passage(pieces, pattern, element_id):
             position += 1
     match = pattern.search("".join(reading))
     if not match or not match.group(0):
+        return None
+    return match, runs
+
+
+def run_at(runs, offset, ending=False):
+    """The piece holding `offset` of the reading, and the offset within it."""
+    for start, index in reversed(runs):
+        if start < offset or (not ending and start == offset):
+            return index, offset - start
+    return runs[0][1], 0
+
+
+def anchor_passage(pieces, pattern, element_id):
+    """Open the block (paragraph, item, quotation) where `pattern` first matches with an empty
+    element carrying `element_id`, in place."""
+    found = find_passage(pieces, pattern)
+    if not found:
         return False
+    match, runs = found
+    index, _ = run_at(runs, match.start())
+    while index > 0 and not opens_block(pieces[index - 1]):
+        index -= 1
+    pieces.insert(index, f'<span id="{html.escape(element_id)}"></span>')
+    return True
 
-    def run_at(offset, ending=False):
-        for start, index in reversed(runs):
-            if start < offset or (not ending and start == offset):
-                return index, offset - start
-        return runs[0][1], 0
 
-    first, first_at = run_at(match.start())
-    last, last_at = run_at(match.end(), ending=True)
+def opens_block(piece):
+    return not isinstance(piece, Text) and not piece.startswith("</") and tag_name(piece) in BLOCKS
+
+
+def mark_passage(pieces, pattern, element_id):
+    """Mark the first match of `pattern` in the text of `pieces` (a Fragment's), in place."""
+    found = find_passage(pieces, pattern)
+    if not found:
+        return False
+    match, runs = found
+
+    first, first_at = run_at(runs, match.start())
+    last, last_at = run_at(runs, match.end(), ending=True)
 
     def inline(piece, closing):
         return (

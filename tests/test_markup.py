@@ -92,11 +92,17 @@ class PassageMarkingTests(SimpleTestCase):
             html,
         )
 
-    def test_a_passage_that_would_break_the_markup_or_cross_paragraphs_is_left_unmarked(self):
-        rendered = render_markdown("An *amazing accomplishment* indeed.\n\nNext paragraph.")
+    def test_a_passage_that_would_break_the_markup_is_anchored_at_its_paragraph(self):
+        """Unmarked, it is reached at the start of its paragraph; a passage across two
+        paragraphs is no passage of the text."""
+        rendered = render_markdown("Before.\n\nAn *amazing accomplishment* indeed.\n\nNext.")
         html, placed = mark_passages(
             rendered,
-            [("quote-1", "accomplishment indeed"), ("quote-2", "indeed. Next paragraph")],
+            [("quote-1", "accomplishment indeed"), ("quote-2", "indeed. Next")],
         )
-        self.assertEqual(placed, set())
-        self.assertEqual(html, rendered)
+        self.assertEqual(placed, {"quote-1"})
+        self.assertEqual(
+            html,
+            '<p>Before.</p>\n<p><span id="quote-1"></span>An <em>amazing accomplishment</em>'
+            " indeed.</p>\n<p>Next.</p>",
+        )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from archive.models import Article, ArticlePerson
 
-from .factories import make_article, make_film, make_person
+from .factories import make_article, make_film, make_person, make_quote
 from .public_data import build_archive
 
 HIDDEN = ["Secret draft review", "Unpublished words here", "Scheduled interview", "Later."]
@@ -209,9 +209,9 @@ class ArticlePageTests(PublicPageTestCase):
             html=True,
         )
 
-    def test_quote_that_cannot_be_marked_is_still_anchored_in_its_exchange(self):
+    def test_quote_that_cannot_be_marked_is_still_anchored_at_its_paragraph(self):
         """The quoted words begin inside emphasis and go on past it: a mark around them would
-        break the markup, so the link leads to the exchange instead."""
+        break the markup, so the link leads to the paragraph they are in instead."""
         self.exchange.answer = (
             "Yes, many times.\n\n*It's not about* journalism. It's about humanity."
         )
@@ -221,8 +221,22 @@ class ArticlePageTests(PublicPageTestCase):
         response = self.client.get(self.interview.get_absolute_url())
         self.assertContains(
             response,
-            f'<section class="qa" id="{self.exchange.anchor}" aria-label="Question 1">\n'
-            f'      <span id="quote-{self.answer_quote.pk}"></span>',
+            f'<p><span id="quote-{self.answer_quote.pk}"></span><em>It\'s not about</em>',
+        )
+        self.assertContains(response, f'id="quote-{self.answer_quote.pk}"', count=1)
+
+    def test_overlapping_quotes_are_each_reached_at_their_paragraph(self):
+        """A second quote overlapping one already marked cannot be marked too: it is anchored
+        at the start of its own paragraph, not at the top of the article."""
+        self.review.body = "A first paragraph.\n\nThe rescuers run towards the bombs, always."
+        self.review.save()
+        first = make_quote(self.review, self.film, "rescuers run towards")
+        second = make_quote(self.review, self.film, "towards the bombs, always")
+        response = self.client.get(self.review.get_absolute_url())
+        self.assertContains(
+            response,
+            f'<p><span id="quote-{second.pk}"></span>The <mark class="quoted" '
+            f'id="quote-{first.pk}">rescuers run towards</mark> the bombs, always.</p>',
         )
 
     def test_interview_exchanges_are_attributed_questions_and_answers(self):
