@@ -19,7 +19,7 @@ from django.test import TestCase
 from reversion.models import Version
 
 from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
-from archive.models import Article, EarlierSlug, Film, Person, Quote
+from archive.models import Article, EarlierSlug, Film, Person, Quote, Theme
 
 from .factories import make_article, make_film
 
@@ -198,8 +198,10 @@ class DemoKeepsEditorsWorkTests(TestCase):
         self.assertIn("demo --reset", output)
 
     def test_what_is_missing_is_loaded_with_its_parts(self):
+        """Missing: never in this archive (no history of it), as after a partial restore."""
         review = Article.objects.get(slug="last-men-in-aleppo-review")
         themes = sorted(review.themes.names())
+        Version.objects.get_for_object(review).delete()
         review.delete()
         output = demo()
         review = Article.objects.get(slug="last-men-in-aleppo-review")
@@ -208,11 +210,30 @@ class DemoKeepsEditorsWorkTests(TestCase):
         self.assertEqual(Quote.objects.count(), 7)
         self.assertIn("Loaded 1 article.", output)
 
+    def test_what_an_editor_deleted_or_renamed_stays_so(self):
+        """A piece an editor deleted (its history keeps it) is not loaded again, and a theme
+        renamed or merged is not made again under its old name; --reset brings the piece
+        back."""
+        theme = Theme.objects.get(name="cinematography")
+        theme.name, theme.slug = "camera work", "camera-work"
+        theme.save()  # as the theme screen renames it: the old slug is remembered
+        Article.objects.get(slug="feras-fayyad-interview").themes.add(theme)
+        Article.objects.get(slug="last-men-in-aleppo-review").delete()
+        themes = Theme.objects.count()
+        output = demo()
+        self.assertFalse(Article.objects.filter(slug="last-men-in-aleppo-review").exists())
+        self.assertIn("Deleted by an editor, not loaded again: 1 article", output)
+        self.assertEqual(Theme.objects.count(), themes)
+        self.assertFalse(Theme.objects.filter(name__iexact="cinematography").exists())
+        demo("--reset", "--no-input")
+        self.assertTrue(Article.objects.filter(slug="last-men-in-aleppo-review").exists())
+
     def test_rows_of_other_work_are_never_written_over(self):
         """The demo's ids are its own: a film an editor made under one of them stays."""
         Quote.objects.all().delete()
         Article.objects.all().delete()
         Film.objects.all().delete()
+        Version.objects.all().delete()  # as if never loaded here: they are missing
         own = make_film(pk=1, title="An editor's own film", year=2020)  # a demo film's id
         demo()
         own.refresh_from_db()

@@ -6,9 +6,10 @@ their work: each of its films, people, articles, themes and languages is looked 
 natural key (slug, name or code; or an earlier slug, if an editor changed it) and loaded only
 if missing, with its parts (a film's credits and awards, an article's byline, links, exchanges
 and quotes, the themes of each). What is already there is left exactly as it is, parts
-included, and the command says so. Putting the demo text back over an editor's changes is
-`--reset`, which lists what it will replace, asks first, and keeps a version of each replaced
-item in the history.
+included, and the command says so; a film, person or article an editor deleted (the history
+keeps it) stays deleted, and a theme renamed or merged is not made again. Putting the demo
+text back over an editor's changes is `--reset`, which lists what it will replace, asks first,
+and keeps a version of each replaced item in the history.
 """
 
 import json
@@ -25,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from archive import statistics
 from archive.models import (
@@ -114,12 +116,17 @@ class Command(BaseCommand):
             self.confirm_reset(present_works(records), interactive)
         self.stdout.write("Loading the demo archive (fixtures/demo.json)…")
         with transaction.atomic():
-            added, kept, replaced = load_demo(records, reset)
+            added, kept, replaced, deleted = load_demo(records, reset)
         if added:
             self.stdout.write(f"Loaded {count(added)}.")
         if kept:
             hint = "" if reset else " (`manage.py demo --reset` puts the demo text back)"
             self.stdout.write(f"Already in the archive, left as they are: {count(kept)}{hint}.")
+        if deleted:
+            self.stdout.write(
+                f"Deleted by an editor, not loaded again: {count(deleted)} "
+                "(`manage.py demo --reset` brings them back)."
+            )
         if replaced:
             self.stdout.write(f"Replaced by the demo text: {count(replaced)}.")
         # A first version of everything, so that the editors' history can compare and revert
@@ -202,14 +209,37 @@ def by_slug(model, slug):
 def find(obj):
     """The archive's row for the demo's work `obj`, found by its natural key, or None."""
     model = type(obj)
-    if model is Theme:  # "Syria" and "syria" are one theme
-        return Theme.objects.filter(name__iexact=obj.name).first()
+    if model is Theme:
+        return theme_called(obj.name)
     if isinstance(obj, SluggedModel):
         return by_slug(model, obj.slug)
     try:
         return model._default_manager.get_by_natural_key(*obj.natural_key())
     except model.DoesNotExist:
         return None
+
+
+def theme_called(name):
+    """The theme `name` is, or became: "Syria" and "syria" are one theme, and a theme renamed
+    or merged lives on under its new name (its old slug leads there)."""
+    found = Theme.objects.filter(name__iexact=name).first()
+    if found is None:
+        moved_to = EarlierSlug.objects.current_slug(Theme.objects.all(), Theme().slugify(name))
+        found = Theme.objects.filter(slug=moved_to).first() if moved_to else None
+    return found
+
+
+def deleted_slugs(model):
+    """The slugs of `model`'s works an editor deleted: those the history keeps a version of."""
+    if not reversion.is_registered(model):
+        return set()
+    slugs = set()
+    for version in Version.objects.get_deleted(model).only("serialized_data", "format"):
+        try:
+            slugs.add(json.loads(version.serialized_data)[0]["fields"]["slug"])
+        except (ValueError, LookupError, TypeError):
+            pass  # a version written in another format or shape names no slug we can read
+    return slugs
 
 
 def load_demo(records, reset=False):
@@ -222,7 +252,8 @@ def load_demo(records, reset=False):
     """
     new_ids = {}  # (model, id in the demo) -> id in the archive, for each row loaded now
     loading = set()  # (model, id in the archive) of the works loaded now
-    added, kept, replaced, links = [], [], [], []
+    added, kept, replaced, links, deleted = [], [], [], [], []
+    deleted_by_editors = {} if reset else {model: deleted_slugs(model) for model in REPLACEABLE}
     if reset:
         keep_versions(present_works(records), "Before `manage.py demo --reset`.")
     demo = serializers.deserialize("python", records, handle_forward_references=True)
@@ -236,6 +267,10 @@ def load_demo(records, reset=False):
             existing = find(obj)
             if existing is not None and not (reset and model in REPLACEABLE):
                 kept.append(existing)
+                continue
+            gone = deleted_by_editors.get(model)  # slugs, for films, people and articles
+            if existing is None and gone and obj.slug in gone:
+                deleted.append(obj)  # an editor deleted it: that is their change too
                 continue
             if existing is None:
                 obj.pk = None
@@ -265,9 +300,9 @@ def load_demo(records, reset=False):
         link = row.object
         key = (link.content_type.model_class(), link.object_id)
         if key in new_ids:
-            if row.deferred_fields:  # its theme is spelled in other capitals here
+            if row.deferred_fields:  # its theme is spelled otherwise here, or was renamed
                 [name] = next(iter(row.deferred_fields.values()))
-                link.tag = Theme.objects.get(name__iexact=name)
+                link.tag = theme_called(name)
             link.pk, link.object_id = None, new_ids[key]
             if isinstance(link, EarlierSlug):  # the slug may still be that of a deleted work
                 link.pk = (
@@ -277,7 +312,7 @@ def load_demo(records, reset=False):
                 )
             row.save()
     keep_versions(replaced, "Reset to the demo text (`manage.py demo --reset`).")
-    return added, kept, replaced
+    return added, kept, replaced, deleted
 
 
 def keep_versions(works, comment):
