@@ -125,6 +125,22 @@ def earlier_slug_redirect(request, queryset):
     return HttpResponsePermanentRedirect(f"{url}?{iri_to_uri(query)}" if query else url)
 
 
+def moved_filters_redirect(request, form):
+    """A permanent redirect to the same list when a filter names a film, person or theme by an
+    earlier slug (the "All reviews of …" link of a page from before a rename or a merge), the
+    filter then naming it by its current slug; None if no filter does."""
+    query, moved = request.GET.copy(), False
+    for name in form.errors:
+        field = form.fields.get(name)
+        if isinstance(field, forms.ModelChoiceField) and field.to_field_name == "slug":
+            current = EarlierSlug.objects.current_slug(field.queryset, request.GET.get(name, ""))
+            if current:
+                query[name], moved = current, True
+    if not moved:
+        return None
+    return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
+
+
 class FollowsEarlierSlugs:
     """A detail page found by slug, whose earlier addresses lead to it (see EarlierSlug).
 
@@ -181,8 +197,13 @@ class PublicListView(ListView):
     filter_form = None
     keyset = None
 
+    def get(self, request, *args, **kwargs):
+        self.filters = self.filter_form(request.GET)
+        if not self.filters.is_valid() and (moved := moved_filters_redirect(request, self.filters)):
+            return moved
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.filters = self.filter_form(self.request.GET)
         if not self.filters.is_valid():
             pagecache.do_not_store(self.request)
         return self.filtered(self.filters.cleaned_data)

@@ -8,7 +8,7 @@ film by a wrong slug would otherwise take the whole list for the filtered one.
 from rest_framework import serializers
 
 from .. import search
-from ..models import Article, Film, Person, Quote, SearchDocument, Theme
+from ..models import Article, EarlierSlug, Film, Person, Quote, SearchDocument, Theme
 from ..models.theme import carrying
 from ..views import PERSON_ROLES, role_condition
 from .problems import BadParameters
@@ -24,6 +24,19 @@ class PublicSlugField(serializers.SlugRelatedField):
 
     def get_queryset(self):
         return self.public()
+
+    def to_internal_value(self, data):
+        """An earlier slug of one of them names it too (a link kept from before a rename or
+        a merge), as the site's pages and lists follow it."""
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            current = None
+            if isinstance(data, str) and "\x00" not in data:
+                current = EarlierSlug.objects.current_slug(self.get_queryset(), data)
+            if current is None:
+                raise
+            return self.get_queryset().get(slug=current)
 
 
 class Filters(serializers.Serializer):
