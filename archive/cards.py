@@ -17,14 +17,14 @@ from functools import cache
 from pathlib import Path
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
 from PIL import Image, ImageDraw, ImageFont
 
 from .models import Article, Credit, Film
 from .models.images import CARD_SIZE
+from .views import earlier_slug_redirect
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 # The site's colours (static/css/site.css).
@@ -115,19 +115,34 @@ def png(data):
     return HttpResponse(data, content_type="image/png")
 
 
+def moved_or_404(request, queryset):
+    """A redirect to the card at its current slug when the address has an earlier one of an
+    object of `queryset`, as its page does; else Http404."""
+    moved = earlier_slug_redirect(request, queryset)
+    if moved is None:
+        raise Http404("No such card.")
+    return moved
+
+
 def film_card(request, slug):
-    film = get_object_or_404(Film.objects.prefetch_related(with_directors()), slug=slug)
+    film = Film.objects.prefetch_related(with_directors()).filter(slug=slug).first()
+    if film is None:
+        return moved_or_404(request, Film.objects.all())
     details = [" · ".join(part for part in (str(film.year), capfirst(directed_by(film))) if part)]
     return png(draw_card(film.get_kind_display(), film.title, details, italic_title=True))
 
 
 def article_card(request, slug):
-    article = get_object_or_404(
-        Article.objects.published().prefetch_related(
+    articles = Article.objects.published()
+    article = (
+        articles.prefetch_related(
             Article.film_list.prefetch(Film.objects.prefetch_related(with_directors()))
-        ),
-        slug=slug,
+        )
+        .filter(slug=slug)
+        .first()
     )
+    if article is None:
+        return moved_or_404(request, articles)
     year = timezone.localtime(article.published_at).year
     details = [
         ", ".join(part for part in (f"{film.title} ({film.year})", directed_by(film)) if part)

@@ -45,6 +45,12 @@ class EarlierAddressTests(TestCase):
         self.assertMoved("/films/last-men/", "/films/last-men-in-aleppo/")
         self.assertMoved("/people/feras/", "/people/feras-fayyad/")
         self.assertMoved("/articles/a-review/", "/articles/last-men-in-aleppo-review/")
+        # The title cards that shared links show, too.
+        self.assertMoved("/films/last-men/card.png", "/films/last-men-in-aleppo/card.png")
+        self.assertMoved(
+            "/articles/a-review/card.png", "/articles/last-men-in-aleppo-review/card.png"
+        )
+        self.assertEqual(self.client.get("/films/no-such-film/card.png").status_code, 404)
 
     def test_the_query_string_is_kept(self):
         rename(self.film, "last-men-in-aleppo")
