@@ -19,6 +19,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -524,9 +525,10 @@ class FilmDetailView(FollowsEarlierSlugs, DetailView):
 
 def neighbours_of_kind(article):
     """The public pieces of the article's kind published just before and just after it (or
-    None), one query each, read along the publication-time index."""
-    same_kind = Article.objects.published().filter(kind=article.kind)
-    at, pk = article.published_at, article.pk
+    None), one query each, read along the publication-time index. A draft's, in its preview,
+    are those it would have if published now."""
+    same_kind = Article.objects.published().filter(kind=article.kind).exclude(pk=article.pk)
+    at, pk = article.published_at or timezone.now(), article.pk
     earlier = (
         same_kind.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
         .order_by("-published_at", "-pk")
@@ -603,14 +605,14 @@ class ArticleDetailView(FollowsEarlierSlugs, DetailView):
             exchange.answer_html = marked(exchange.answer, own)
             exchange.question_html = marked(exchange.question, own)
             exchange.unmarked_quotes = unplaced(own)
-        earlier, later = (None, None) if self.preview else neighbours_of_kind(article)
+        earlier, later = neighbours_of_kind(article)
         return super().get_context_data(
             body_html=body_html,
             unmarked_quotes=unplaced(body_quotes),
             exchanges=exchanges,
             earlier_of_kind=earlier,
             later_of_kind=later,
-            more_on_films=[] if self.preview else more_on_films(article),
+            more_on_films=more_on_films(article),
             preview=self.preview,
             structured_data=None
             if self.preview

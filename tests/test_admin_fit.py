@@ -4,6 +4,7 @@ shows the byline readers will see, the "Where used" panel on film, person, theme
 pages, countries chosen by typing, and the exact theme suggested first.
 """
 
+import datetime as dt
 from contextlib import contextmanager
 
 from django.contrib.auth.models import User
@@ -173,6 +174,33 @@ class PreviewBylineTests(AdminTestCase):
             return html[start : html.index("</p>", start)]
 
         self.assertEqual(byline(preview.content.decode()), byline(public))
+
+
+class PreviewTests(AdminTestCase):
+    """A piece's preview is its page as readers will see it: the same main content, the
+    pieces before and after it of its kind and more on its films included."""
+
+    def main(self, url):
+        html = self.client.get(url).content.decode()
+        return html[html.index("<main") : html.index("</main>")]
+
+    def test_the_preview_of_a_public_piece_is_its_page(self):
+        film = make_film(title="Last Men in Aleppo")
+        older = make_article(films=[film], title="An older review")
+        older.published_at -= dt.timedelta(days=2)
+        older.save()
+        article = make_article(films=[film], title="The review")
+        preview = self.main(reverse("archive:article_preview", args=[article.pk]))
+        self.assertIn("An older review", preview)
+        self.assertEqual(preview, self.main(article.get_absolute_url()))
+
+    def test_a_drafts_preview_shows_its_neighbours_as_if_published_now(self):
+        film = make_film(title="Last Men in Aleppo")
+        make_article(films=[film], title="The latest review")
+        draft = make_article(films=[film], title="Draft", status=Article.Status.DRAFT)
+        preview = self.main(reverse("archive:article_preview", args=[draft.pk]))
+        self.assertIn("The latest review", preview)  # earlier of its kind, and on its film
+        self.assertEqual(preview.count("The latest review"), 2)
 
 
 class WhereUsedTests(AdminTestCase):
