@@ -18,8 +18,8 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.encoding import iri_to_uri
 from django.views import defaults
 from django.views.decorators.cache import never_cache
