@@ -32,8 +32,9 @@ class ImportRefused(ValueError):
 
 
 def decode(data):
-    """The text of a file's bytes: UTF-8 (with or without a byte order mark), UTF-16 with its
-    byte order mark, else Windows-1252 (Latin-1 as Windows writes it), which any bytes decode to.
+    """The text of a file's bytes: UTF-8 (with or without a byte order mark), UTF-16 (with its
+    byte order mark, or recognisably without), else Windows-1252 (Latin-1 as Windows writes
+    it), which any bytes decode to.
 
     Refused: an empty file, a file over MAX_BYTES, and binary files (NUL bytes outside UTF-16
     text, or control characters that no text contains).
@@ -45,6 +46,11 @@ def decode(data):
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise ImportRefused("The file says it is UTF-16 text but is not.") from None
+    elif b"\x00" in data and (encoding := utf16_without_bom(data)):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            raise ImportRefused("This is not a text file (it holds binary data).") from None
     elif b"\x00" in data:
         raise ImportRefused("This is not a text file (it holds binary data). Import a .txt file.")
     else:
@@ -53,6 +59,20 @@ def decode(data):
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
     return check_text(text)
+
+
+def utf16_without_bom(data):
+    """ "utf-16-le" or "utf-16-be" for bytes that read as UTF-16 without a byte order mark (some
+    editors save it so): a NUL byte in every other place, as each Latin letter is written in
+    it, and none in the others; else None."""
+    if len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    if even.count(0) == 0 and odd.count(0) > len(odd) // 3:
+        return "utf-16-le"
+    if odd.count(0) == 0 and even.count(0) > len(even) // 3:
+        return "utf-16-be"
+    return None
 
 
 def too_large(size):

@@ -102,6 +102,14 @@ class DecodingTests(SimpleTestCase):
                 data = bom + self.TEXT.encode(encoding)
                 self.assertEqual(importing.decode(data), self.TEXT)
 
+    def test_utf16_without_byte_order_mark(self):
+        """As some editors save it: recognised by its NUL bytes in every other place."""
+        for encoding in ("utf-16-le", "utf-16-be"):
+            with self.subTest(encoding):
+                self.assertEqual(importing.decode(self.TEXT.encode(encoding)), self.TEXT)
+                seed = REVIEW_SEED.read_text()
+                self.assertEqual(importing.decode(seed.encode(encoding)), seed)
+
     def test_latin1_and_windows_1252(self):
         self.assertEqual(importing.decode("café naïve".encode("latin-1")), "café naïve")
         self.assertEqual(importing.decode(self.TEXT.encode("cp1252")), self.TEXT)
