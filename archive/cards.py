@@ -41,15 +41,26 @@ def font(size, italic=False):
 
 
 def wrapped(draw, text, typeface, width):
-    """`text` in lines no wider than `width`, broken between words."""
+    """`text` in lines no wider than `width`, broken between words, and within a word too
+    long for a line of its own."""
     lines = []
     for word in text.split():
         candidate = f"{lines[-1]} {word}" if lines else word
         if lines and draw.textlength(candidate, font=typeface) <= width:
             lines[-1] = candidate
         else:
-            lines.append(word)
+            lines.extend(pieces(draw, word, typeface, width))
     return lines
+
+
+def pieces(draw, word, typeface, width):
+    """`word` cut into runs of letters no wider than `width` (the whole word if it fits)."""
+    runs = [""]
+    for letter in word:
+        if runs[-1] and draw.textlength(runs[-1] + letter, font=typeface) > width:
+            runs.append("")
+        runs[-1] += letter
+    return runs
 
 
 def title_lines(draw, title, italic, width):

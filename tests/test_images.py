@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import TestCase, override_settings
-from PIL import Image
+from PIL import Image, ImageDraw
 
+from archive import cards
 from archive.models import Article
+from archive.models.images import CARD_SIZE
 
 from .factories import make_article, make_credit, make_film, make_person
 from .test_pages import PublicPageTestCase
@@ -190,6 +192,16 @@ class TitleCardTests(PublicPageTestCase):
         make_credit(film, make_person(name="A Director"))
         response = self.client.get(f"{film.get_absolute_url()}card.png")
         self.assertEqual(opened(io.BytesIO(response.content)), ("PNG", (1200, 630)))
+
+    def test_a_word_too_long_for_a_line_is_broken_within(self):
+        """No line of a card runs past its margin, not even a title of one long word."""
+        draw = ImageDraw.Draw(Image.new("RGB", CARD_SIZE))
+        width = CARD_SIZE[0] - 2 * cards.MARGIN
+        typeface = cards.font(cards.TITLE_SIZES[-1])
+        lines = cards.wrapped(draw, "A" * 200 + " and more", typeface, width)
+        self.assertGreater(len(lines), 3)
+        self.assertTrue(all(draw.textlength(line, font=typeface) <= width for line in lines))
+        self.assertEqual("".join(lines).replace(" ", ""), "A" * 200 + "andmore")
 
     def test_only_what_the_public_may_see_has_a_card(self):
         for url in (
