@@ -9,6 +9,7 @@ moves when a write to what readers see is committed.
 import datetime as dt
 import itertools
 import json
+import threading
 
 import pytest
 import time_machine
@@ -148,6 +149,32 @@ def test_rate_limit_counts_cached_answers(client, film):
     assert get("198.51.100.7", "/films/last-men-in-aleppo/").status_code == 200
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=61)):
         assert get("198.51.100.7").status_code == 200
+
+
+@override_settings(API_RATE="20/min")
+def test_rate_limit_holds_under_concurrent_requests():
+    """Requests arriving together are each counted: six clients asking eight times at once
+    from one address get twenty answers between them, as one client would (a count read,
+    increased and written back by each lets several requests take the same place)."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.delete("throttle_api_198.51.100.9")
+    cache.delete("throttle_api_198.51.100.9_ends")
+    answered = []
+
+    def ask():
+        client = Client(REMOTE_ADDR="198.51.100.9")
+        for _ in range(8):
+            answered.append(client.get(f"{API}/nothing/").status_code != 429)
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answered) == 48
+    assert answered.count(True) == 20
 
 
 @override_settings(API_RATE="2/min", PROXY_COUNT=1)
