@@ -1,11 +1,14 @@
 """A reader in Chromium: following links from the home page, quotes to their passages, and
-accessibility (axe) on every page type, at phone and desktop widths."""
+accessibility (axe) and layout (nothing wider than the window or its own box) on every page
+type, at phone and desktop widths."""
 
 import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from .layout import overflow
 
 pytestmark = pytest.mark.once
 
@@ -24,6 +27,7 @@ PAGE_TYPES = {
     "quote-list": "/quotes/",
     "not-found": "/films/no-such-film/",
     "search": "/search/?q=White+Helmets",
+    "api-reference": "/api/v1/",
 }
 HIGHLIGHT = "rgb(255, 229, 138)"
 
@@ -121,8 +125,7 @@ def test_accessibility_and_screenshots(browser, site, name):
         )
         page.goto(f"{site}{PAGE_TYPES[name]}")
         assert csp_violations == [], name
-        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-        assert not overflow, f"{name} scrolls sideways at {width}px"
+        assert overflow(page) == [], f"{name} scrolls sideways at {width}px"
         page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
         violations = Axe().run(page).response["violations"]
         serious = [
