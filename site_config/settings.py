@@ -189,7 +189,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "archive.filecache.FileCache",
             "LOCATION": str(
                 Path(os.environ.get("DJANGO_CACHE_DIR", "").strip() or BASE_DIR / ".cache")
                 / CACHE_NAMESPACE

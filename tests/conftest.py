@@ -85,7 +85,7 @@ def page_cache_store(tmp_path_factory):
     with override_settings(
         CACHES={
             "default": {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "BACKEND": "archive.filecache.FileCache",
                 "LOCATION": str(location),
                 "TIMEOUT": None,
             }
