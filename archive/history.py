@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 import reversion
-from django.core.serializers import json
+from django.core.serializers import base, json
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -68,6 +68,34 @@ class Deserializer(json.Deserializer):
         if isinstance(field, TaggableManager):
             return list(field_value)
         return super()._handle_m2m_field_node(field, field_value)
+
+    def _handle_object(self, obj):
+        for read in super()._handle_object(obj):
+            yield RestoredObject(read.object, read.m2m_data, read.deferred_fields)
+
+
+class RestoredObject(base.DeserializedObject):
+    """An object read from a version. Saved (a revert, a recovery), it is given its themes as
+    they are called now: a theme renamed since, or merged into another, is the theme it became
+    (`ThemeQuerySet.current_names`), not the old one created again. Read, it shows the names
+    the version kept."""
+
+    def save(self, save_m2m=True, using=None, **kwargs):
+        if self.m2m_data and save_m2m:
+            self.m2m_data = {
+                **self.m2m_data,
+                **{
+                    themes.name: current_names(themes, self.m2m_data[themes.name])
+                    for themes in theme_fields(type(self.object))
+                    if themes.name in self.m2m_data
+                },
+            }
+        super().save(save_m2m=save_m2m, using=using, **kwargs)
+
+
+def current_names(themes, names):
+    """`names`, kept in a version for the theme field `themes`, as those themes are called now."""
+    return themes.remote_field.model._default_manager.current_names(names)
 
 
 def version_themes(version):

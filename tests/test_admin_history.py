@@ -4,10 +4,14 @@ a version reverted to, a deleted article recovered with its parts and themes."""
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from reversion.models import Version
 
-from archive.models import Article, ArticleFilm, Exchange, Film, Quote
+from archive.models import Article, ArticleFilm, Exchange, Film, Quote, Theme
 
 from .factories import make_article, make_credit, make_exchange, make_film, make_quote
 from .test_admin import BODY, AdminTestCase, add_row, admin_url, form_data
+
+
+def names(obj):
+    return sorted(theme.name for theme in obj.themes.all())
 
 
 class HistoryTests(AdminTestCase):
@@ -187,6 +191,72 @@ class HistoryTests(AdminTestCase):
         self.assertEqual(self.client.post(url, {"title": "Public piece"}).status_code, 403)
         self.assertFalse(Article.objects.exists())
         self.assertFalse(ArticleFilm.objects.exists())
+
+
+class ThemesRenamedOrMergedSinceTests(AdminTestCase):
+    """A version keeps the names its themes had. Reverting to one, or recovering from one, after
+    a theme was renamed or merged gives the theme it became, not the old one again."""
+
+    def setUp(self):
+        self.login(self.editor)
+        self.interview = make_article(
+            films=[self.film], kind=Article.Kind.INTERVIEW, title="Fayyad on the press"
+        )
+        self.interview.themes.add("journalism", "civil defence", "Syria")
+        make_exchange(self.interview, self.director, question="Why?", answer="Because.")
+        self.url = admin_url("article_change", self.interview.pk)
+        self.client.post(self.url, self.open_form(self.url, "article_form"))
+        self.before = Version.objects.get_for_object(self.interview).get()
+        Theme.objects.create(name="civil war", slug="civil-war")
+        self.client.post(
+            admin_url("theme_rename", Theme.objects.get(name="journalism").pk),
+            {"name": "Press freedom", "confirm": "yes"},
+        )
+        merged = Theme.objects.filter(name__in=["civil defence", "civil war"])
+        self.client.post(
+            admin_url("theme_merge", query="?ids=" + ",".join(str(t.pk) for t in merged)),
+            {"into": str(Theme.objects.get(name="civil war").pk), "confirm": "yes"},
+        )
+        self.themes = ["Press freedom", "Syria", "civil war"]
+        self.assertEqual(names(self.interview), self.themes)
+
+    def assertThemesAsTheyAreNow(self, article):
+        self.assertEqual(names(article), self.themes)
+        self.assertFalse(Theme.objects.filter(name__in=["journalism", "civil defence"]).exists())
+        self.assertRedirects(
+            self.client.get("/themes/journalism/"), "/themes/press-freedom/", status_code=301
+        )
+        self.assertRedirects(
+            self.client.get("/themes/civil-defence/"), "/themes/civil-war/", status_code=301
+        )
+
+    def test_reverting_to_a_version_from_before(self):
+        url = admin_url("article_revision", self.interview.pk, self.before.pk)
+        response = self.client.get(url)
+        self.assertContains(response, '<option value="Press freedom" selected>', html=False)
+        self.assertNotContains(response, 'value="journalism"', html=False)
+        self.assertRedirects(
+            self.client.post(url, form_data(response, "article_form")),
+            admin_url("article_changelist"),
+        )
+        self.assertThemesAsTheyAreNow(self.interview)
+
+    def test_recovering_a_version_from_before(self):
+        self.client.post(admin_url("article_delete", self.interview.pk), {"post": "yes"})
+        # Recovering the version from before the rename and the merge, not the last one.
+        Version.objects.get_for_object_reference(Article, self.interview.pk).exclude(
+            pk=self.before.pk
+        ).delete()
+        url = admin_url("article_recover", self.before.pk)
+        self.client.post(url, form_data(self.client.get(url), "article_form"))
+        self.assertThemesAsTheyAreNow(Article.objects.get(title="Fayyad on the press"))
+
+    def test_a_theme_taking_a_renamed_themes_old_name_is_that_name(self):
+        """A version's name is first the theme that has it now, whatever it had been."""
+        Theme.objects.create(name="Journalism", slug="journalism-2")
+        url = admin_url("article_revision", self.interview.pk, self.before.pk)
+        self.client.post(url, form_data(self.client.get(url), "article_form"))
+        self.assertEqual(names(self.interview), ["Journalism", "Syria", "civil war"])
 
 
 def as_a_browser_sends_it(data):

@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce, Lower
 from taggit.models import GenericTaggedItemBase, NaturalKeyManager, TagBase
 
 from ..addresses import page_path
-from .slugs import KeepsEarlierSlugs, slugify
+from .slugs import EarlierSlug, KeepsEarlierSlugs, slugify
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -60,6 +60,46 @@ class ThemeQuerySet(models.QuerySet):
         for name in carriers:
             carried |= Q(**{f"{name}__isnull": False})
         return self.alias(**carriers).filter(carried).order_by(Lower("name"))
+
+    def current_names(self, names):
+        """`names`, the themes of a film, article or quote as one of its versions kept them, as
+        those themes are called now.
+
+        A version keeps names, not ids. A name no theme has any more, but that a theme renamed
+        since or merged into another had, is that theme's name now: its earlier slugs record
+        the slug the old name made. Restoring the version then gives the object the theme it
+        had, not the old theme created anew (taking back a renamed theme's old address). A name
+        a theme has now is that theme, whatever it was once; a name nothing records stays as it
+        is, for taggit to create. Two queries at most, however many names.
+        """
+        if not names:
+            return []
+        existing = Q()
+        for name in names:
+            existing |= Q(name__iexact=name)
+        found = {theme.name.casefold(): theme.name for theme in self.filter(existing)}
+        missing = {
+            name: self.model().slugify(name) for name in names if name.casefold() not in found
+        }
+        if missing:
+            became = dict(
+                EarlierSlug.objects.filter(
+                    content_type=ContentType.objects.get_for_model(self.model),
+                    slug__in=missing.values(),
+                )
+                .annotate(name=Subquery(self.filter(pk=OuterRef("object_id")).values("name")))
+                .values_list("slug", "name")
+            )
+            found.update(
+                (name.casefold(), became[slug])
+                for name, slug in missing.items()
+                if became.get(slug)  # None: the theme has since been deleted
+            )
+        current = {}
+        for name in names:
+            now = found.get(name.casefold(), name)
+            current.setdefault(now.casefold(), now)
+        return list(current.values())
 
     def carried_by(self, items):
         """Themes that at least one of `items` (films, articles or quotes) carries, checked per
