@@ -6,7 +6,8 @@ Themes are not columns of those models (django-taggit links them through ThemedI
 Django's JSON serializer leaves them out. The format defined here, "history-json" (registered in
 settings.SERIALIZATION_MODULES), adds the names of an object's themes to each version: comparing
 two versions shows a change of themes, and reverting or recovering gives an object its themes
-back, finding each by name or creating it again if it has since been removed. Names, not ids,
+back, finding each by name (a theme renamed or merged since, by the name of the theme it
+became: RestoredObject) or creating it again if it has since been removed. Names, not ids,
 because a theme may be renamed or merged after the version was kept.
 
 Reversion has no comparison of versions; `compare()` lists what changed between two, field by
@@ -177,11 +178,24 @@ def field_changes(older, newer):
         )
     for themes in theme_fields(model):
         old, new = version_themes(older), version_themes(newer)
-        if {n.casefold() for n in old} != {n.casefold() for n in new}:
+        if not same_themes(themes, old, new):
             changes.append(
                 FieldChange(capfirst(themes.verbose_name), ", ".join(old), ", ".join(new))
             )
     return changes
+
+
+def same_themes(themes, old, new):
+    """Whether two versions' names for the theme field `themes` are the same themes: compared
+    as they are called now, too, so that a theme renamed, or merged into one the object also
+    carried, between the two versions is no change of the object's themes."""
+
+    def key(names):
+        return {name.casefold() for name in names}
+
+    return key(old) == key(new) or key(current_names(themes, old)) == key(
+        current_names(themes, new)
+    )
 
 
 def describe(model_field, value):

@@ -258,6 +258,19 @@ class ThemesRenamedOrMergedSinceTests(AdminTestCase):
         self.client.post(url, form_data(self.client.get(url), "article_form"))
         self.assertEqual(names(self.interview), ["Journalism", "Syria", "civil war"])
 
+    def test_comparing_across_the_rename_and_merge_shows_no_change_of_themes(self):
+        """Saved unchanged after the rename and the merge, the article has the themes it had."""
+        self.client.post(self.url, self.open_form(self.url, "article_form"))
+        newer = Version.objects.get_for_object(self.interview).first()
+        response = self.client.get(
+            admin_url(
+                "article_compare",
+                self.interview.pk,
+                query=f"?older={self.before.pk}&newer={newer.pk}",
+            )
+        )
+        self.assertContains(response, "Nothing an editor can see changed")
+
 
 def as_a_browser_sends_it(data):
     """Form data with the line endings a browser sends from a textarea: CRLF."""
