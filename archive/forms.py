@@ -3,8 +3,6 @@ The forms of the editors' admin: themes chosen with autocomplete, edit conflicts
 publication, quotes checked against their article, and managing themes.
 """
 
-from collections import Counter
-
 import reversion
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
@@ -412,27 +410,26 @@ class QuotesRefused(Exception):
 # Managing themes -----------------------------------------------------------------------------
 
 
-def tagged_objects(items):
-    """The films, articles and quotes that the ThemedItem rows `items` tag."""
-    ids = {}
-    for content_type_id, object_id in items.values_list("content_type_id", "object_id"):
-        ids.setdefault(content_type_id, set()).add(object_id)
-    found = []
-    for content_type_id, object_ids in ids.items():
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        found.extend(model._default_manager.filter(pk__in=object_ids))
-    return found
-
-
 def usage(items):
     """What the ThemedItem rows `items` tag, as an editor reads it: “1 film, 2 articles”."""
-    counts = Counter(items.values_list("content_type", flat=True))
+    counts = items.order_by().values_list("content_type").annotate(count=models.Count("pk"))
     parts = {}
-    for pk, count in counts.items():
+    for pk, count in counts:
         opts = ContentType.objects.get_for_id(pk).model_class()._meta
         noun = opts.verbose_name if count == 1 else opts.verbose_name_plural
         parts[opts.model_name] = f"{count} {noun}"
     return ", ".join(parts[name] for name in ("film", "article", "quote") if name in parts)
+
+
+def mark_carriers_changed(items):
+    """mark_changed() for the films, articles and quotes that the ThemedItem rows `items` tag, in
+    one update per kind of object: a theme renamed or merged may tag thousands."""
+    now = timezone.now()
+    for content_type_id in items.order_by().values_list("content_type", flat=True).distinct():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+            carriers = items.filter(content_type_id=content_type_id).values("object_id")
+            model._default_manager.filter(pk__in=carriers).update(updated_at=now)
 
 
 def record_history(objects, user, comment):
@@ -472,7 +469,14 @@ class ThemeAdminForm(forms.ModelForm):
 
 class RenameThemeForm(forms.Form):
     """Renames a theme everywhere it is used, and moves its page to a matching address (the
-    old one redirects to it: Theme.save() remembers the earlier slug)."""
+    old one redirects to it: Theme.save() remembers the earlier slug).
+
+    The films, articles and quotes carrying the theme keep their history as it is: they carry
+    the same theme, under its new name, and no version of each is kept for it (that read and
+    wrote every one of them with its parts: 21 s for a theme on 2,742 items). A version from
+    before keeps the old name, which reverting to it finds as this theme
+    (`ThemeQuerySet.current_names`).
+    """
 
     name = forms.CharField(
         label="new name",
@@ -505,14 +509,11 @@ class RenameThemeForm(forms.Form):
             number += 1
         return slug
 
-    def save(self, user):
+    def save(self):
         with transaction.atomic():
-            old_name, slug = self.theme.name, self.new_slug
-            self.theme.name, self.theme.slug = self.cleaned_data["name"], slug
+            self.theme.name, self.theme.slug = self.cleaned_data["name"], self.new_slug
             self.theme.save()
-            objects = tagged_objects(self.theme.themed_items.all())
-            mark_changed(objects)
-            record_history(objects, user, f"Theme “{old_name}” renamed to “{self.theme.name}”.")
+            mark_carriers_changed(self.theme.themed_items.all())
         return self.theme
 
 
@@ -522,6 +523,9 @@ class MergeThemesForm(forms.Form):
     An object that already carries the kept theme, or several of the merged ones, keeps a
     single link to it (ThemedItem allows one per object and theme). The merged themes are then
     deleted, their addresses redirecting to the kept theme's page.
+
+    As for a rename (RenameThemeForm), the objects' history is left as it is: a version that
+    names a merged theme gives the kept one when reverted to.
     """
 
     into = forms.ModelChoiceField(
@@ -562,12 +566,12 @@ class MergeThemesForm(forms.Form):
             for theme in self.merged
         ]
 
-    def save(self, user):
+    def save(self):
         into = self.cleaned_data["into"]
         merged = self.merged
         items = ThemedItem.objects.filter(tag__in=merged)
         with transaction.atomic():
-            objects = tagged_objects(items)
+            mark_carriers_changed(items)
             same_object = {
                 "content_type": OuterRef("content_type"),
                 "object_id": OuterRef("object_id"),
@@ -580,9 +584,6 @@ class MergeThemesForm(forms.Form):
             for theme in merged:
                 EarlierSlug.objects.hand_over(theme, into)
                 theme.delete()
-            names = ", ".join(f"“{theme.name}”" for theme in merged)
-            mark_changed(objects)
-            record_history(objects, user, f"Themes {names} merged into “{into.name}”.")
         return into
 
 

@@ -3,11 +3,14 @@ screens (rename, merge, remove unused), each showing what it will change before 
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
 from archive.models import Article, Theme, ThemedItem
 
-from .factories import make_article, make_quote
+from .factories import make_article, make_exchange, make_film, make_quote
 from .test_admin import BODY, AdminTestCase, admin_url, make_user
 
 
@@ -53,9 +56,12 @@ class ThemeScreenTests(AdminTestCase):
         self.war.refresh_from_db()
         self.assertEqual((self.war.name, self.war.slug), ("Syrian civil war", "syrian-civil-war"))
         self.assertEqual(names(self.article), ["Syrian civil war", "conflict"])
-        # The articles' history records the new name.
-        latest = Version.objects.get_for_object(self.article).first()
-        self.assertIn("renamed", latest.revision.get_comment())
+        # What carries the theme is unchanged but for its name: the theme's history says so.
+        self.assertFalse(Version.objects.get_for_object(self.article).exists())
+        self.assertContains(
+            self.client.get(admin_url("theme_history", self.war.pk)),
+            "Renamed “Syrian war” to “Syrian civil war”.",
+        )
         # Links to the old address lead readers to the renamed theme.
         self.assertRedirects(
             self.client.get("/themes/syrian-war/"),
@@ -108,8 +114,11 @@ class ThemeScreenTests(AdminTestCase):
         self.assertEqual(names(self.article), ["Syria"])
         self.assertEqual(names(self.quote), ["Syria"])
         self.assertEqual(ThemedItem.objects.count(), 3)
-        latest = Version.objects.get_for_object(self.quote).first()
-        self.assertIn("merged into “Syria”", latest.revision.get_comment())
+        self.assertFalse(Version.objects.get_for_object(self.quote).exists())
+        self.assertContains(
+            self.client.get(admin_url("theme_history", self.syria.pk)),
+            "Merged “conflict”, “Syrian war” into this theme.",
+        )
         # The merged themes' addresses lead to the kept theme's page.
         for address in ["/themes/syrian-war/", "/themes/conflict/"]:
             self.assertRedirects(
@@ -140,6 +149,59 @@ class ThemeScreenTests(AdminTestCase):
     def test_a_theme_cannot_be_added_twice_in_different_capitals(self):
         response = self.client.post(admin_url("theme_add"), {"name": "syria", "slug": "syria-2"})
         self.assertContains(response, "There is already a theme “Syria”")
+
+
+class LargeThemeTests(AdminTestCase):
+    """Renaming or merging a theme costs the same number of queries whether it is on
+    a few items or on thousands (it once read and versioned each of them, one at a time)."""
+
+    def setUp(self):
+        self.login(self.editor)
+        self.kept = Theme.objects.create(name="war", slug="war")
+
+    def theme_on(self, count, name):
+        """A theme on `count` films, `count` interviews (with their parts) and `count` quotes,
+        a third of which also carry the theme "war"."""
+        theme = Theme.objects.create(name=name, slug=name)
+        for number in range(count):
+            film = make_film(title=f"{name} film {number}")
+            interview = make_article(films=[film], kind=Article.Kind.INTERVIEW)
+            interview.bylines.create(person=self.film_critic)
+            make_exchange(interview, self.director)
+            quote = make_quote(interview, film, "Everything we saw.")
+            for item in (film, interview, quote):
+                item.themes.add(theme)
+                if number % 3 == 0:
+                    item.themes.add(self.kept)
+        return theme
+
+    def queries(self, method, url, data=None):
+        ContentType.objects.clear_cache()  # each request reads the kinds of object it needs
+        with CaptureQueriesContext(connection) as queries:
+            response = getattr(self.client, method)(url, data)
+        self.assertIn(response.status_code, (200, 302), url)
+        return len(queries)
+
+    def test_renaming(self):
+        counts = [
+            self.queries(
+                "post",
+                admin_url("theme_rename", self.theme_on(count, f"theme-{count}").pk),
+                {"name": f"Renamed {count}", "confirm": "yes"},
+            )
+            for count in (1, 10)
+        ]
+        self.assertEqual(counts[0], counts[1])
+        self.assertEqual(Theme.objects.get(name="Renamed 10").themed_items.count(), 30)
+
+    def test_merging(self):
+        counts = []
+        for count in (1, 10):
+            merged = self.theme_on(count, f"theme-{count}")
+            url = admin_url("theme_merge", query=f"?ids={merged.pk},{self.kept.pk}")
+            counts.append(self.queries("post", url, {"into": self.kept.pk, "confirm": "yes"}))
+        self.assertEqual(counts[0], counts[1])
+        self.assertEqual(self.kept.themed_items.count(), 33)
 
 
 class TaggingTests(AdminTestCase):

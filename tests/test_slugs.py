@@ -68,7 +68,7 @@ class EarlierAddressTests(TestCase):
             )
         form = RenameThemeForm({"name": "Syrian war"}, theme=Theme.objects.get(pk=self.theme.pk))
         self.assertTrue(form.is_valid())
-        form.save(user=None)
+        form.save()
         for ending in ["", "atom/"]:
             self.assertMoved(f"/feeds/themes/syria/{ending}", f"/feeds/themes/syrian-war/{ending}")
         self.assertMoved("/themes/syria/", "/themes/syrian-war/")
@@ -132,7 +132,7 @@ class EarlierAddressTests(TestCase):
         themes = Theme.objects.filter(pk__in=[self.theme.pk, war.pk])
         form = MergeThemesForm({"into": self.theme.pk}, themes=themes)
         self.assertTrue(form.is_valid())
-        form.save(user=None)
+        form.save()
         self.assertMoved("/themes/the-war/", "/themes/syria/")
         self.assertMoved("/themes/war/", "/themes/syria/")
         self.assertMoved("/feeds/themes/the-war/atom/", "/feeds/themes/syria/atom/")

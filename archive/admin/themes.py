@@ -49,6 +49,9 @@ class ThemeAdmin(WhereUsedMixin, FoldedSearchMixin, admin.ModelAdmin):
     search_fields = ["name"]
     ordering = [Lower("name")]
     actions = ["merge_themes"]
+    # Django's own list of changes (renames, merges): the archive's history template, found
+    # first by the app's name, lists the versions of films, articles and quotes.
+    object_history_template = "admin/object_history.html"
 
     def get_queryset(self, request):
         types = ContentType.objects.get_for_models(Film, Article, Quote)
@@ -187,7 +190,9 @@ class ThemeAdmin(WhereUsedMixin, FoldedSearchMixin, admin.ModelAdmin):
         plan = None
         if request.method == "POST" and form.is_valid():
             if "confirm" in request.POST:
-                into = form.save(request.user)
+                names = ", ".join(f"“{theme}”" for theme in form.merged)
+                into = form.save()
+                self.log_change(request, into, f"Merged {names} into this theme.")
                 self.message_user(request, f"Merged the themes into “{into}”.", messages.SUCCESS)
                 return redirect("admin:archive_theme_changelist")
             plan = form.plan()
@@ -211,7 +216,8 @@ class ThemeAdmin(WhereUsedMixin, FoldedSearchMixin, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             old = theme.name
             if "confirm" in request.POST:
-                form.save(request.user)
+                form.save()
+                self.log_change(request, theme, f"Renamed “{old}” to “{theme.name}”.")
                 self.message_user(request, f"Renamed “{old}” to “{theme.name}”.", messages.SUCCESS)
                 return redirect("admin:archive_theme_change", theme.pk)
             confirming = True
