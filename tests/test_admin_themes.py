@@ -152,7 +152,7 @@ class ThemeScreenTests(AdminTestCase):
 
 
 class LargeThemeTests(AdminTestCase):
-    """Renaming or merging a theme costs the same number of queries whether it is on
+    """Renaming, merging or deleting a theme costs the same number of queries whether it is on
     a few items or on thousands (it once read and versioned each of them, one at a time)."""
 
     def setUp(self):
@@ -202,6 +202,16 @@ class LargeThemeTests(AdminTestCase):
             counts.append(self.queries("post", url, {"into": self.kept.pk, "confirm": "yes"}))
         self.assertEqual(counts[0], counts[1])
         self.assertEqual(self.kept.themed_items.count(), 33)
+
+    def test_the_deletion_page_counts_what_carries_the_theme(self):
+        counts = [
+            self.queries("get", admin_url("theme_delete", self.theme_on(count, f"t{count}").pk))
+            for count in (1, 10)
+        ]
+        self.assertEqual(counts[0], counts[1])
+        response = self.client.get(admin_url("theme_delete", Theme.objects.get(name="t10").pk))
+        self.assertContains(response, "Its links to 10 films, 10 articles, 10 quotes")
+        self.assertContains(response, "Themed items: 30")
 
 
 class TaggingTests(AdminTestCase):

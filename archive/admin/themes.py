@@ -12,9 +12,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from ..forms import MergeThemesForm, RenameThemeForm, ThemeAdminForm, usage
-from ..models import Article, Film, Quote, Theme
+from ..models import Article, Film, Quote, Theme, ThemedItem
 from .articles import outcome
 from .search import FoldedSearchMixin
 from .usage import WhereUsedMixin, theme_uses
@@ -87,6 +88,32 @@ class ThemeAdmin(WhereUsedMixin, FoldedSearchMixin, admin.ModelAdmin):
         if obj is None or not Theme.objects.public().filter(pk=obj.pk).exists():
             return None
         return super().get_view_on_site_url(obj)
+
+    def get_deleted_objects(self, objs, request):
+        """Each theme with what carries it counted, not listed: Django's list names every
+        themed item, reading its film, article or quote one at a time (5,262 queries for a
+        theme on 5,256 items). Only the links go; what carries the theme stays."""
+        themes = list(objs)
+        deleted = []
+        for theme in themes:
+            deleted.append(
+                format_html(
+                    '{}: <a href="{}">{}</a>',
+                    capfirst(self.opts.verbose_name),
+                    reverse("admin:archive_theme_change", args=[theme.pk]),
+                    theme,
+                )
+            )
+            if carriers := usage(theme.themed_items.all()):
+                deleted.append([f"Its links to {carriers}, which keep everything else"])
+        links = ThemedItem.objects.filter(tag__in=themes).count()
+        counts = {self.opts.verbose_name_plural: len(themes)}
+        if links:
+            counts[ThemedItem._meta.verbose_name_plural] = links
+        needed = set()
+        if not all(self.has_delete_permission(request, theme) for theme in themes):
+            needed.add(self.opts.verbose_name)
+        return deleted, counts, needed, []
 
     @admin.display(description="films", ordering="film_count")
     def film_count(self, theme):
