@@ -221,12 +221,9 @@ def find(obj):
 
 def theme_called(name):
     """The theme `name` is, or became: "Syria" and "syria" are one theme, and a theme renamed
-    or merged lives on under its new name (its old slug leads there)."""
-    found = Theme.objects.filter(name__iexact=name).first()
-    if found is None:
-        moved_to = EarlierSlug.objects.current_slug(Theme.objects.all(), Theme().slugify(name))
-        found = Theme.objects.filter(slug=moved_to).first() if moved_to else None
-    return found
+    or merged lives on under its new name (`current_names`)."""
+    [current] = Theme.objects.current_names([name])
+    return Theme.objects.filter(name__iexact=current).first()
 
 
 def deleted_slugs(model):
