@@ -182,6 +182,21 @@ class HistoryTests(AdminTestCase):
         film = Film.objects.get(title="Forgotten film")
         self.assertEqual(film.credits.get().person, self.director)
 
+    def test_a_deleted_article_whose_address_is_taken_says_so(self):
+        """Another piece has its slug now: the editor is told which, and can free it."""
+        article = make_article(title="Lost review", slug="lost-review")
+        self.client.post(admin_url("article_delete", article.pk), {"post": "yes"})
+        other = make_article(title="A new piece", slug="lost-review")
+        version = Version.objects.get_deleted(Article).get()
+        response = self.client.get(admin_url("article_recover", version.pk), follow=True)
+        self.assertContains(response, "cannot be recovered as it was")
+        self.assertContains(response, f'href="{admin_url("article_change", other.pk)}"')
+        other.slug = "a-new-piece"
+        other.save()
+        url = admin_url("article_recover", version.pk)
+        self.client.post(url, form_data(self.client.get(url), "article_form"))
+        self.assertEqual(Article.objects.get(slug="lost-review").title, "Lost review")
+
     def test_a_contributor_cannot_recover_a_published_article(self):
         article = make_article(title="Public piece")
         self.client.post(admin_url("article_delete", article.pk), {"post": "yes"})

@@ -47,6 +47,11 @@ for part in (ArticleAuthor, ArticleFilm, ArticlePerson, Exchange, Quote):
     history.keep(part)
 
 
+def admin_view(model, name):
+    """The name of the admin's view `name` ("change", "recoverlist") of `model`."""
+    return f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}"
+
+
 def work_of(row):
     """The film, article or quote an editor opens to remove what `row` records."""
     if isinstance(row, Quote):
@@ -209,6 +214,37 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
         if request.method == "POST" and request.POST.get("action") == "delete_selected":
             return admin.ModelAdmin.changelist_view(self, request, extra_context)
         return super().changelist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """A deleted item whose address another item has taken since cannot come back with
+        it (its slug is unique): say so, and which item has it, rather than fail to save."""
+        version = Version.objects.get_for_model(self.model).filter(pk=version_id).first()
+        taken = version is not None and self.address_taken(version)
+        if taken:
+            messages.error(
+                request,
+                format_html(
+                    "“{}” cannot be recovered as it was: its address (slug “{}”) is now that "
+                    'of <a href="{}">“{}”</a>. Give that {} another slug, then recover this one.',
+                    version.object_repr,
+                    taken.slug,
+                    reverse(admin_view(taken, "change"), args=[taken.pk]),
+                    taken,
+                    taken._meta.verbose_name,
+                ),
+            )
+            return redirect(admin_view(self.model, "recoverlist"))
+        return super().recover_view(request, version_id, extra_context)
+
+    def address_taken(self, version):
+        """The item that has the slug of the deleted item `version` keeps, if another has."""
+        slug = version.field_dict.get("slug") if "slug" in self.model_field_names() else None
+        if not slug:
+            return None
+        return self.model._default_manager.filter(slug=slug).exclude(pk=version.object_id).first()
+
+    def model_field_names(self):
+        return {field.name for field in self.model._meta.concrete_fields}
 
     def delete_model(self, request, obj):
         record_history([obj], request.user, "Deleted (this version can be recovered).")
