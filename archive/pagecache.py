@@ -184,10 +184,15 @@ def content_tables():
     return frozenset(tables)
 
 
+# A statement that writes: its table (a schema before it and quotes around either allowed),
+# or, for TRUNCATE or a write inside a WITH, any table (the generation moves on regardless).
+# Comments may come first.
 WRITE_STATEMENT = re.compile(
-    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[\"`]?(\w+)"
-    r"|\s*(TRUNCATE)",
-    re.IGNORECASE,
+    r"(?:\s|/\*.*?\*/|--[^\n]*(?:\n|$))*"
+    r"(?:(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+ONLY)?|DELETE\s+FROM(?:\s+ONLY)?"
+    r"|REPLACE\s+INTO|MERGE\s+INTO)\s+(?:[\"`]?\w+[\"`]?\s*\.\s*)?[\"`]?(\w+)"
+    r"|(TRUNCATE|WITH\b(?=.*\b(?:INSERT|UPDATE|DELETE|MERGE)\b)))",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -251,8 +256,30 @@ _fingerprint = None
 SOURCE_SUFFIXES = {".py", ".html", ".css", ".js", ".svg", ".txt"}
 
 
+# Settings read from the environment that shape what a stored page says or the headers it is
+# stored with: a restart with another time zone or cache lifetime must not serve pages made
+# under the old one.
+PAGE_SETTINGS = (
+    "TIME_ZONE",
+    "LANGUAGE_CODE",
+    "DEBUG",
+    "PUBLIC_CACHE_SECONDS",
+    "STATIC_URL",
+    "MEDIA_URL",
+    "ADMIN_URL",
+    "CONTENT_SECURITY_POLICY",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_REFERRER_POLICY",
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "X_FRAME_OPTIONS",
+)
+
+
 def code_fingerprint():
-    """A hash of the code, templates and static files that shape a page, read once per process."""
+    """A hash of the code, templates and static files that shape a page, and of the settings
+    that do (PAGE_SETTINGS), read once per process."""
     global _fingerprint
     if _fingerprint is None:
         digest = hashlib.blake2b(digest_size=8)
@@ -262,8 +289,17 @@ def code_fingerprint():
                 if path.is_file() and path.suffix in SOURCE_SUFFIXES:
                     digest.update(str(path.relative_to(base)).encode())
                     digest.update(path.read_bytes())
+        for name in PAGE_SETTINGS:
+            digest.update(f"{name}={getattr(settings, name, None)!r}".encode())
         _fingerprint = digest.hexdigest()
     return _fingerprint
+
+
+@receiver(setting_changed)
+def forget_fingerprint(*, setting, **kwargs):
+    global _fingerprint
+    if setting in PAGE_SETTINGS:
+        _fingerprint = None
 
 
 # --- Scheduled publications ---------------------------------------------------------------
@@ -390,6 +426,7 @@ class PageCacheMiddleware:
         if uncommitted_writes():
             return answer(request, with_etag(self.get_response(request)), BYPASS_UNCOMMITTED)
 
+        canonical = canonical and canonical_host(request)
         try:
             current_generation = generation()
             key = cache_key(request, current_generation)
@@ -401,6 +438,11 @@ class PageCacheMiddleware:
         except CACHE_ERRORS:
             unreachable()
             return answer(request, with_etag(self.get_response(request)), MISS_UNREACHABLE)
+        except DatabaseError:
+            # The database did not answer when asked for the next scheduled publication: the
+            # page is not stored, and the view, asking again, gets the site's 503 page from
+            # DatabaseUnavailableMiddleware (this one stands above it).
+            return answer(request, with_etag(self.get_response(request)), "fwd=miss")
 
         response = with_etag(self.get_response(request))
         if canonical and storable(request, response) and replica_is_current(current_generation):
@@ -474,6 +516,16 @@ def keep_parameters(request, params):
     kept._mutable = False
     request.GET = kept
     return canonical
+
+
+def canonical_host(request):
+    """Whether the request names the site's host as its own pages do: in lower case, with no
+    port or the server's own. A page's absolute addresses follow the Host header, so each
+    spelling would be a page of its own; a stream of them (`Host: films.example.org:1005`,
+    `FILMS.example.org`) is rendered, never stored."""
+    host = request.get_host()
+    name, _, port = host.rpartition(":") if host.count(":") == 1 else (host, "", "")
+    return host == host.lower() and (not port or port == request.META.get("SERVER_PORT"))
 
 
 def cache_key(request, current_generation):

@@ -168,11 +168,26 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # files in DJANGO_CACHE_DIR, which all workers of one machine share. Never a per-process memory
 # cache: one worker could not clear it for the others.
 # Each database has a cache of its own, so that two sites (or a test run beside the demo) never
-# see each other's pages.
+# see each other's pages. Every process writing to a database must find its cache, however its
+# DATABASE_URL spells the database: the port PostgreSQL uses by default, this machine by any
+# of its names, an SQLite file by its real path.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+
+
+def database_identity(database):
+    engine = database["ENGINE"]
+    if engine.endswith("sqlite3"):
+        name = str(database.get("NAME", ""))
+        return f"sqlite|{os.path.realpath(name) if name and ':memory:' not in name else name}"
+    host = str(database.get("HOST") or "").lower()
+    if host in ("localhost", "127.0.0.1", "::1", "[::1]", ""):
+        host = "this machine"  # a local socket too: the same server
+    port = str(database.get("PORT") or "5432")
+    return f"{engine}|{host}|{port}|{database.get('NAME', '')}"
+
+
 CACHE_NAMESPACE = hashlib.blake2b(
-    "|".join(str(DATABASES["default"].get(part, "")) for part in ("HOST", "PORT", "NAME")).encode(),
-    digest_size=6,
+    database_identity(DATABASES["default"]).encode(), digest_size=6
 ).hexdigest()
 if REDIS_URL:
     CACHES = {

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 
 import pytest
@@ -119,13 +120,13 @@ def site(tmp_path_factory):
             timeout=300,
         )
     with gunicorn(**env) as base:
-        yield base, relay
+        yield base, relay, env
     relay.close()
     postgres_admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 def test_outage_gives_503_and_the_site_recovers_by_itself(site):
-    base, relay = site
+    base, relay, _ = site
     film = base + "/films/last-men-in-aleppo/"
     for _ in range(4):  # warm both workers' persistent connections
         assert get(film)[0] == 200
@@ -157,3 +158,35 @@ def test_outage_gives_503_and_the_site_recovers_by_itself(site):
     assert statuses == [200, 200, 200, 200]
     assert "Last Men in Aleppo" in get(film)[1]
     assert get(base + "/healthz")[0] == 200
+
+
+def test_a_scheduled_piece_due_during_the_outage_gives_503_not_an_error(site):
+    """A page stored before a piece's scheduled time expires at that time; the cache then asks
+    the database what is scheduled next, and the database is away: the reader gets the 503
+    page (it answered 500 when the question was asked outside the view)."""
+    base, relay, env = site
+    schedule = (
+        "import datetime as dt; from django.utils import timezone; "
+        "from archive.models import Article; "
+        "Article.objects.filter(slug='last-men-in-aleppo-review').update("
+        "published_at=timezone.now() + dt.timedelta(seconds=4))"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", schedule],
+        cwd=PROJECT,
+        env=django_environment(**env),
+        check=True,
+        timeout=60,
+    )
+    films = base + "/films/"
+    for _ in range(4):
+        assert get(films)[0] == 200
+    relay.cut()
+    try:
+        time.sleep(5)  # the piece's time comes while the database is away
+        for _ in range(4):
+            status, page = get(films)
+            assert status == 503 and "Back shortly" in page
+    finally:
+        relay.restore()
+    assert get(films)[0] == 200

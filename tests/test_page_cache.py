@@ -6,6 +6,7 @@ moves when a write to what readers see is committed, by any path.
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -302,6 +303,69 @@ def test_raw_sql_shows_at_once_and_the_cache_can_be_cleared_by_hand(client, film
     cached(client)
     call_command("clear_page_cache", verbosity=0)
     assert status(fetch(client, FILM_PAGE)) == "film-archive; fwd=miss; stored"
+
+
+def test_raw_sql_is_noticed_however_it_is_written(client, film):
+    """Comments first, the table named with its schema, the write inside a WITH."""
+    from django.db import connection
+
+    schema = "public" if connection.vendor == "postgresql" else "main"
+    for minutes, statement in (
+        (96, "/* a fix */ UPDATE archive_film SET runtime_minutes = 96 WHERE id = %s"),
+        (97, f'UPDATE "{schema}"."archive_film" SET runtime_minutes = 97 WHERE id = %s'),
+        (
+            98,
+            "WITH chosen AS (SELECT %s AS id) UPDATE archive_film SET runtime_minutes = 98 "
+            "WHERE id IN (SELECT id FROM chosen)",
+        ),
+    ):
+        cached(client)
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [film.pk])
+        assert shows(client, FILM_PAGE, f"{minutes} minutes"), statement
+
+
+def test_another_spelling_of_the_host_is_answered_not_stored(client, film, page_cache_store):
+    """A stream of Host spellings (ports, capitals) cannot fill the cache: each page has one
+    entry, made for the site's own spelling."""
+    cached(client)
+    entries = cache_files(page_cache_store)
+    with override_settings(ALLOWED_HOSTS=["testserver", "films.example.org"]):
+        for host in ("testserver:1005", "TESTSERVER", "films.example.org:8080"):
+            response = client.get(FILM_PAGE, HTTP_HOST=host)
+            assert response.status_code == 200
+            assert status(response) == "film-archive; fwd=miss", host
+        assert status(client.get(FILM_PAGE, HTTP_HOST="films.example.org")).endswith("stored")
+    assert cache_files(page_cache_store) == entries + 1
+
+
+def test_a_change_of_configuration_is_a_change_of_page(client, film):
+    """Restarted with another time zone, the site does not serve the pages of the old one."""
+    cached(client)
+    with override_settings(TIME_ZONE="Pacific/Kiritimati"):
+        assert status(fetch(client, FILM_PAGE)) == "film-archive; fwd=miss; stored"
+    assert status(fetch(client, FILM_PAGE)) == "film-archive; hit"
+
+
+def test_the_cache_of_a_database_is_found_however_its_address_is_spelled():
+    """A command run with `localhost` for `127.0.0.1`, or without the default port, moves the
+    generation the site reads; another database has a cache of its own."""
+    from site_config.settings import database_identity
+
+    def identity(url):
+        import dj_database_url
+
+        return database_identity(dj_database_url.parse(url))
+
+    same = {
+        identity("postgres://postgres@127.0.0.1:5432/archive"),
+        identity("postgres://postgres@localhost/archive"),
+        identity("postgres://postgres@LOCALHOST:5432/archive"),
+    }
+    assert len(same) == 1
+    assert identity("postgres://postgres@127.0.0.1:5433/archive") not in same
+    assert identity("postgres://postgres@127.0.0.1/other") not in same
+    assert identity("sqlite:///db.sqlite3") == identity(f"sqlite:///{Path.cwd()}/db.sqlite3")
 
 
 # What every page of a list shares: its filters' options, read once per change. ---------------

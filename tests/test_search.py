@@ -267,6 +267,11 @@ class BadQueryTests(SearchTestCase):
         response = self.search("aleppo " * 1500)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Searches are limited to 200 characters")
+        # Neither box takes more: an address of 10,000 characters is refused by the server
+        # (gunicorn's 414) before the site could say so.
+        boxes = re.findall(r'<input type="search"[^>]*name="q"[^>]*>', response.content.decode())
+        self.assertEqual(len(boxes), 2)
+        self.assertTrue(all('maxlength="200"' in box for box in boxes), boxes)
 
     def test_punctuation_only_and_odd_syntax(self):
         for query in (
