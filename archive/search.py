@@ -246,6 +246,30 @@ def stem(word):
     return PORTER.stemWord(word) if 3 <= len(word) <= 64 else word
 
 
+# The endings Porter's stemmer takes off a word (its steps 1 to 5), as they are written.
+ENDINGS = (
+    "s", "es", "ies", "sses", "ed", "eed", "ing", "ly", "y", "e", "al", "ance", "ence", "er",
+    "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "ou", "ism", "ate", "iti", "ity",
+    "ous", "ive", "ize", "ise", "ful", "ness", "ation", "ational", "tional", "ator", "ative",
+    "alize", "alism", "aliti", "ical", "icate", "iciti", "iviti", "biliti", "bility", "enci",
+    "anci", "izer", "abli", "alli", "entli", "eli", "ousli", "fulness", "iveness", "ousness",
+)  # fmt: skip
+
+
+def shorter_stems(typed):
+    """The stems of the words a word still being typed may begin: its beginnings of more than
+    PREFIX_LENGTH letters, down to five letters shorter, where what it has beyond them can
+    begin an ending the stemmer takes off. "nominated" is kept as "nomin", so "nomina" (an
+    "a" that begins "-ated") finds it as a stored "nomin"; "helm" is no stem of "helmets"
+    ("ets" begins no ending). Taken whole, a stem finds the word's other forms too ("bombi"
+    finds "bombs" beside "bombing")."""
+    return [
+        typed[:end]
+        for end in range(len(typed) - 1, max(PREFIX_LENGTH, len(typed) - 6), -1)
+        if any(ending.startswith(typed[end:]) for ending in ENDINGS)
+    ]
+
+
 def stemmed(text):
     """`text` as SQLite's search table holds it and queries read it: folded (`fold`), each
     English word (ASCII letters) in lower case and stemmed, everything else as it was. Stemmed
@@ -595,13 +619,18 @@ KIND_ORDER = Case(
 
 
 def tsquery(parsed):
-    """The parsed query in to_tsquery's syntax, read with CONFIG (stemmed, accents folded)."""
+    """The parsed query in to_tsquery's syntax, read with CONFIG (stemmed, accents folded).
+    The last word, when it may be the beginning of one, is a prefix or a stem it begins with
+    (`shorter_stems`), as on SQLite."""
 
     def phrase(term, last=False):
         words = [f"'{word}'" for word in re.findall(r"\w+", term)]
-        if last and parsed.prefix:
-            words[-1] += ":*"
-        return "(" + " <-> ".join(words) + ")"
+        if not (last and parsed.prefix):
+            return "(" + " <-> ".join(words) + ")"
+        typed = re.findall(r"\w+", fold(term))[-1].lower()
+        forms = [[*words[:-1], f"{words[-1]}:*"]]
+        forms += [[*words[:-1], f"'{stem}'"] for stem in shorter_stems(typed)]
+        return "(" + " | ".join("(" + " <-> ".join(form) + ")" for form in forms) + ")"
 
     groups = []
     for number, group in enumerate(parsed.required, start=1):
@@ -659,9 +688,9 @@ def postgres_search(text, documents):
 
 def fts_query(parsed):
     """The parsed query in FTS5's syntax, over the stored text (`stemmed`; None: nothing to
-    match). The last word, when it may be the beginning of one, matches either as typed at
-    the beginning of a stored word or as a whole word by its stem: "helmets" is a whole word
-    (stored "helmet"), "helm" the beginning of one."""
+    match). The last word, when it may be the beginning of one, matches as typed at the
+    beginning of a stored word, as a whole word by its stem ("helmets", stored "helmet"), or
+    by a stem it begins with (`shorter_stems`: "nomina", of "nominated", stored "nomin")."""
 
     def phrase(term, last=False):
         words = re.findall(r"\w+", stemmed(term))
@@ -671,8 +700,11 @@ def fts_query(parsed):
         if not (last and parsed.prefix):
             return whole
         typed = re.findall(r"\w+", fold(term))[-1].lower()
-        beginning = '"' + " ".join([*words[:-1], typed]) + '"*'
-        return beginning if typed == words[-1] else f"({whole} OR {beginning})"
+        forms = [" ".join([*words[:-1], typed]) + '"*']
+        if typed != words[-1]:
+            forms.append(" ".join(words) + '"')
+        forms += [" ".join([*words[:-1], stem]) + '"' for stem in shorter_stems(typed)]
+        return "(" + " OR ".join('"' + form for form in dict.fromkeys(forms)) + ")"
 
     groups = []
     for number, group in enumerate(parsed.required, start=1):
@@ -834,13 +866,14 @@ def stored_word(word):
 def matching_words(parsed):
     """Whether a word of the stored text is one the query asks for, as the database reads it:
     whole words, folded and stemmed ("wars" for "war"), the last one also as the beginning of
-    a word, as typed (see `fts_query`)."""
+    a word, as typed, or by a stem it begins with (see `fts_query`)."""
     wanted = {
         word for term in parsed.words + parsed.phrases for word in WORD.findall(stemmed(term))
     }
     beginning = None
     if parsed.prefix and parsed.required:
         beginning = WORD.findall(fold(parsed.required[-1][-1]))[-1].lower()
+        wanted.update(shorter_stems(beginning))
 
     def matches(word):
         stored = stored_word(word)

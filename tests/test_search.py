@@ -125,6 +125,19 @@ class FindingTests(SearchTestCase):
         self.assertEqual(titles(self.search("Fay"))[:1], ["Feras Fayyad"])
         self.assertEqual(titles(self.search("Fay rubble")), [])
 
+    def test_a_word_still_being_typed_finds_the_words_it_begins(self):
+        """Kept by their stems ("cinematography" as "cinematographi", "extraordinary" as
+        "extraordinari"), words are still found by their beginnings as typed, also past the
+        stem ("bombs" is kept as "bomb": "bomb" and "bombs" find it)."""
+        found = titles(self.search("cinematograph"))
+        self.assertIn("A brutal portrait of Aleppo", found)
+        self.assertIn("A brutal portrait of Aleppo", titles(self.search("quite extraordina")))
+        self.assertIn("A brutal portrait of Aleppo", titles(self.search("bombs")))
+        make_film(title="Nominated", year=2019, synopsis="The film was nominated twice.")
+        self.assertIn("Nominated", titles(self.search("nominat")))
+        self.assertIn("Nominated", titles(self.search("twice nomina")))
+        self.assertContains(self.search("twice nomina"), "<mark>nominated</mark>")
+
     def test_people_by_every_spelling_and_films_in_any_script(self):
         self.assertIn("Khaled Omar Harrah", titles(self.search("Umar Harah")))
         self.assertIn("Khaled Omar Harrah", titles(self.search("harrah")))
