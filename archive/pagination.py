@@ -58,11 +58,13 @@ class KeysetPage:
 
     @property
     def previous_query(self):
-        return self._link(before=self.first_key)
+        """The page before this one: the list's last page if this one, past its end, is
+        empty (every item after the position it names has gone)."""
+        return self._link(before=self.first_key) if self.first_key else self.last_query
 
     @property
     def next_query(self):
-        return self._link(after=self.last_key)
+        return self._link(after=self.last_key) if self.last_key else self.first_query
 
     @property
     def last_query(self):
@@ -149,7 +151,7 @@ class KeysetPaginator:
                 read(model, name, value)
                 for (name, _), value in zip(self.ordering, values, strict=True)
             ]
-        except (ValueError, ValidationError, binascii.Error):
+        except (ValueError, TypeError, ValidationError, binascii.Error):
             raise Http404("No such page: use the list's own page links.") from None
         return values
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from archive import search
 from archive.models import Article, Theme
+from archive.pagination import KeysetPaginator
 
 from .factories import make_article, make_film, make_person, make_quote
 from .public_data import build_archive
@@ -467,10 +468,18 @@ class PaginationTests(TestCase):
             [item["slug"] for item in back["results"]],
             [item["slug"] for item in first["results"][:19]],
         )
-        for word in ("after", "before"):
-            with self.subTest(word=word):
-                response = self.client.get(f"{API}/articles/?{word}=~WyJub3QgYSB0aW1lIiwxXQ")
-                self.assertEqual(response.status_code, 400)
+        # Positions no link gives: a time that is no time, a number for a time.
+        for token in ("~WyJub3QgYSB0aW1lIiwxXQ", "~WzUsMV0", "~W3RydWUsMV0"):
+            for word in ("after", "before"):
+                with self.subTest(word=word, token=token):
+                    response = self.client.get(f"{API}/articles/?{word}={token}")
+                    self.assertEqual(response.status_code, 400)
+        # Past the end (everything after it gone): no items, and the previous page is the last.
+        last = json.loads(self.client.get(f"{API}/articles/?page=last").content)
+        end = KeysetPaginator.token([dt.datetime(1900, 1, 1, tzinfo=dt.UTC), 1])
+        past = json.loads(self.client.get(f"{API}/articles/?after={end}").content)
+        self.assertEqual(past["results"], [])
+        self.assertEqual(json.loads(self.client.get(past["previous"]).content), last)
 
     def test_links_keep_the_filters(self):
         page = json.loads(self.client.get(f"{API}/people/?letter=s").content)
