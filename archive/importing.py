@@ -64,13 +64,14 @@ def decode(data):
 def utf16_without_bom(data):
     """ "utf-16-le" or "utf-16-be" for bytes that read as UTF-16 without a byte order mark (some
     editors save it so): a NUL byte in every other place, as each Latin letter is written in
-    it, and none in the others; else None."""
+    it, and hardly any in the others (一, U+4E00, or a combining accent, U+0300, has one);
+    else None. What decodes is still checked as text."""
     if len(data) % 2:
         return None
     even, odd = data[0::2], data[1::2]
-    if even.count(0) == 0 and odd.count(0) > len(odd) // 3:
+    if odd.count(0) > len(odd) // 3 and even.count(0) <= len(even) // 20:
         return "utf-16-le"
-    if odd.count(0) == 0 and even.count(0) > len(even) // 3:
+    if even.count(0) > len(even) // 3 and odd.count(0) <= len(odd) // 20:
         return "utf-16-be"
     return None
 

@@ -109,6 +109,9 @@ class DecodingTests(SimpleTestCase):
                 self.assertEqual(importing.decode(self.TEXT.encode(encoding)), self.TEXT)
                 seed = REVIEW_SEED.read_text()
                 self.assertEqual(importing.decode(seed.encode(encoding)), seed)
+                # A character with a NUL byte of its own: 一 (U+4E00), a combining accent.
+                text = "Number one is 一 in Japanese; Cafe\u0300 au lait. Plain words here."
+                self.assertEqual(importing.decode(text.encode(encoding)), text)
 
     def test_latin1_and_windows_1252(self):
         self.assertEqual(importing.decode("café naïve".encode("latin-1")), "café naïve")
