@@ -1012,7 +1012,8 @@ class SearchForm(forms.Form):
 def search_view(request):
     """Ranked search over films, people, public articles and quotes (see archive.search)."""
     form = SearchForm(request.GET)
-    form.is_valid()
+    if not form.is_valid() and (moved := moved_filters_redirect(request, form)):
+        return moved
     cleaned = form.cleaned_data
     text = cleaned.get("q", "").strip()
     ids = []

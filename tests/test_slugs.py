@@ -91,6 +91,7 @@ class EarlierAddressTests(TestCase):
             "/articles/?theme=syria&film=last-men",
             "/articles/?theme=syrian-war&film=last-men-in-aleppo",
         )
+        self.assertMoved("/search/?q=review&theme=syria", "/search/?q=review&theme=syrian-war")
         response = self.client.get("/articles/?film=no-such-film")
         self.assertContains(response, "Some filters were not understood")
         # The API applies the filter it means.
