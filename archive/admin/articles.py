@@ -25,7 +25,15 @@ from ..forms import (
     QuotesRefused,
     mark_changed,
 )
-from ..models import Article, ArticleAuthor, ArticleFilm, ArticlePerson, Exchange, Quote
+from ..models import (
+    Article,
+    ArticleAuthor,
+    ArticleFilm,
+    ArticlePerson,
+    Exchange,
+    Quote,
+    SearchDocument,
+)
 from . import imports
 from .history import ArchiveAdmin
 from .lists import PublicationYearFilter, ThemeFilter, theme_names
@@ -203,6 +211,8 @@ class ArticleAdmin(ArchiveAdmin):
         "exchanges__question",
         "exchanges__answer",
     ]
+    search_kind = SearchDocument.Kind.ARTICLE  # all but the films' titles, in the index
+    search_also = ["films__title"]
     date_hierarchy = "published_at"
     # Drafts first (what editors are working on), then the latest publications.
     ordering = [F("published_at").desc(nulls_first=True), "-created_at"]

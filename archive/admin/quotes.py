@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from ..forms import QuoteAdminForm, mark_changed
-from ..models import Article, Exchange, Quote
+from ..models import Article, Exchange, Quote, SearchDocument
 from .articles import locked
 from .history import ArchiveAdmin
 from .lists import QuoteYearFilter, ThemeFilter, theme_names
@@ -17,6 +17,8 @@ class QuoteAdmin(WhereUsedMixin, ArchiveAdmin):
     list_filter = ["featured", QuoteYearFilter, ThemeFilter]
     list_select_related = ["speaker", "article", "film"]
     search_fields = ["text", "speaker__name", "article__title", "film__title"]
+    search_kind = SearchDocument.Kind.QUOTE  # all but the film's title, in the index
+    search_also = ["film__title"]
     autocomplete_fields = ["speaker", "article", "film"]
     fieldsets = [
         (None, {"fields": ["text", "speaker", "article", "exchange", "film"]}),

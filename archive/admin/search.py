@@ -15,6 +15,8 @@ from anyascii import anyascii
 from django.db.models import Q
 from django.utils.text import smart_split, unescape_string_literal
 
+from .. import search
+
 # Latin letters with diacritics and the Latin letters of their own (ø, æ, ß, đ, ł, þ…).
 LATIN_RANGES = [(0x00C0, 0x024F), (0x1E00, 0x1EFF)]
 
@@ -80,15 +82,21 @@ class FoldedSearchMixin:
     The lookup prefixes ("^", "=", "@") are not used here.
     """
 
+    # A list long enough to need the site's search index names its documents' kind: each
+    # word is then looked for in the index (`indexed_search_results`), and folded in the
+    # fields of `search_also` only (what its documents do not hold).
+    search_kind = None
+    search_also = ()
+
     def get_search_results(self, request, queryset, search_term):
         fields = [name.lstrip("^=@") for name in self.get_search_fields(request)]
         if not fields or not search_term.strip():
             return queryset, False
+        if self.search_kind:
+            return indexed_search_results(self, queryset, search_term), False
         objects = self.model._default_manager
         for bit in smart_split(search_term):
-            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
-                bit = unescape_string_literal(bit)
-            pattern = folded_pattern(bit)
+            pattern = folded_pattern(unquoted(bit))
             if not pattern:
                 continue
             found = functools.reduce(
@@ -96,3 +104,34 @@ class FoldedSearchMixin:
             )
             queryset = queryset.filter(pk__in=objects.filter(found).values("pk"))
         return queryset, False
+
+
+def unquoted(bit):
+    if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+        return unescape_string_literal(bit)
+    return bit
+
+
+def indexed_search_results(model_admin, queryset, search_term):
+    """The articles (or quotes) with every word typed, each word looked for as the site's
+    search reads it: in any of its forms or as the beginning of a word, accents folded, in
+    the text the search index keeps of each (an article's title, standfirst, body and every
+    exchange; a quote's words, who said them and its source), drafts included; or, folded, in
+    `search_also` (the titles of an article's films). A regular expression over every body
+    and exchange took 5 seconds on PostgreSQL and 12 on SQLite at 100,000 articles."""
+    objects = model_admin.model._default_manager
+    for bit in smart_split(search_term):
+        conditions = []
+        indexed = search.matching(bit, model_admin.search_kind)
+        if indexed is not None:
+            conditions.append(Q(pk__in=indexed))
+        pattern = folded_pattern(unquoted(bit))
+        if pattern and model_admin.search_also:
+            found = functools.reduce(
+                operator.or_,
+                (Q(**{f"{field}__iregex": pattern}) for field in model_admin.search_also),
+            )
+            conditions.append(Q(pk__in=objects.filter(found).values("pk")))
+        if conditions:
+            queryset = queryset.filter(functools.reduce(operator.or_, conditions))
+    return queryset
