@@ -843,6 +843,13 @@ class ChangelistTests(AdminTestCase):
                 self.assertEqual(count, few[name])
                 self.assertGreaterEqual(len(response.context["cl"].result_list), 100)
 
+    def test_quotes_are_listed_latest_first(self):
+        self.login(self.editor)
+        self.fill(3)
+        _, response = self.count_queries(admin_url("quote_changelist"))
+        listed = [quote.pk for quote in response.context["cl"].result_list]
+        self.assertEqual(listed, sorted(listed, reverse=True))
+
     def test_article_list_shows_status_films_and_themes(self):
         self.login(self.editor)
         self.fill(3)

@@ -16,6 +16,10 @@ class QuoteAdmin(WhereUsedMixin, ArchiveAdmin):
     list_display = ["__str__", "speaker", "article", "film", "featured", theme_names]
     list_filter = ["featured", QuoteYearFilter, ThemeFilter]
     list_select_related = ["speaker", "article", "film"]
+    # The latest chosen first, as on the site, read along the primary key: in the quotes' own
+    # order (their place in their article) the list sorted every quote with its article, film
+    # and speaker for each page (0.4 s at 200,000 quotes).
+    ordering = ["-pk"]
     search_fields = ["text", "speaker__name", "article__title", "film__title"]
     search_kind = SearchDocument.Kind.QUOTE  # all but the film's title, in the index
     search_also = ["film__title"]
