@@ -42,6 +42,7 @@ from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.dispatch import receiver
 from django.http import HttpResponse, QueryDict
+from django.http.request import split_domain_port
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
@@ -524,7 +525,7 @@ def canonical_host(request):
     spelling would be a page of its own; a stream of them (`Host: films.example.org:1005`,
     `FILMS.example.org`) is rendered, never stored."""
     host = request.get_host()
-    name, _, port = host.rpartition(":") if host.count(":") == 1 else (host, "", "")
+    _, port = split_domain_port(host)
     return host == host.lower() and (not port or port == request.META.get("SERVER_PORT"))
 
 

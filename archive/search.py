@@ -270,6 +270,12 @@ def shorter_stems(typed):
     ]
 
 
+def typed_word(term):
+    """The last word of `term` as typed (folded, in lower case): a query's last word, which
+    may be the beginning of one."""
+    return WORD.findall(fold(term))[-1].lower()
+
+
 def stemmed(text):
     """`text` as SQLite's search table holds it and queries read it: folded (`fold`), each
     English word (ASCII letters) in lower case and stemmed, everything else as it was. Stemmed
@@ -627,7 +633,7 @@ def tsquery(parsed):
         words = [f"'{word}'" for word in re.findall(r"\w+", term)]
         if not (last and parsed.prefix):
             return "(" + " <-> ".join(words) + ")"
-        typed = re.findall(r"\w+", fold(term))[-1].lower()
+        typed = typed_word(term)
         forms = [[*words[:-1], f"{words[-1]}:*"]]
         forms += [[*words[:-1], f"'{stem}'"] for stem in shorter_stems(typed)]
         return "(" + " | ".join("(" + " <-> ".join(form) + ")" for form in forms) + ")"
@@ -699,7 +705,7 @@ def fts_query(parsed):
         whole = '"' + " ".join(words) + '"'
         if not (last and parsed.prefix):
             return whole
-        typed = re.findall(r"\w+", fold(term))[-1].lower()
+        typed = typed_word(term)
         forms = [" ".join([*words[:-1], typed]) + '"*']
         if typed != words[-1]:
             forms.append(" ".join(words) + '"')
@@ -872,7 +878,7 @@ def matching_words(parsed):
     }
     beginning = None
     if parsed.prefix and parsed.required:
-        beginning = WORD.findall(fold(parsed.required[-1][-1]))[-1].lower()
+        beginning = typed_word(parsed.required[-1][-1])
         wanted.update(shorter_stems(beginning))
 
     def matches(word):

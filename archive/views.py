@@ -1,6 +1,5 @@
 import functools
 import operator
-import re
 from dataclasses import dataclass
 
 from csp.constants import HEADER as CSP_HEADER
@@ -127,9 +126,6 @@ def earlier_slug_redirect(request, queryset):
     return HttpResponsePermanentRedirect(f"{url}?{iri_to_uri(query)}" if query else url)
 
 
-SLUG = re.compile(r"[-\w]{1,255}")
-
-
 def moved_filters_redirect(request, form):
     """A permanent redirect to the same list when a filter names a film, person or theme by an
     earlier slug (the "All reviews of …" link of a page from before a rename or a merge), the
@@ -141,7 +137,7 @@ def moved_filters_redirect(request, form):
         if (
             isinstance(field, forms.ModelChoiceField)
             and field.to_field_name == "slug"
-            and SLUG.fullmatch(value)
+            and pagecache.SLUG_LIKE.fullmatch(value)
         ):
             current = EarlierSlug.objects.current_slug(field.queryset, value)
             if current:

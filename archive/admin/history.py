@@ -5,6 +5,7 @@ admin of films, people, articles and quotes, with its screens for comparing vers
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.contrib.admin.utils import NestedObjects, quote, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,11 +46,6 @@ history.keep(Award)
 history.keep(Article, follow=["bylines", "film_links", "person_links", "exchanges", "quotes"])
 for part in (ArticleAuthor, ArticleFilm, ArticlePerson, Exchange, Quote):
     history.keep(part)
-
-
-def admin_view(model, name):
-    """The name of the admin's view `name` ("change", "recoverlist") of `model`."""
-    return f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}"
 
 
 def work_of(row):
@@ -228,23 +224,20 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
                     'of <a href="{}">“{}”</a>. Give that {} another slug, then recover this one.',
                     version.object_repr,
                     taken.slug,
-                    reverse(admin_view(taken, "change"), args=[taken.pk]),
+                    reverse(admin_urlname(taken._meta, "change"), args=[taken.pk]),
                     taken,
                     taken._meta.verbose_name,
                 ),
             )
-            return redirect(admin_view(self.model, "recoverlist"))
+            return redirect(admin_urlname(self.opts, "recoverlist"))
         return super().recover_view(request, version_id, extra_context)
 
     def address_taken(self, version):
         """The item that has the slug of the deleted item `version` keeps, if another has."""
-        slug = version.field_dict.get("slug") if "slug" in self.model_field_names() else None
+        slug = version.field_dict.get("slug")
         if not slug:
             return None
         return self.model._default_manager.filter(slug=slug).exclude(pk=version.object_id).first()
-
-    def model_field_names(self):
-        return {field.name for field in self.model._meta.concrete_fields}
 
     def delete_model(self, request, obj):
         record_history([obj], request.user, "Deleted (this version can be recovered).")

@@ -20,38 +20,35 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
-from rest_framework.throttling import BaseThrottle
+from rest_framework.throttling import SimpleRateThrottle
 
 from ..pagecache import CACHE_ERRORS
 from ..proxies import client_address
 
-PERIODS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
 
-
-def parse_rate(rate):
-    """(requests, seconds) of "120/min", "10/s", "5000/hour" (as DRF reads a rate)."""
-    number, period = rate.split("/")
-    return int(number), PERIODS[period[0]]
-
-
-class AddressRateThrottle(BaseThrottle):
+class AddressRateThrottle(SimpleRateThrottle):
     """settings.API_RATE (DJANGO_API_RATE) requests per client address, as the site finds the
-    address behind its trusted proxies (archive.proxies)."""
+    address behind its trusted proxies (archive.proxies). DRF reads the rate
+    (`num_requests` in `duration` seconds) and names the key; the counting is this class's."""
 
-    def __init__(self):
-        self.limit, self.period = parse_rate(settings.API_RATE)
-        self.ends = None
+    scope = "api"
+    ends = None
+
+    def get_rate(self):
+        return settings.API_RATE
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
     def allow_request(self, request, view):
         """Counts the request; whether it is within the rate. Allowed, uncounted, while the
         shared cache that holds the counts cannot be reached: the data is public, and an
         outage of the cache must not become one of the API."""
-        key = f"throttle_api_{client_address(request)}"
         try:
-            count, self.ends = self.count(key, time.time())
+            count, self.ends = self.count(self.get_cache_key(request, view), time.time())
         except CACHE_ERRORS:
             return True
-        return count <= self.limit
+        return count <= self.num_requests
 
     def count(self, key, now):
         """This request's number in its address's window, and when the window ends."""
@@ -60,21 +57,21 @@ class AddressRateThrottle(BaseThrottle):
             with machine_lock(cache):
                 ends = cache.get(f"{key}_ends")
                 if ends is None or ends <= now:
-                    ends, count = now + self.period, 1
+                    ends, count = now + self.duration, 1
                 else:
                     count = cache.get(key, 0) + 1
                 cache.set_many({key: count, f"{key}_ends": ends}, timeout=ends - now)
                 return count, ends
         # Redis: `add` starts a window only if none is open, `incr` counts within it.
-        if cache.add(key, 0, timeout=self.period):
-            cache.set(f"{key}_ends", now + self.period, timeout=self.period)
+        if cache.add(key, 0, timeout=self.duration):
+            cache.set(f"{key}_ends", now + self.duration, timeout=self.duration)
         try:
             count = cache.incr(key)
         except ValueError:  # the window ended between the two steps: a new one
-            cache.set(key, 1, timeout=self.period)
-            cache.set(f"{key}_ends", now + self.period, timeout=self.period)
-            return 1, now + self.period
-        return count, cache.get(f"{key}_ends") or now + self.period
+            cache.set(key, 1, timeout=self.duration)
+            cache.set(f"{key}_ends", now + self.duration, timeout=self.duration)
+            return 1, now + self.duration
+        return count, cache.get(f"{key}_ends") or now + self.duration
 
     def wait(self):
         """Seconds until the window ends."""
