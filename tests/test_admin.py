@@ -10,14 +10,16 @@ import datetime as dt
 from html.parser import HTMLParser
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.models import Group, User
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import Article, Exchange, Film, Quote, Theme
+from archive.templatetags import admin_dates
 
 from .factories import make_article, make_credit, make_exchange, make_film, make_person, make_quote
 
@@ -807,7 +809,8 @@ class ChangelistTests(AdminTestCase):
     """Each list shows what editors scan, in a number of queries that does not grow with rows."""
 
     def fill(self, size):
-        now = timezone.now()
+        # Mid-month: the dates' shape (one month, one year) is the same for 3 rows and 110.
+        now = dt.datetime(2025, 6, 15, 12, tzinfo=dt.UTC)
         for number in range(size):
             film = make_film(title=f"Film {number}", year=1990 + number % 30)
             make_credit(film, make_person(), order=0)
@@ -879,6 +882,117 @@ class ChangelistTests(AdminTestCase):
             ]:
                 response = self.client.get(admin_url(f"{name}_changelist", query=query))
                 self.assertLess(response.status_code, 500, f"{name} {query}")
+
+
+def at(year, month=6, day=15, hour=12, minute=0):
+    return dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
+
+
+class ListDatesTests(AdminTestCase):
+    """The article list's dates (years, then months, then days, above the list) and the year
+    filters of the article and quote lists offer what Django's own would, read along the
+    publication-time index rather than from every row (at 100,000 articles Django's took a
+    quarter of a second on SQLite; a search's, minutes)."""
+
+    def setUp(self):
+        self.login(self.editor)
+
+    def publish(self, *moments, **fields):
+        return [
+            make_article(title=f"Published {moment:%Y-%m-%d %H:%M}", published_at=moment, **fields)
+            for moment in moments
+        ]
+
+    def hierarchy(self, query=""):
+        """Ours and Django's date hierarchy for the article list at `query`."""
+        response = self.client.get(admin_url("article_changelist", query=query))
+        self.assertEqual(response.status_code, 200)
+        cl = response.context["cl"]
+        return admin_dates.date_hierarchy(cl), admin_list.date_hierarchy(cl)
+
+    def assert_as_django(self, query="", titles=None):
+        ours, django = self.hierarchy(query)
+        self.assertEqual(ours, django)
+        if titles is not None:
+            self.assertEqual([choice["title"] for choice in ours["choices"]], titles)
+        return ours
+
+    def year_filter(self, model):
+        """The years the list's "year published" filter offers (none: it is not shown)."""
+        response = self.client.get(admin_url(f"{model}_changelist"))
+        specs = response.context["cl"].filter_specs
+        return [
+            v for spec in specs if spec.title == "year published" for v, _ in spec.lookup_choices
+        ]
+
+    def test_years_with_gaps_between_them(self):
+        self.publish(at(2015, 3), at(2019, 7), at(2019, 8), at(2024, 1))
+        make_article(title="A draft", status=Article.Status.DRAFT)
+        self.assert_as_django(titles=["2015", "2019", "2024"])
+        self.assertEqual(self.year_filter("article"), ["2024", "2019", "2015"])
+
+    def test_one_year_opens_at_its_months_and_one_month_at_its_days(self):
+        self.publish(at(2021, 3, 2), at(2021, 9, 30))
+        hierarchy = self.assert_as_django(titles=["March 2021", "September 2021"])
+        self.assertEqual(hierarchy["back"]["title"], "All dates")
+        Article.objects.filter(published_at__month=9).update(published_at=at(2021, 3, 20))
+        self.assert_as_django(titles=["2 March", "20 March"])
+
+    def test_an_empty_list_has_no_dates(self):
+        make_article(title="A draft", status=Article.Status.DRAFT)
+        self.assert_as_django(titles=[])
+        self.assertEqual(self.year_filter("article"), [])
+
+    def test_filtered_and_searched_lists(self):
+        self.publish(at(2016), at(2018), at(2022), kind=Article.Kind.INTERVIEW)
+        self.publish(at(2017), at(2020), body="Rubble everywhere.")
+        self.assert_as_django("?kind=interview", titles=["2016", "2018", "2022"])
+        self.assert_as_django("?q=rubble", titles=["2017", "2020"])
+        self.assert_as_django("?q=rubble&kind=review", titles=["2017", "2020"])
+        self.assert_as_django("?q=nothing-like-it", titles=[])
+        self.assert_as_django("?q=rubble&published_at__year=2020", titles=["June 2020"])
+
+    @override_settings(TIME_ZONE="Pacific/Auckland")
+    def test_years_are_the_sites_local_years(self):
+        """New Year's Eve, 12:30 in London, is already New Year's Day in Auckland."""
+        self.publish(at(2019, 12, 31, 12, 30), at(2017, 5))
+        self.assert_as_django(titles=["2017", "2020"])
+        self.assertEqual(self.year_filter("article"), ["2020", "2017"])
+
+    def test_quotes_by_their_articles_years(self):
+        film = make_film()
+        for article in self.publish(at(2012), at(2014), at(2023), body="Words here."):
+            make_quote(article, film, "Words here.")
+        self.publish(at(2018))  # no quote
+        self.assertEqual(self.year_filter("quote"), ["2023", "2014", "2012"])
+
+    def test_the_years_cost_the_same_however_many(self):
+        """The first and last dates in one query, every year between them in one more."""
+        self.publish(at(2001), at(2002), at(2004))
+        response = self.client.get(admin_url("article_changelist"))
+        with CaptureQueriesContext(connection) as few:
+            admin_dates.date_hierarchy(response.context["cl"])
+        self.publish(*(at(year) for year in range(1980, 2025, 2)))
+        response = self.client.get(admin_url("article_changelist"))
+        with CaptureQueriesContext(connection) as many:
+            hierarchy = admin_dates.date_hierarchy(response.context["cl"])
+        self.assertEqual(len(many), len(few))
+        self.assertEqual(len(hierarchy["choices"]), 24)
+        if connection.vendor == "sqlite":
+            # Along the index: each date read by a search of it (the outer query is one row).
+            with connection.cursor() as cursor:
+                for query in many:
+                    cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                    plan = " / ".join(row[-1] for row in cursor.fetchall())
+                    self.assertNotRegex(plan, r"SCAN U0\b", query["sql"])
+
+    def test_the_theme_filter_offers_the_themes_of_the_lists_own_items(self):
+        film = make_film()
+        film.themes.add("Only on a film")
+        self.publish(at(2020))[0].themes.add("On an article", "Syria")
+        response = self.client.get(admin_url("article_changelist"))
+        (themes,) = [spec for spec in response.context["cl"].filter_specs if spec.title == "theme"]
+        self.assertEqual([name for _, name in themes.lookup_choices], ["On an article", "Syria"])
 
 
 def errors_of(response):

@@ -2,9 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 
-from ..models import Theme
+from ..models import Theme, ThemedItem
+from ..models.aggregates import distinct_years
 
 
 class ThemeFilter(admin.SimpleListFilter):
@@ -12,10 +14,12 @@ class ThemeFilter(admin.SimpleListFilter):
     parameter_name = "theme"
 
     def lookups(self, request, model_admin):
+        """The themes some item of the list carries: each theme checked for one item (along
+        the themed items' theme index), not every themed item read and made distinct."""
         content_type = ContentType.objects.get_for_model(model_admin.model)
+        carried = ThemedItem.objects.filter(tag=OuterRef("pk"), content_type=content_type)
         return (
-            Theme.objects.filter(themed_items__content_type=content_type)
-            .distinct()
+            Theme.objects.filter(Exists(carried))
             .order_by(Lower("name"))
             .values_list("slug", "name")
         )
@@ -40,10 +44,8 @@ class PublicationYearFilter(admin.SimpleListFilter):
     field = "published_at"
 
     def lookups(self, request, model_admin):
-        years = model_admin.model._default_manager.exclude(**{f"{self.field}__isnull": True}).dates(
-            self.field, "year", order="DESC"
-        )
-        return [(str(day.year), str(day.year)) for day in years]
+        years = distinct_years(model_admin.model._default_manager.all(), self.field)
+        return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():

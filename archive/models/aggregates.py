@@ -1,12 +1,14 @@
-"""Small related lists fetched with their owner, as JSON, in the owner's own query.
+"""Aggregates asked for without reading more rows than they need.
 
 A film's languages or an award's named recipients are a handful of rows each: asking for them
 as a JSON array in a correlated subquery (`json_list`) costs far less than one more query each,
-and keeps a page's query count fixed.
+and keeps a page's query count fixed. The years a set of pieces was published in
+(`distinct_years`) are read along the publication-time index, not from every row.
 """
 
-from django.db.models import Aggregate, Count, JSONField, OuterRef, Subquery
+from django.db.models import Aggregate, Count, Exists, F, JSONField, OuterRef, Subquery
 from django.db.models.functions import Coalesce, JSONObject
+from django.utils import timezone
 
 
 class JSONList(Aggregate):
@@ -33,3 +35,38 @@ def count_of(rows, owner, distinct="pk"):
     rows = rows.filter(**{owner: OuterRef("pk")}).order_by().values(owner)
     counted = rows.annotate(count=Count(distinct, distinct=True)).values("count")
     return Coalesce(Subquery(counted), 0)
+
+
+def date_span(queryset, field):
+    """The first and last values of `field`, a date and time, in `queryset` ((None, None) if it
+    has none), each read from the field's index on its own: SQLite finds one MIN or one MAX in
+    an index, but reads every row for both in one query."""
+    dated = queryset.filter(**{f"{field}__isnull": False})
+    ends = {"first": dated.order_by(field), "last": dated.order_by(F(field).desc())}
+    ends = {end: Subquery(rows.values(field)[:1]) for end, rows in ends.items()}
+    # From any one row of the table (not the first by id: SQLite would sort the rows).
+    row = next(iter(queryset.model._base_manager.order_by().values(**ends)[:1]), None)
+    return (row["first"], row["last"]) if row else (None, None)
+
+
+def distinct_years(queryset, field, span=None):
+    """The years (in the current time zone) that `field`, a date and time, takes in the rows of
+    `queryset`, newest first; `span` is its `date_span` if the caller has read it.
+
+    Read without going through every row, as `dates(field, "year")` does (a quarter of a
+    second on SQLite at 100,000 articles): the first and last years from the field's index,
+    then one query checks each year between them for a row, so the cost follows the number of
+    years, not of rows.
+    """
+    first, last = span or date_span(queryset, field)
+    if first is None:
+        return []
+    first, last = (timezone.localtime(end).year for end in (first, last))
+    between = range(last - 1, first, -1)
+    found = {}
+    if between:
+        dated = queryset.order_by()
+        checks = {f"y{year}": Exists(dated.filter(**{f"{field}__year": year})) for year in between}
+        rows = queryset.model._base_manager.order_by().annotate(**checks).values(*checks)[:1]
+        found = next(iter(rows), {})
+    return [year for year in range(last, first - 1, -1) if found.get(f"y{year}", True)]
