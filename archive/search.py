@@ -609,10 +609,13 @@ def matching(text, kind):
     expression = fts_query(parsed)
     if expression is None:
         return None
+    # The matching rows read once, then looked up by id: as a join, SQLite may read the
+    # documents of the kind first and run the match once for each (134 s for "war" at 100,000
+    # articles, against 20 ms).
     return RawSQL(
         f"SELECT document.object_id FROM {SearchDocument._meta.db_table} document "
-        f"JOIN {TEXT_TABLE} ON {TEXT_TABLE}.rowid = document.id "
-        f"WHERE document.kind = %s AND {TEXT_TABLE} MATCH %s",
+        f"WHERE document.kind = %s AND document.id IN "
+        f"(SELECT rowid FROM {TEXT_TABLE} WHERE {TEXT_TABLE} MATCH %s)",
         [kind, expression],
     )
 

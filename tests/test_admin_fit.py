@@ -110,26 +110,26 @@ class SearchTests(AdminTestCase):
                     self.assertEqual(self.found("article", terms), [interview])
             self.assertEqual(self.found("article", "twelve questions the copenhagen"), [])
 
+    def test_an_article_about_two_films_with_the_word_is_listed_once(self):
+        films = [make_film(title="Zanzibar Nights"), make_film(title="Zanzibar Mornings")]
+        about = make_article(title="A double bill", films=films)
+        self.assertEqual(self.found("article", "zanzibar"), [about])
 
-@contextmanager
-def bounded_work():
-    """Queries abort if they run long: SQLite after 50 million steps of its virtual machine,
-    PostgreSQL after 10 seconds (either is hundreds of times what the searches need)."""
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        connection.connection.set_progress_handler(lambda: 1, 50_000_000)
-        try:
-            yield
-        finally:
-            connection.connection.set_progress_handler(None, 0)
-    else:
+    def test_sqlite_looks_the_words_up_once(self):
+        """On SQLite the words are matched in the text table once, and the matching documents
+        then read by id: as a join, SQLite read every document of the kind and ran the match
+        once for each (134 s for "war" at 100,000 articles, against 20 ms)."""
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite's FTS5 table (PostgreSQL reads its GIN index)")
+        with CaptureQueriesContext(connection) as queries:
+            self.found("article", "humanity")
+        (sql,) = [q["sql"] for q in queries if "MATCH" in q["sql"] and "COUNT" in q["sql"]]
         with connection.cursor() as cursor:
-            cursor.execute("SET statement_timeout = '10s'")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SET statement_timeout = 0")
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = cursor.fetchall()
+        (text_scan,) = [row for row in plan if "archive_searchtext" in row[-1]]
+        siblings = [row for row in plan if row[1] == text_scan[1]]
+        self.assertEqual(siblings, [text_scan], plan)  # alone in a subquery listed once
 
     def test_the_autocomplete_folds_accents_too(self):
         response = self.client.get(
@@ -322,3 +322,24 @@ class CountriesAndThemesTests(AdminTestCase):
         response = self.client.get(admin_url("article_add"))
         self.assertContains(response, "archive/admin/themes.js")
         self.assertContains(response, "archive-themes")
+
+
+@contextmanager
+def bounded_work():
+    """Queries abort if they run long: SQLite after 50 million steps of its virtual machine,
+    PostgreSQL after 10 seconds (either is hundreds of times what the searches need)."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.set_progress_handler(lambda: 1, 50_000_000)
+        try:
+            yield
+        finally:
+            connection.connection.set_progress_handler(None, 0)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = '10s'")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")

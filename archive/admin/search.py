@@ -119,19 +119,27 @@ def indexed_search_results(model_admin, queryset, search_term):
     exchange; a quote's words, who said them and its source), drafts included; or, folded, in
     `search_also` (the titles of an article's films). A regular expression over every body
     and exchange took 5 seconds on PostgreSQL and 12 on SQLite at 100,000 articles."""
-    objects = model_admin.model._default_manager
     for bit in smart_split(search_term):
         conditions = []
         indexed = search.matching(bit, model_admin.search_kind)
         if indexed is not None:
             conditions.append(Q(pk__in=indexed))
         pattern = folded_pattern(unquoted(bit))
-        if pattern and model_admin.search_also:
-            found = functools.reduce(
-                operator.or_,
-                (Q(**{f"{field}__iregex": pattern}) for field in model_admin.search_also),
-            )
-            conditions.append(Q(pk__in=objects.filter(found).values("pk")))
+        if pattern:
+            conditions += [related_matching(model_admin.model, path, pattern)
+                           for path in model_admin.search_also]  # fmt: skip
         if conditions:
             queryset = queryset.filter(functools.reduce(operator.or_, conditions))
     return queryset
+
+
+def related_matching(model, path, pattern):
+    """A condition on `model`: a related object's field (`path`, "films__title") matches the
+    regular expression `pattern`. The related objects are matched first (the 10,000 films),
+    their links then read by their index; joined from the other side, the expression ran on
+    the film of every link (100,000 articles' films, a second on SQLite)."""
+    relation, field = path.rsplit("__", 1)
+    related = model._meta.get_field(relation).related_model
+    found = related._default_manager.filter(**{f"{field}__iregex": pattern}).values("pk")
+    # By id, so that an article with two such films is listed once.
+    return Q(pk__in=model._default_manager.filter(**{f"{relation}__in": found}).values("pk"))
