@@ -153,6 +153,31 @@ def followed_versions(version):
     return found
 
 
+def missing_references(revision):
+    """The rows that the versions of `revision` point to and that are gone, as (model, pk):
+    a film or person deleted since (an article's film, a credit's person, an award's
+    recipient). Rows kept in the revision itself come back with it and are not missing."""
+    versions = list(revision.version_set.all())
+    restored = {(version._model, version.object_id) for version in versions}
+    wanted = {}
+    for version in versions:
+        fields = version.field_dict
+        for model_field in version._model._meta.concrete_fields + version._model._meta.many_to_many:
+            if not model_field.is_relation or isinstance(model_field, TaggableManager):
+                continue
+            value = fields.get(model_field.attname)
+            values = value if isinstance(value, list | tuple | set) else [value]
+            target = model_field.related_model
+            for pk in values:
+                if pk is not None and (target, str(pk)) not in restored:
+                    wanted.setdefault(target, set()).add(pk)
+    missing = []
+    for target, pks in wanted.items():
+        present = set(target._default_manager.filter(pk__in=pks).values_list("pk", flat=True))
+        missing += [(target, pk) for pk in sorted(pks - present)]
+    return missing
+
+
 def field_changes(older, newer):
     model = newer._model
     before, after = older.field_dict, newer.field_dict

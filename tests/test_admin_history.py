@@ -207,6 +207,41 @@ class HistoryTests(AdminTestCase):
         self.assertFalse(Article.objects.exists())
         self.assertFalse(ArticleFilm.objects.exists())
 
+    def test_a_deleted_article_whose_film_was_deleted_since_says_so(self):
+        """The review went first, then its film: recovering the review names the film to
+        recover first, instead of failing on a link to a film that is not there."""
+        film = make_film(title="Gone film")
+        article = make_article(films=[film], title="Lost review")
+        self.client.post(admin_url("article_delete", article.pk), {"post": "yes"})
+        self.client.post(admin_url("film_delete", film.pk), {"post": "yes"})
+        film_version = Version.objects.get_deleted(Film).get()
+        url = admin_url("article_recover", Version.objects.get_deleted(Article).get().pk)
+        response = self.client.get(url, follow=True)
+        self.assertRedirects(response, admin_url("article_recoverlist"))
+        self.assertContains(response, "“Lost review” cannot be restored as it was")
+        self.assertContains(response, f'href="{admin_url("film_recover", film_version.pk)}"')
+        film_url = admin_url("film_recover", film_version.pk)
+        self.client.post(film_url, form_data(self.client.get(film_url), "film_form"))
+        self.client.post(url, form_data(self.client.get(url), "article_form"))
+        self.assertEqual(list(Article.objects.get(title="Lost review").films.all()), [film])
+
+    def test_a_version_naming_a_film_deleted_since_says_so(self):
+        gone = make_film(title="Gone film")
+        article = make_article(films=[self.film, gone], title="Two films")
+        url = admin_url("article_change", article.pk)
+        self.client.post(url, form_data(self.client.get(url), "article_form"))
+        ArticleFilm.objects.filter(film=gone).delete()
+        self.client.post(url, form_data(self.client.get(url), "article_form"))
+        self.client.post(admin_url("film_delete", gone.pk), {"post": "yes"})
+        before = Version.objects.get_for_object(article).last()
+        response = self.client.get(
+            admin_url("article_revision", article.pk, before.pk), follow=True
+        )
+        self.assertRedirects(response, admin_url("article_history", article.pk))
+        self.assertContains(response, "“Two films” cannot be restored as it was")
+        self.assertContains(response, "film “Gone film (2017)”")
+        self.assertEqual(list(article.films.all()), [self.film])
+
 
 class ThemesRenamedOrMergedSinceTests(AdminTestCase):
     """A version keeps the names its themes had. Reverting to one, or recovering from one, after

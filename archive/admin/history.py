@@ -3,6 +3,7 @@ What every model with a history shares: which rows a version keeps, and ArchiveA
 admin of films, people, articles and quotes, with its screens for comparing versions.
 """
 
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
@@ -14,9 +15,10 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
 from reversion.models import Version
 from taggit.managers import TaggableManager
 
@@ -211,10 +213,20 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
             return admin.ModelAdmin.changelist_view(self, request, extra_context)
         return super().changelist_view(request, extra_context)
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """A version that names a film or person deleted since cannot be restored: say so."""
+        version = self.versions(request, unquote(object_id)).filter(pk=version_id).first()
+        if version is not None and self.refuse_missing_references(request, version):
+            return redirect(admin_urlname(self.opts, "history"), quote(version.object_id))
+        return super().revision_view(request, object_id, version_id, extra_context)
+
     def recover_view(self, request, version_id, extra_context=None):
         """A deleted item whose address another item has taken since cannot come back with
-        it (its slug is unique): say so, and which item has it, rather than fail to save."""
+        it (its slug is unique): say so, and which item has it, rather than fail to save.
+        Nor can one that names a film or person deleted since (refuse_missing_references)."""
         version = Version.objects.get_for_model(self.model).filter(pk=version_id).first()
+        if version is not None and self.refuse_missing_references(request, version):
+            return redirect(admin_urlname(self.opts, "recoverlist"))
         taken = version is not None and self.address_taken(version)
         if taken:
             messages.error(
@@ -231,6 +243,49 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
             )
             return redirect(admin_urlname(self.opts, "recoverlist"))
         return super().recover_view(request, version_id, extra_context)
+
+    def refuse_missing_references(self, request, version):
+        """Whether restoring `version` is refused, with a message, because its revision (the
+        item with its parts) points to something deleted since: an article about a film
+        deleted once the article was, a credit of a person deleted since. Restored, such a
+        row would name a film or person that is not there (a server error), so the editor is
+        told which, to recover it first."""
+        try:
+            missing = history.missing_references(version.revision)
+        except RevertError:
+            return False  # a version that cannot be read: reversion's view says so
+        if not missing:
+            return False
+        items = []
+        for model, pk in missing:
+            opts = model._meta
+            deleted = (
+                Version.objects.get_deleted(model).filter(object_id=str(pk)).first()
+                if reversion.is_registered(model)
+                else None
+            )
+            name = f"“{deleted.object_repr}”" if deleted else f"number {pk}"
+            if deleted and self.admin_site.is_registered(model):
+                items.append(
+                    format_html(
+                        '{} {} (<a href="{}">recover it</a>)',
+                        opts.verbose_name,
+                        name,
+                        reverse(admin_urlname(opts, "recover"), args=[deleted.pk]),
+                    )
+                )
+            else:
+                items.append(format_html("{} {}", opts.verbose_name, name))
+        messages.error(
+            request,
+            format_html(
+                "“{}” cannot be restored as it was: it names {}, deleted since. Recover {} first.",
+                version.object_repr,
+                format_html_join(", ", "{}", ((item,) for item in items)),
+                "it" if len(items) == 1 else "them",
+            ),
+        )
+        return True
 
     def address_taken(self, version):
         """The item that has the slug of the deleted item `version` keeps, if another has."""
