@@ -22,6 +22,7 @@ from archive.models import Article, Exchange, Film, Quote, Theme
 from archive.templatetags import admin_dates
 
 from .factories import make_article, make_credit, make_exchange, make_film, make_person, make_quote
+from .test_images import TemporaryMedia, upload
 
 BODY = "Rescuers dig through the rubble of Aleppo. The camera never looks away."
 
@@ -435,6 +436,32 @@ class ArticleEntryTests(AdminTestCase):
         response = self.client.get(admin_url("article_changelist"))
         self.assertContains(response, f'href="{preview}"')
         self.assertEqual(self.client.get(preview).status_code, 200)
+
+
+class ChosenFileTests(TemporaryMedia, AdminTestCase):
+    """A browser cannot put a chosen file back into a form shown again after an error: the
+    editor is told to choose it again, rather than the next save going without it."""
+
+    def setUp(self):
+        self.login(self.editor)
+
+    def test_an_image_chosen_with_an_error_elsewhere_is_asked_for_again(self):
+        data = self.new_article_data(image_alt="Rubble at dusk", slug="taken")
+        make_article(slug="taken")
+        response = self.client.post(admin_url("article_add"), {**data, "image": upload()})
+        self.assertContains(response, "Another article already uses this slug")
+        self.assertContains(response, "The file you chose was not kept")
+
+    def test_a_poster_chosen_with_an_error_elsewhere_is_asked_for_again(self):
+        data = self.open_form(admin_url("film_change", self.film.pk), "film_form")
+        data.update(image_alt=["Rubble at dusk"], wikidata_id=["not an id"])
+        response = self.client.post(
+            admin_url("film_change", self.film.pk), {**data, "image": upload()}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "The file you chose was not kept")
+        self.film.refresh_from_db()
+        self.assertFalse(self.film.image)
 
 
 # Publication ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ admin of films, people, articles and quotes, with its screens for comparing vers
 """
 
 import reversion
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
@@ -92,6 +93,22 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
         if isinstance(db_field, TaggableManager):
             return themes_field(db_field, self.admin_site)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """A form shown again after an error has lost the image the editor chose (a browser
+        cannot put a file back in a file field): its field says so, rather than the next save
+        going without the image, or keeping the old one, without a word."""
+        form = context["adminform"].form
+        if request.method == "POST" and form.is_bound:
+            for name in request.FILES:
+                field = form.fields.get(name)
+                if isinstance(field, forms.FileField) and name not in form.errors:
+                    form.add_error(
+                        name,
+                        "The file you chose was not kept, as the form had errors: choose it "
+                        "again before saving.",
+                    )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_fieldsets(self, request, obj=None):
         """The declared fieldsets, carrying the version seen where the editor may save."""
