@@ -452,6 +452,17 @@ class ChosenFileTests(TemporaryMedia, AdminTestCase):
         self.assertContains(response, "Another article already uses this slug")
         self.assertContains(response, "The file you chose was not kept")
 
+    def test_an_image_chosen_with_a_quote_refused_is_asked_for_again(self):
+        """The quotes are checked once the article is saved, which read the image: the form
+        shown again with the refused quote does not call it a broken image."""
+        data = self.new_article_data(image_alt="Rubble at dusk")
+        data["film_links-0-film"] = [str(self.film.pk)]
+        add_row(data, "quotes", text="A masterpiece of our time.", film=str(self.film.pk))
+        response = self.client.post(admin_url("article_add"), {**data, "image": upload()})
+        self.assertContains(response, "do not appear word for word")
+        self.assertNotContains(response, "Upload a valid image")
+        self.assertContains(response, "The file you chose was not kept")
+
     def test_a_poster_chosen_with_an_error_elsewhere_is_asked_for_again(self):
         data = self.open_form(admin_url("film_change", self.film.pk), "film_form")
         data.update(image_alt=["Rubble at dusk"], wikidata_id=["not an id"])

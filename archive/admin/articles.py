@@ -366,6 +366,10 @@ class ArticleAdmin(ArchiveAdmin):
             return view(request, *args, **kwargs)
         except QuotesRefused as refused:
             request.refused_quotes = refused.errors
+            # The first run read the files chosen (a lead image): read again from the start,
+            # they are the editor's image, not an empty or broken one.
+            for upload in request.FILES.values():
+                upload.seek(0)
             return view(request, *args, **kwargs)
 
     def add_view(self, request, form_url="", extra_context=None):
