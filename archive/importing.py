@@ -327,11 +327,15 @@ def read_text(text, kind=None):
 
 
 def propose_title(imported, films, interviewee=None):
-    """A title for the draft: the film's, or "<interviewee> on <film>" for an interview."""
+    """A title for the draft: the film's, or "<interviewee> on <film>" for an interview; at
+    most as long as a title may be (a text opening with a long web address proposes its
+    first words, and a film's title with a long name may be longer)."""
     film = films[0] if films else None
     if imported.kind == Article.Kind.INTERVIEW and interviewee is not None:
-        return f"{interviewee.name} on {film.title}" if film else f"{interviewee.name} interviewed"
-    return film.title if film else imported.title
+        title = f"{interviewee.name} on {film.title}" if film else f"{interviewee.name} interviewed"
+    else:
+        title = film.title if film else imported.title
+    return Truncator(title).chars(Article._meta.get_field("title").max_length)
 
 
 # Recognising -----------------------------------------------------------------------------------

@@ -321,6 +321,18 @@ class CommandTests(TestCase):
             call_command("import_text", str(INTERVIEW_SEED), "--kind", "interview")
         self.assertFalse(Article.objects.exists())
 
+    def test_a_text_opening_with_a_long_address_gets_a_title_that_fits(self):
+        """Copied from a page with its 300-character address first: the proposed title is cut
+        to the 250 characters a title holds (PostgreSQL refused the draft with a traceback)."""
+        address = "https://example.org/" + "a" * 300
+        text = f"{address}\n\nA film about rescue. It is a good film.\n\nAnother paragraph."
+        call_command(
+            "import_text", str(write(self.directory, "long.txt", text.encode())), stdout=StringIO()
+        )
+        title = Article.objects.get().title
+        self.assertEqual(len(title), 250)
+        self.assertTrue(title.startswith("https://example.org/aaa"))
+
     def test_an_error_exits_non_zero_without_a_traceback(self):
         empty = write(self.directory, "empty.txt", b"")
         result = subprocess.run(
