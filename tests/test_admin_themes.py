@@ -11,7 +11,7 @@ from reversion.models import Version
 from archive.models import Article, Theme, ThemedItem
 
 from .factories import make_article, make_exchange, make_film, make_quote
-from .test_admin import BODY, AdminTestCase, admin_url, make_user
+from .test_admin import BODY, AdminTestCase, admin_url, form_data, make_user
 
 
 def names(obj):
@@ -141,10 +141,28 @@ class ThemeScreenTests(AdminTestCase):
         response = self.client.get(admin_url("theme_remove_unused"))
         self.assertContains(response, "forgotten")
         self.assertNotContains(response, "conflict</li>")
-        response = self.client.post(admin_url("theme_remove_unused"))
+        response = self.client.post(
+            admin_url("theme_remove_unused"), form_data(response, "remove-unused-form")
+        )
         self.assertRedirects(response, admin_url("theme_changelist"))
         self.assertFalse(Theme.objects.filter(name="forgotten").exists())
         self.assertEqual(Theme.objects.count(), 3)
+
+    def test_removing_unused_themes_removes_only_those_listed(self):
+        """A theme made, or left unused, while the editor read the list is not removed with
+        the themes they confirmed; a theme used meanwhile is kept too."""
+        response = self.client.get(admin_url("theme_remove_unused"))
+        data = form_data(response, "remove-unused-form")
+        Theme.objects.create(name="Yemen", slug="yemen")
+        make_film().themes.add("forgotten")
+        response = self.client.post(admin_url("theme_remove_unused"), data)
+        self.assertRedirects(response, admin_url("theme_changelist"))
+        self.assertTrue(Theme.objects.filter(name="Yemen").exists())
+        self.assertTrue(Theme.objects.filter(name="forgotten").exists())
+        for bad in [["abc", "\x00", "99999999999999999999", "²"], []]:
+            response = self.client.post(admin_url("theme_remove_unused"), {"theme": bad})
+            self.assertRedirects(response, admin_url("theme_changelist"))
+        self.assertTrue(Theme.objects.filter(name="Yemen").exists())
 
     def test_a_theme_cannot_be_added_twice_in_different_capitals(self):
         response = self.client.post(admin_url("theme_add"), {"name": "syria", "slug": "syria-2"})

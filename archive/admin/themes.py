@@ -263,6 +263,14 @@ class ThemeAdmin(WhereUsedMixin, FoldedSearchMixin, admin.ModelAdmin):
             raise PermissionDenied
         unused = Theme.objects.filter(themed_items__isnull=True).order_by(Lower("name"))
         if request.method == "POST":
+            # Only the themes the confirmation listed, if still unused: not one made, or left
+            # by its last item, while the editor read the list.
+            listed = [
+                int(pk)
+                for pk in request.POST.getlist("theme")[:10_000]
+                if pk.isascii() and pk.isdigit() and len(pk) < 19
+            ]
+            unused = unused.filter(pk__in=listed)
             names = [theme.name for theme in unused]
             unused.delete()
             self.message_user(request, outcome("Removed", names, "unused theme"), messages.SUCCESS)
