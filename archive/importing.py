@@ -436,7 +436,19 @@ def save_draft(
 
 
 def add_exchanges(article, exchanges, interviewee):
-    """Append `exchanges` (question/answer pairs) to `article`, answered by `interviewee`."""
+    """Append `exchanges` (question/answer pairs) to `article`, answered by `interviewee`.
+
+    Refused (ImportRefused) if one lacks its question or answer, which every exchange has: a
+    question the text leaves unanswered (two questions in a row) is for the editor to mend.
+    """
+    for number, exchange in enumerate(exchanges, start=1):
+        if not exchange.question.strip() or not exchange.answer.strip():
+            missing = "question" if not exchange.question.strip() else "answer"
+            raise ImportRefused(
+                f"Exchange {number} (“{Truncator(exchange.question or exchange.answer).words(8)}”) "
+                f"has no {missing}. Correct the text, or import it with the admin's "
+                "“Import text”, where the split can be corrected."
+            )
     with transaction.atomic():
         start = max(article.exchanges.values_list("order", flat=True), default=-1) + 1
         for order, exchange in enumerate(exchanges, start=start):

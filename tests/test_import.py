@@ -333,6 +333,16 @@ class CommandTests(TestCase):
         self.assertEqual(len(title), 250)
         self.assertTrue(title.startswith("https://example.org/aaa"))
 
+    def test_a_question_left_unanswered_is_refused(self):
+        """Two questions in a row: the first has no answer, which no exchange may lack (the
+        admin's preview says so; the command made the draft with an empty answer)."""
+        make_person(name="Feras Fayyad", slug="feras-fayyad")
+        text = "Intro.\n\nQ: What about X?\n\nQ: And Y?\n\nA: Y is fine.\n\nQ: Z?\n\nA: Fine."
+        path = write(self.directory, "qa.txt", text.encode())
+        with self.assertRaisesMessage(CommandError, "Exchange 1 (“What about X?”) has no answer"):
+            call_command("import_text", str(path), "--interviewee", "feras-fayyad")
+        self.assertFalse(Article.objects.exists())
+
     def test_an_error_exits_non_zero_without_a_traceback(self):
         empty = write(self.directory, "empty.txt", b"")
         result = subprocess.run(
