@@ -30,6 +30,7 @@ PAGE_TYPES = {
     "api-reference": "/api/v1/",
 }
 HIGHLIGHT = "rgb(255, 229, 138)"
+PASSAGE = "rgb(255, 248, 220)"  # an exchange or a paragraph holding a followed passage
 
 
 @pytest.fixture
@@ -73,6 +74,24 @@ def test_featured_quotes_lead_to_their_marked_passages(page, site):
         marked = page.locator(":target mark.quoted, mark.quoted:target").first
         assert marked.evaluate("e => getComputedStyle(e).backgroundColor") == HIGHLIGHT
         assert marked.is_visible()
+
+
+def test_a_passage_anchored_at_its_paragraph_is_marked_when_followed(page, site):
+    """A quote overlapping one marked already cannot be marked itself: its link leads to the
+    paragraph it is in (archive.markup), which shows, as an exchange does, where it is."""
+    from archive.models import Article, Quote
+
+    review = Article.objects.get(slug="last-men-in-aleppo-review")
+    quote = Quote.objects.create(
+        article=review,
+        film=review.films.get(),
+        text="Syrian civilians caught in a heartless war. The visual style",
+    )
+    page.goto(f"{site}/articles/last-men-in-aleppo-review/#quote-{quote.pk}")
+    paragraph = page.locator("p:has(> :target)")
+    assert "The visual style" in paragraph.inner_text()
+    assert paragraph.evaluate("e => getComputedStyle(e).backgroundColor") == PASSAGE
+    assert paragraph.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
 
 
 def test_reader_follows_a_person_and_a_theme(page, site):
