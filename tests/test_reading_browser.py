@@ -157,6 +157,23 @@ def test_accessibility_and_screenshots(browser, site, name):
         context.close()
 
 
+@pytest.mark.parametrize("path", ["/", "/articles/", "/films/last-men-in-aleppo/"])
+def test_a_long_word_in_a_title_wraps_on_a_phone(browser, site, path):
+    """A title holding a word wider than a phone (a German compound) is broken where it must
+    be; the rest of the page keeps the window's width and wraps as ever."""
+    from archive.models import Article
+
+    review = Article.objects.get(slug="last-men-in-aleppo-review")
+    review.title = "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz"
+    review.save()
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site}{path}")
+    assert page.get_by_role("link", name=review.title).first.is_visible()
+    assert overflow(page) == []
+    context.close()
+
+
 def every_link_through_the_pages(page, item_selector):
     """The addresses an item list links to, across its pages, following its "next" links."""
     found = []
