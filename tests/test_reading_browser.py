@@ -174,6 +174,24 @@ def test_a_long_word_in_a_title_wraps_on_a_phone(browser, site, path):
     context.close()
 
 
+@pytest.mark.parametrize("path", ["/articles/", "/search/?q=aleppo", "/quotes/"])
+def test_a_long_theme_name_fits_the_filters_on_a_small_phone(browser, site, path):
+    """A theme's name is an option of the lists' theme filter, and a select is as wide as its
+    longest option: on the narrowest phones (320 px, the width WCAG's reflow asks pages to
+    read at) it stays within the window, the name cut inside the closed box."""
+    from archive.models import Article
+
+    review = Article.objects.get(slug="last-men-in-aleppo-review")
+    review.themes.add("the representation of violence in documentary cinema")
+    review.quotes.first().themes.add("the representation of violence in documentary cinema")
+    context = browser.new_context(viewport={"width": 320, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site}{path}")
+    assert page.locator(".filters select[name=theme] option").count() > 2
+    assert overflow(page) == []
+    context.close()
+
+
 def every_link_through_the_pages(page, item_selector):
     """The addresses an item list links to, across its pages, following its "next" links."""
     found = []
