@@ -138,6 +138,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         timeout=20,
     )
 
+# `manage.py demo` makes an editor account whose password README publishes: only for the local
+# demo (DEBUG on, SQLite), never in a production archive, even one kept in SQLite.
+DEMO_ACCOUNT = DEBUG and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+
 # A PostgreSQL read replica, optional: anonymous readers' public pages read from it; the admin,
 # writes, signed-in editors and commands use the primary (archive/replicas.py). In Django's test
 # runs it is the test database itself ("MIRROR").

@@ -22,6 +22,7 @@ from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
 from archive.models import Article, EarlierSlug, Film, Person, Quote, Theme
 
 from .factories import make_article, make_film
+from .processes import django_environment, run_django
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -157,6 +158,43 @@ def test_demo_serves_the_archive(tmp_path):
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert f"username “{DEMO_USERNAME}”" in output
+
+
+def test_a_production_archive_on_sqlite_gets_no_demo_account(tmp_path):
+    """A publication keeping its archive in SQLite (DEBUG off) may load the demo into it: its
+    own "editor" keeps their password, and no account with README's password appears."""
+    environ = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'archive.sqlite3'}",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "k7#Qv2-the-production-key-is-long-and-random-9fz0Lw3x8pA5dRtY1mN6bVc",
+        "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    made = run_django(
+        "from django.core.management import call_command; "
+        "from django.contrib.auth.models import User; "
+        "call_command('migrate', verbosity=0); "
+        f"User.objects.create_superuser({DEMO_USERNAME!r}, 'ed@example.org', 'their-own-pw')",
+        **environ,
+    )
+    assert made.returncode == 0, made.stderr
+    demo_run = subprocess.run(
+        [sys.executable, "manage.py", "demo", "--no-serve"],
+        cwd=PROJECT,
+        env=django_environment(**environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert demo_run.returncode == 0, demo_run.stderr
+    assert "no demo account was made" in demo_run.stdout
+    assert DEMO_PASSWORD not in demo_run.stdout
+    editor = run_django(
+        "from django.contrib.auth.models import User; "
+        f"u = User.objects.get(username={DEMO_USERNAME!r}); "
+        "print(u.is_superuser, u.check_password('their-own-pw'))",
+        **environ,
+    )
+    assert editor.stdout.split() == ["True", "True"], editor.stderr
 
 
 def demo(*args, answer=None):

@@ -23,7 +23,7 @@ from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -159,15 +159,17 @@ class Command(BaseCommand):
             raise CommandError("Reset cancelled: nothing was changed.")
 
     def ensure_demo_editor(self):
-        """A known login for the demo, in the Editors group, made only in the SQLite demo database.
+        """A known login for the demo, in the Editors group, made only in the local demo (DEBUG on,
+        SQLite: `settings.DEMO_ACCOUNT`).
 
-        PostgreSQL is where a publication keeps its real archive: an account with a published
-        password must never appear there, so on any other database this only says so.
+        A publication's real archive (PostgreSQL, or SQLite in production with DEBUG off) must
+        never get an account with a published password, nor have its own "editor" account's
+        password replaced by it, so there this only says so.
         """
-        if connection.vendor != "sqlite":
+        if not settings.DEMO_ACCOUNT:
             self.stdout.write(
                 self.style.WARNING(
-                    "This is not the embedded demo database, so no demo account was made. "
+                    "This is not the local demo (DEBUG on, SQLite), so no demo account was made. "
                     "Create an editor with `python manage.py createsuperuser`."
                 )
             )
