@@ -542,7 +542,14 @@ def with_etag(response):
 
 
 def answer(request, response, status):
-    """The response, or 304 if the client has it already; with the cache's status."""
+    """The response, or 304 if the client has it already; with the cache's status.
+
+    A public page that sets a cookie after all (the session or CSRF middleware removing an
+    ended session's cookie or replacing a malformed one) is for this client only: no CDN or
+    shared cache may keep it and hand its cookie to others.
+    """
+    if response.cookies:
+        patch_cache_control(response, private=True)
     if response.has_header("ETag"):
         response = get_conditional_response(request, etag=response["ETag"], response=response)
     if status:

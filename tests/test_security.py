@@ -154,6 +154,20 @@ class PublicPagesAreCacheableTests(TestCase):
                 self.assertNotIn("Cookie", response.get("Vary", ""))
                 self.assertIn("public", response["Cache-Control"])
 
+    def test_a_cookie_set_for_one_reader_is_not_for_a_cdn_to_keep(self):
+        """A reader still holding an ended session's cookie, or a malformed CSRF cookie, gets it
+        removed or replaced with a page no CDN or shared cache may keep and serve to others."""
+        for cookie, value in (("sessionid", "an-ended-session"), ("csrftoken", "malformed")):
+            for url in ("/search/?q=aleppo", "/films/?year=abc", "/films/"):
+                with self.subTest(cookie=cookie, url=url):
+                    self.client.cookies.clear()
+                    self.client.cookies[cookie] = value
+                    response = self.client.get(url)
+                    self.assertEqual(response.status_code, 200)
+                    if response.cookies:
+                        self.assertIn("private", response["Cache-Control"])
+                        self.assertNotIn("public", response["Cache-Control"])
+
 
 class BruteForceTests(TestCase):
     """Repeated failed sign-ins to the admin are locked out, per address and username."""
