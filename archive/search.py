@@ -799,7 +799,8 @@ def results(text, ids):
     """The result rows for one page of ids, in that order, with highlighted snippets.
 
     A snippet is an excerpt of one field — the other names, the summary or the body, whichever
-    first has a word of the query — cut at word boundaries, "…" where it starts or ends inside
+    first holds the whole query (a phrase as its words in a row), else first has a word of
+    it — cut at word boundaries, "…" where it starts or ends inside
     its field. On PostgreSQL, ts_headline writes each field's (it marks the words the query
     matched as stemmed: "bombs" marks "bomb"); elsewhere, and for a match on the title alone,
     `excerpt` does.
@@ -829,7 +830,7 @@ def results(text, ids):
         document = by_pk.get(pk)
         if document is None:
             continue
-        snippet = headline(document) or excerpt(document, parsed)
+        snippet = headline(document, parsed) or excerpt(document, parsed)
         rows.append(
             Result(
                 kind=document.kind,
@@ -843,9 +844,14 @@ def results(text, ids):
     return rows
 
 
-def headline(document):
-    """The first field's headline (PostgreSQL) that marks a word, "…" where it is cut."""
-    for name in EXCERPTED_FIELDS:
+def headline(document, parsed):
+    """The headline (PostgreSQL) of the first field that holds the whole query (`passage`),
+    else of the first it marks a word in; "…" where it is cut. None when ts_headline marked
+    nothing there (it can miss a phrase with a word being typed): `excerpt` then writes it."""
+    whole = next(
+        (name for name in EXCERPTED_FIELDS if passage(getattr(document, name), parsed)), None
+    )
+    for name in [whole] if whole else EXCERPTED_FIELDS:
         marked = getattr(document, f"{name}_headline", None)
         if not marked or MARK_START not in marked:
             continue
@@ -891,14 +897,68 @@ def matching_words(parsed):
     return matches
 
 
+def passage(text, parsed):
+    """Where `text`, one field, holds the whole of a query with a phrase — a term of each
+    group, the phrase as its words in a row ("the dilemma", not a "the" anywhere) — : the
+    first word of the first such term, or None. The last word may be the beginning of one, as
+    `matching_words` reads it. A query of words alone is shown where one of them is (None
+    here): reading every word of each field for it cost a millisecond or more a body."""
+    if not parsed.phrases:
+        return None
+    words = list(WORD.finditer(text))
+    stored = [stored_word(word.group()) for word in words]
+    at = {}  # each stored word's places, so that a term is looked for only where it may begin
+    for place, word in enumerate(stored):
+        at.setdefault(word, []).append(place)
+    beginning = typed_word(parsed.required[-1][-1]) if parsed.prefix and parsed.required else ""
+    shorter = shorter_stems(beginning) if beginning else []
+
+    def typed(word, wanted):
+        return word == wanted or word.startswith(beginning) or word in shorter
+
+    first = None
+    for number, group in enumerate(parsed.required, start=1):
+        starts = []
+        for position, term in enumerate(group, start=1):
+            wanted = WORD.findall(stemmed(term))
+            if not wanted:
+                continue
+            typing = beginning and number == len(parsed.required) and position == len(group)
+            size = len(wanted)
+            if typing and size == 1:
+                places = sorted(
+                    p for word, found in at.items() if typed(word, wanted[0]) for p in found
+                )
+            else:
+                places = at.get(wanted[0], [])
+            for start in places:
+                last = stored[start + size - 1] if start + size <= len(stored) else None
+                if (
+                    last is not None
+                    and stored[start : start + size - 1] == wanted[:-1]
+                    and (last == wanted[-1] or (typing and typed(last, wanted[-1])))
+                ):
+                    starts.append(start)
+                    break
+        if not starts:
+            return None
+        first = min(starts) if first is None else min(first, *starts)
+    return words[first] if first is not None else None
+
+
 def excerpt(document, parsed, width=220):
     """An excerpt of one field — the other names, the summary or the body, whichever first
-    has a word of the query — cut at word boundaries, with the matched words marked."""
+    holds the whole query (`passage`), else first has a word of it — cut at word boundaries,
+    with the matched words marked."""
     matches = matching_words(parsed)
-    fields = [document.names, document.summary, document.body]
+    fields = [" ".join(text.split()) for text in (document.names, document.summary, document.body)]
     chosen, found = None, None
     for text in fields:
-        text = " ".join(text.split())
+        found = passage(text, parsed)
+        if found:
+            chosen = text
+            break
+    for text in fields if chosen is None else []:
         found = next((word for word in WORD.finditer(text) if matches(word.group())), None)
         if found:
             chosen = text

@@ -101,6 +101,21 @@ def test_snippets_are_one_field_marked_and_cut_with_an_ellipsis(demo, client):
     assert all("<mark>rubble</mark>" in snippet for snippet in snippets)
 
 
+@pytest.mark.django_db
+def test_a_phrase_is_shown_where_it_is(demo, client):
+    """A quoted phrase's excerpt is the field that holds it as a phrase (the interview's last
+    exchange), not the standfirst for its "the", nor a "not" far from "about us"."""
+    for query, shown in [
+        ('"the dilemma"', "the</mark> <mark>dilemma</mark>"),
+        ('"not about us"', "<mark>not</mark> <mark>about</mark> <mark>us</mark>"),
+        ('"that\'s it"', "Yes. <mark>That</mark>"),
+        ('"white helmets" dilemma', "<mark>White</mark> <mark>Helmets</mark>"),
+    ]:
+        snippets = re.findall(r'<p class="snippet">(.*?)</p>', page(client, query))
+        assert shown in snippets[0], (query, snippets)
+        assert "The director of Last Men in Aleppo" not in snippets[0], (query, snippets)
+
+
 def test_excerpts_keep_fields_apart_and_cut_on_word_boundaries():
     """An excerpt is one field, begins and ends with whole words, and marks whole words."""
     body = " ".join(f"word{number}" for number in range(200)) + " Søren " + "tail " * 100
