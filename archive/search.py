@@ -28,7 +28,13 @@ import re
 from dataclasses import dataclass
 
 import snowballstemmer
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    CombinedSearchQuery,
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import OperationalError, connection, transaction
 from django.db.models import (
@@ -628,29 +634,40 @@ KIND_ORDER = Case(
 
 
 def tsquery(parsed):
-    """The parsed query in to_tsquery's syntax, read with CONFIG (stemmed, accents folded).
-    The last word, when it may be the beginning of one, is a prefix or a stem it begins with
-    (`shorter_stems`), as on SQLite."""
+    """The parsed query for to_tsquery, read with CONFIG (stemmed, accents folded). The last
+    word, when it may be the beginning of one, is also matched as a whole word, as the
+    beginning of a stored word as typed, or by a stem it begins with (`shorter_stems`), as on
+    SQLite. As typed: read with the `simple` configuration, folded as the index is, not
+    stemmed: stemmed first, "doing" looked for words beginning "do" ("documentary", "DOX"),
+    "witnessing" for words beginning "wit" ("with")."""
 
-    def phrase(term, last=False):
-        words = [f"'{word}'" for word in re.findall(r"\w+", term)]
-        if not (last and parsed.prefix):
-            return "(" + " <-> ".join(words) + ")"
-        typed = typed_word(term)
-        forms = [[*words[:-1], f"{words[-1]}:*"]]
-        forms += [[*words[:-1], f"'{stem}'"] for stem in shorter_stems(typed)]
-        return "(" + " | ".join("(" + " <-> ".join(form) + ")" for form in forms) + ")"
+    def phrase(term):
+        return "(" + " <-> ".join(f"'{word}'" for word in re.findall(r"\w+", term)) + ")"
 
-    groups = []
-    for number, group in enumerate(parsed.required, start=1):
-        last = number == len(parsed.required)
-        alternatives = [
-            phrase(term, last and position == len(group))
-            for position, term in enumerate(group, start=1)
-        ]
-        groups.append("(" + " | ".join(alternatives) + ")")
+    def raw(text):
+        return SearchQuery(text, search_type="raw", config=CONFIG)
+
+    *groups, last = [[phrase(term) for term in group] for group in parsed.required] or [[]]
+    groups = [f"({' | '.join(group)})" for group in groups]
     groups += [f"!{phrase(term)}" for term in parsed.excluded]
-    return SearchQuery(" & ".join(groups), search_type="raw", config=CONFIG)
+    if not (parsed.prefix and parsed.required):
+        query = " & ".join([*groups, f"({' | '.join(last)})"] if last else groups)
+        return raw(query)
+    # The term being typed: its other words and its last word as a whole word or a shorter
+    # stem (CONFIG), or as the beginning of a word (`simple`, after the same folding).
+    term = parsed.required[-1][-1]
+    words = re.findall(r"\w+", term)
+    typed = typed_word(term)
+    before = " <-> ".join(f"'{word}'" for word in words[:-1])
+    forms = [*last[:-1]] + [
+        "(" + " <-> ".join([*filter(None, [before]), f"'{word}'"]) + ")"
+        for word in dict.fromkeys([words[-1], *shorter_stems(typed)])
+    ]
+    beginning = SearchQuery(f"'{typed}':*", search_type="raw", config="simple")
+    if before:
+        beginning = CombinedSearchQuery(raw(before), "<->", beginning, CONFIG)
+    typing = raw(" | ".join(forms)) | beginning
+    return raw(" & ".join(groups)) & typing if groups else typing
 
 
 def postgres_search(text, documents):

@@ -102,6 +102,16 @@ def test_snippets_are_one_field_marked_and_cut_with_an_ellipsis(demo, client):
 
 
 @pytest.mark.django_db
+def test_a_word_being_typed_begins_words_as_typed(demo):
+    """On PostgreSQL as on SQLite, the last word begins words as it is typed, not as its stem
+    would: "Fayy" finds Fayyad (its stem, "fayi", begins nothing), "doing" no "Documentary" or
+    "CPH:DOX" (stem "do"), "witnessing" no "with" (stem "wit")."""
+    assert found("Fayy")[:1] == ["Feras Fayyad"]
+    assert found("doing") == ["Feras Fayyad on Last Men in Aleppo"]
+    assert "Khaled Omar Harrah" not in found("witnessing")
+
+
+@pytest.mark.django_db
 def test_a_phrase_is_shown_where_it_is(demo, client):
     """A quoted phrase's excerpt is the field that holds it as a phrase (the interview's last
     exchange), not the standfirst for its "the", nor a "not" far from "about us"."""
