@@ -25,6 +25,7 @@ and C. Results show the stored text, excerpted on word boundaries one field at a
 import functools
 import itertools
 import re
+import threading
 from dataclasses import dataclass
 
 import snowballstemmer
@@ -240,7 +241,7 @@ def loading(model, queryset):
 
 # Stems ---------------------------------------------------------------------------------------
 
-PORTER = snowballstemmer.stemmer("porter")
+_stemmers = threading.local()
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]+\b")
 
 
@@ -248,8 +249,15 @@ ENGLISH_WORD = re.compile(r"\b[A-Za-z]+\b")
 def stem(word):
     """Porter's stem of a word in lower case ("wars" → "war", "documentary" → "documentari"),
     as FTS5's own `porter` tokenizer makes it: words of under three letters or over 64 stay
-    as they are."""
-    return PORTER.stemWord(word) if 3 <= len(word) <= 64 else word
+    as they are. One stemmer per thread, as markup.py has one Markdown converter per thread: a
+    stemmer works on the word it holds, and threads (the development server's, ASGI's)
+    sharing one got each other's stems, or an IndexError."""
+    if not 3 <= len(word) <= 64:
+        return word
+    porter = getattr(_stemmers, "porter", None)
+    if porter is None:
+        porter = _stemmers.porter = snowballstemmer.stemmer("porter")
+    return porter.stemWord(word)
 
 
 # The endings Porter's stemmer takes off a word (its steps 1 to 5), as they are written.

@@ -4,8 +4,10 @@ The same tests run on SQLite (the fallback) and on PostgreSQL (ranked full-text 
 those that need PostgreSQL's stemming and ranking say so.
 """
 
+import concurrent.futures
 import datetime as dt
 import io
+import itertools
 import re
 import unittest
 from unittest import mock
@@ -333,6 +335,28 @@ class OrTests(SearchTestCase):
         self.assertIn("The White Helmets", found)
         self.assertIn("Fayyad on filming", found)
         self.assertEqual(titles(self.search("Netflix humanity")), [])
+
+
+def test_words_are_stemmed_alike_by_threads_at_once():
+    """The development server (`manage.py demo`) and ASGI answer requests in threads: two
+    searches or saves stemming at once each get their own words' stems, not an IndexError (a
+    500) nor a stem of the other's word written into the index."""
+    import snowballstemmer
+
+    porter = snowballstemmer.stemmer("porter")
+    endings = ["", "s", "ing", "ed", "ation", "ness", "ful", "ly", "izer", "ational"]
+    syllables = ["".join(letters) for letters in itertools.product("gkmt", "aeiou", "lnrs")]
+    batches = [
+        [f"{first}{middle}quorb{ending}" for middle in syllables for ending in endings]
+        for first in ("bal", "cor", "dun", "fim")
+    ]
+
+    def stems(words):
+        return [search.stem(word) for word in words]
+
+    with concurrent.futures.ThreadPoolExecutor(4) as threads:
+        found = list(threads.map(stems, batches))
+    assert found == [[porter.stemWord(word) for word in batch] for batch in batches]
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL's full-text search")
