@@ -29,6 +29,17 @@ def env_bool(name, default):
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
 
 
+def env_int(name, default):
+    """A count or a number of seconds: a whole number, 0 or more (not "2m", nor -1, which as
+    DJANGO_PROXY_COUNT would read the client's own X-Forwarded-For entries)."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    if not re.fullmatch(r"[0-9]+", value.strip()):
+        raise ImproperlyConfigured(f"{name} must be a whole number, 0 or more, not {value!r}.")
+    return int(value)
+
+
 def env_list(name, default):
     value = os.environ.get(name)
     if value is None or value.strip() == "":
@@ -111,7 +122,7 @@ DEMO_DATABASE_PATH = BASE_DIR / "db.sqlite3"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DEMO_DATABASE_PATH}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -221,7 +232,7 @@ else:
 # The server-side page cache (archive/pagecache.py): public pages are rendered once per change
 # and served from the shared cache until the next change; at most this many seconds.
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", 24 * 60 * 60))
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 24 * 60 * 60)
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed sign-ins and locks out brute-force attempts (django-axes).
@@ -272,7 +283,7 @@ CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0))
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -301,9 +312,9 @@ CONTENT_SECURITY_POLICY = {
 # one address, that pair waits an hour. Behind proxies, the client's address is read from
 # X-Forwarded-For: DJANGO_PROXY_COUNT says how many trusted proxies append to it (see
 # archive/proxies.py).
-PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", 1 if BEHIND_PROXY else 0))
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 AXES_CLIENT_IP_CALLABLE = "archive.proxies.client_address"
-AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", 5))
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -312,7 +323,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Public pages may be cached by a CDN or browser for this long (seconds). Publishing shows on
 # the site at once, and through a CDN within this time.
-PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", 120))
+PUBLIC_CACHE_SECONDS = env_int("DJANGO_PUBLIC_CACHE_SECONDS", 120)
 
 # The read-only content API under /api/v1/ (archive/api/): JSON only, anonymous, its errors as
 # RFC 9457 problems. Every API request counts against its client address's rate (shared by

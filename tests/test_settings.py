@@ -77,6 +77,33 @@ def test_nonsense_debug_value_is_explained():
     assert "DJANGO_DEBUG must be true or false" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DJANGO_HSTS_SECONDS", "6 months"),
+        ("DJANGO_CONN_MAX_AGE", "2m"),
+        ("DJANGO_PUBLIC_CACHE_SECONDS", "1.5"),
+        ("DJANGO_PAGE_CACHE_SECONDS", "²"),
+        ("DJANGO_LOGIN_FAILURE_LIMIT", "five"),
+        ("DJANGO_PROXY_COUNT", "-1"),  # would read the client's own X-Forwarded-For entries
+    ],
+)
+def test_a_number_that_is_none_is_explained(name, value):
+    result = run_settings("pass", **{name: value})
+    assert result.returncode != 0
+    assert f"{name} must be a whole number, 0 or more" in result.stderr
+
+
+def test_numbers_are_read():
+    result = run_settings(
+        "from django.conf import settings as s; print(s.PROXY_COUNT, s.PUBLIC_CACHE_SECONDS)",
+        DJANGO_PROXY_COUNT=" 2 ",
+        DJANGO_PUBLIC_CACHE_SECONDS="0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2", "0"]
+
+
 def redis_is_running():
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
