@@ -8,11 +8,13 @@ with its current value), a few fields changed, and the whole form sent back.
 
 import datetime as dt
 from html.parser import HTMLParser
+from importlib import import_module
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -1055,3 +1057,22 @@ def test_article_and_quote_lists_filter_by_year(admin_client):
     assert "year published" in response.content.decode()
     assert "Old words." in admin_client.get("/admin/archive/quote/?year=2019").content.decode()
     assert "Old words." not in admin_client.get("/admin/archive/quote/?year=2020").content.decode()
+
+
+class GroupsMigrationTests(TestCase):
+    """Migrating back past the groups' migration and forward again (to run an older release,
+    or to undo a migration) leaves editors and contributors in their groups, with their
+    permissions: deleting the groups on the way back had left every editor without any."""
+
+    def test_back_and_forward_keeps_the_members(self):
+        name = "0004_editors_and_contributors"
+        migration = import_module(f"archive.migrations.{name}")
+        editor = User.objects.create_user("ed", is_staff=True)
+        editor.groups.add(Group.objects.get(name="Editors"))
+        apps = MigrationLoader(connection).project_state(("archive", name)).apps
+        [groups] = migration.Migration.operations
+        groups.reverse_code(apps, None)  # neither uses the schema editor
+        groups.code(apps, None)
+        editor = User.objects.get(pk=editor.pk)
+        self.assertEqual([group.name for group in editor.groups.all()], ["Editors"])
+        self.assertTrue(editor.has_perm("archive.publish_article"))

@@ -50,8 +50,10 @@ def create_groups(apps, schema_editor):
     contributors.permissions.set(archive.filter(codename__in=codenames))
 
 
-def delete_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=[EDITORS, CONTRIBUTORS]).delete()
+def keep_groups(apps, schema_editor):
+    """Going back leaves the groups and who is in them: deleting them took every editor and
+    contributor out of their group, so that migrating forward again (`create_groups` finds
+    them and sets their permissions afresh) left them without any permission."""
 
 
 class Migration(migrations.Migration):
@@ -61,4 +63,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_groups, delete_groups)]
+    operations = [migrations.RunPython(create_groups, keep_groups)]
