@@ -535,7 +535,12 @@ def parse_query(text):
         if minus_phrase or minus_word:
             excluded.append(term)
             continue
-        prefix = bool(word) and len(re.findall(r"\w+", term)[-1]) >= PREFIX_LENGTH
+        # A word of letters folding to nothing ("ƸƸƸ", "ʔʔʔ") begins no stored word.
+        prefix = (
+            bool(word)
+            and len(re.findall(r"\w+", term)[-1]) >= PREFIX_LENGTH
+            and bool(WORD.findall(fold(term)))
+        )
         terms = [term] if phrase else term.split()
         (phrases if phrase and " " in term else words).extend(terms)
         for index, single in enumerate(terms):

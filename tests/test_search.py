@@ -306,6 +306,14 @@ class BadQueryTests(SearchTestCase):
                 self.assertEqual(response.status_code, 200)
         self.assertContains(self.search("!!!"), "There are no words to search for")
 
+    def test_a_last_word_of_letters_that_fold_to_nothing(self):
+        """Latin letters without an ASCII spelling ("Ƹ", the glottal stop "ʔ") fold to nothing:
+        as the last word, being typed, they are no beginning of a word, and no server error."""
+        for query in ("ƸƸƸ", "ʔʔʔ", "Aleppo ʔʔʔ", "Aleppo or ʔʔʔ", '"quite extraordinary" or ʔʔʔ'):
+            with self.subTest(query=query):
+                self.assertEqual(self.search(query).status_code, 200)
+        self.assertIn("Last Men in Aleppo", titles(self.search("Aleppo or ʔʔʔ")))
+
     def test_search_page_is_not_indexed(self):
         response = self.search("Aleppo")
         self.assertEqual(response["X-Robots-Tag"], "noindex")
