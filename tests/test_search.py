@@ -208,6 +208,15 @@ class FindingTests(SearchTestCase):
         response = self.search("Umar Harah")
         self.assertRegex(response.content.decode(), r"<mark>Umar</mark>\s*<mark>Harah</mark>")
 
+    def test_an_excerpt_in_another_script_reads_in_its_own_direction(self):
+        """The page is English (left to right); an excerpt of the film's Arabic title reads
+        right to left, one of English text left to right (`dir="auto"`)."""
+        self.assertRegex(
+            self.search("حلب").content.decode(),
+            r'<p class="snippet" dir="auto">[^<]*<mark>حلب</mark>',
+        )
+        self.assertContains(self.search("bombs"), '<p class="snippet" dir="auto">')
+
     def test_snippets_are_escaped(self):
         self.review.body = "Bombs <script>alert(1)</script> fall."
         self.review.save()
