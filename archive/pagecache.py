@@ -46,6 +46,7 @@ from django.http.request import split_domain_port
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
+from django.views.decorators.http import require_safe
 
 from .models import Article
 
@@ -383,9 +384,12 @@ def public_page(view, params=(), store=True):
     `PageCacheMiddleware`, and by a CDN or browser for PUBLIC_CACHE_SECONDS.
 
     `params` names the query parameters the view reads; all others are dropped before it runs.
+    A page is read, never written to: other methods than GET and HEAD are a 405 (a function
+    view, the search page or a feed, answered TRACE or PUT as GET).
     """
 
     @functools.wraps(view)
+    @require_safe
     def page(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)

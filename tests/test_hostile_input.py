@@ -86,6 +86,25 @@ class HostileInputTests(TestCase):
                 self.assertNoServerError(f"/films/?{query}")
                 self.assertNoServerError(f"/quotes/?{query}")
 
+    def test_methods_other_than_reading_are_refused(self):
+        """Public pages are read (GET, HEAD): TRACE or OPTIONS get 405 and the methods allowed,
+        from class views and function views (search, feeds, sitemap) alike; a write (PUT,
+        DELETE) is refused, by the CSRF check before the page."""
+        client = Client(raise_request_exception=False, enforce_csrf_checks=True)
+        urls = ["/", "/search/?q=aleppo", "/feeds/articles/", "/sitemap.xml", "/robots.txt"]
+        urls += ["/films/last-men-in-aleppo/", "/films/last-men-in-aleppo/card.png"]
+        for url in urls:
+            for method in ("trace", "options"):
+                with self.subTest(url=url, method=method):
+                    response = getattr(client, method)(url)
+                    self.assertEqual(response.status_code, 405)
+                    self.assertEqual(response["Allow"], "GET, HEAD")
+            for method in ("put", "delete"):
+                with self.subTest(url=url, method=method):
+                    self.assertIn(getattr(client, method)(url).status_code, (403, 405))
+            with self.subTest(url=url, method="head"):
+                self.assertEqual(client.head(url).status_code, 200)
+
     def test_path_that_begins_with_two_slashes(self):
         """`/%2F…` decodes to a path beginning with `//`: the 404 page's own address (its
         og:url) stays on this site, escaped, instead of raising (it answered 500)."""
