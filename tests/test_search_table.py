@@ -92,11 +92,11 @@ def test_what_the_issue_saw(demo, client):
 def test_snippets_are_one_field_marked_and_cut_with_an_ellipsis(demo, client):
     """On both databases: a match in the summary shows the summary alone (not the title or the
     original title before it); a match deep in a body shows that passage, "…" before it."""
-    snippets = re.findall(r'<p class="snippet">(.*?)</p>', page(client, "Sundance"))
+    snippets = re.findall(r'<p class="snippet" dir="auto">(.*?)</p>', page(client, "Sundance"))
     assert snippets[0].startswith("Documentary, 2017 · Won")
     assert "<mark>Sundance</mark>" in snippets[0]
     assert "Last Men in Aleppo" not in snippets[0] and "حلب" not in snippets[0]
-    snippets = re.findall(r'<p class="snippet">(.*?)</p>', page(client, "rubble"))
+    snippets = re.findall(r'<p class="snippet" dir="auto">(.*?)</p>', page(client, "rubble"))
     assert all(snippet.startswith("…") for snippet in snippets)
     assert all("<mark>rubble</mark>" in snippet for snippet in snippets)
 
@@ -121,7 +121,7 @@ def test_a_phrase_is_shown_where_it_is(demo, client):
         ('"that\'s it"', "Yes. <mark>That</mark>"),
         ('"white helmets" dilemma', "<mark>White</mark> <mark>Helmets</mark>"),
     ]:
-        snippets = re.findall(r'<p class="snippet">(.*?)</p>', page(client, query))
+        snippets = re.findall(r'<p class="snippet" dir="auto">(.*?)</p>', page(client, query))
         assert shown in snippets[0], (query, snippets)
         assert "The director of Last Men in Aleppo" not in snippets[0], (query, snippets)
 
