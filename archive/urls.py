@@ -1,11 +1,7 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import cards, feeds, views
-from .converters import ThemeSlugConverter
+from . import cards, converters, feeds, views  # noqa: F401 (converters: `<unicode_slug:>`)
 from .pagecache import public_page as public
-
-register_converter(ThemeSlugConverter, "theme")
-
 
 app_name = "archive"
 
@@ -19,8 +15,8 @@ urlpatterns = [
         ),
         name="film_list",
     ),
-    path("films/<slug:slug>/", public(views.FilmDetailView.as_view()), name="film_detail"),
-    path("films/<slug:slug>/card.png", public(cards.film_card), name="film_card"),
+    path("films/<unicode_slug:slug>/", public(views.FilmDetailView.as_view()), name="film_detail"),
+    path("films/<unicode_slug:slug>/card.png", public(cards.film_card), name="film_card"),
     path(
         "articles/",
         public(
@@ -29,8 +25,12 @@ urlpatterns = [
         ),
         name="article_list",
     ),
-    path("articles/<slug:slug>/", public(views.ArticleDetailView.as_view()), name="article_detail"),
-    path("articles/<slug:slug>/card.png", public(cards.article_card), name="article_card"),
+    path(
+        "articles/<unicode_slug:slug>/",
+        public(views.ArticleDetailView.as_view()),
+        name="article_detail",
+    ),
+    path("articles/<unicode_slug:slug>/card.png", public(cards.article_card), name="article_card"),
     path(
         "people/",
         public(
@@ -38,9 +38,15 @@ urlpatterns = [
         ),
         name="person_list",
     ),
-    path("people/<slug:slug>/", public(views.PersonDetailView.as_view()), name="person_detail"),
+    path(
+        "people/<unicode_slug:slug>/",
+        public(views.PersonDetailView.as_view()),
+        name="person_detail",
+    ),
     path("themes/", public(views.ThemeListView.as_view()), name="theme_list"),
-    path("themes/<theme:slug>/", public(views.ThemeDetailView.as_view()), name="theme_detail"),
+    path(
+        "themes/<unicode_slug:slug>/", public(views.ThemeDetailView.as_view()), name="theme_detail"
+    ),
     path(
         "search/",
         public(views.search_view, params=("q", "kind", "theme", "year", "page"), store=False),
@@ -58,14 +64,16 @@ urlpatterns = [
     path("preview/articles/<int:pk>/", views.ArticlePreviewView.as_view(), name="article_preview"),
     path("feeds/articles/", public(feeds.LatestArticlesFeed()), name="article_feed"),
     path("feeds/articles/atom/", public(feeds.LatestArticlesAtomFeed()), name="article_feed_atom"),
-    path("feeds/themes/<theme:slug>/", public(feeds.ThemeArticlesFeed()), name="theme_feed"),
+    path("feeds/themes/<unicode_slug:slug>/", public(feeds.ThemeArticlesFeed()), name="theme_feed"),
     path(
-        "feeds/themes/<theme:slug>/atom/",
+        "feeds/themes/<unicode_slug:slug>/atom/",
         public(feeds.ThemeArticlesAtomFeed()),
         name="theme_feed_atom",
     ),
-    path("feeds/films/<slug:slug>/", public(feeds.FilmArticlesFeed()), name="film_feed"),
+    path("feeds/films/<unicode_slug:slug>/", public(feeds.FilmArticlesFeed()), name="film_feed"),
     path(
-        "feeds/films/<slug:slug>/atom/", public(feeds.FilmArticlesAtomFeed()), name="film_feed_atom"
+        "feeds/films/<unicode_slug:slug>/atom/",
+        public(feeds.FilmArticlesAtomFeed()),
+        name="film_feed_atom",
     ),
 ]

@@ -118,3 +118,33 @@ def build_archive(test):
     test.scheduled_quote = make_quote(
         test.scheduled, test.film, "Later.", speaker=test.subject, featured=True
     )
+
+
+# A film, a person and a piece whose slugs are in other scripts, as the site makes them from an
+# Arabic title and a name written in Chinese (set here, so that the addresses are tested apart
+# from how slugs are made); on the wire each is percent-encoded UTF-8.
+BAYT = "%D8%A8%D9%8A%D8%AA"  # بيت
+WONG = "%E7%8E%8B%E5%AE%B6%E5%8D%AB"  # 王家卫
+BAYT_REVIEW = "%D9%85%D8%B1%D8%A7%D8%AC%D8%B9%D8%A9-%D8%A8%D9%8A%D8%AA"  # مراجعة-بيت
+
+
+def build_other_scripts(test):
+    """Set `bayt` (a film), `wong` (its director, who also wrote about it and is quoted) and
+    `bayt_review` as attributes of `test` (a TestCase class)."""
+    test.wong = make_person(name="王家卫", slug="王家卫")
+    test.bayt = make_film(
+        title="بيت",
+        slug="بيت",
+        original_title="بيت",
+        original_title_language="ar",
+        year=2019,
+    )
+    make_credit(test.bayt, test.wong, Credit.Role.DIRECTOR)
+    test.bayt_review = make_article(
+        films=[test.bayt],
+        title="مراجعة: بيت",
+        slug="مراجعة-بيت",
+        body="A house in Aleppo, filmed from inside.",
+    )
+    test.bayt_review.bylines.create(person=test.wong)
+    make_quote(test.bayt_review, test.bayt, "filmed from inside", speaker=test.wong)

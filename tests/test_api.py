@@ -14,7 +14,7 @@ from archive.models import Article, Theme
 from archive.pagination import KeysetPaginator
 
 from .factories import make_article, make_film, make_person, make_quote
-from .public_data import build_archive
+from .public_data import BAYT, BAYT_REVIEW, WONG, build_archive, build_other_scripts
 
 API = "/api/v1"
 HIDDEN = [
@@ -349,6 +349,44 @@ class ThemeTests(APITestCase):
         self.film.themes.add("حلب")
         theme = self.json(f"{API}/themes/حلب/")
         self.assertEqual(theme["name"], "حلب")
+
+
+class OtherScriptTests(APITestCase):
+    """Films, people and pieces whose slugs are in other scripts, at their addresses and as
+    filters; the addresses the API gives are absolute and percent-encoded."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        build_other_scripts(cls)
+
+    def test_details(self):
+        site = "http://testserver"
+        film = self.json(f"{API}/films/{BAYT}/")
+        self.assertEqual((film["slug"], film["title"]), ("بيت", "بيت"))
+        self.assertEqual(film["url"], f"{site}/films/{BAYT}/")
+        self.assertEqual(film["api_url"], f"{site}{API}/films/{BAYT}/")
+        self.assertEqual(film["articles_api_url"], f"{site}{API}/articles/?film={BAYT}")
+        self.assertEqual(film["credits"][0]["person"]["api_url"], f"{site}{API}/people/{WONG}/")
+        self.assertEqual(self.json(f"{API}/films/بيت/")["title"], "بيت")
+        person = self.json(f"{API}/people/{WONG}/")
+        self.assertEqual(person["url"], f"{site}/people/{WONG}/")
+        self.assertEqual(person["quotes_api_url"], f"{site}{API}/quotes/?person={WONG}")
+        article = self.json(f"{API}/articles/{BAYT_REVIEW}/")
+        self.assertEqual(article["url"], f"{site}/articles/{BAYT_REVIEW}/")
+        self.assertEqual(article["films"][0]["api_url"], f"{site}{API}/films/{BAYT}/")
+        self.assertProblem(self.client.get(f"{API}/films/{BAYT}-x/"), 404)
+
+    def test_filters(self):
+        for url in (
+            f"{API}/articles/?film={BAYT}",
+            f"{API}/articles/?person={WONG}",
+            f"{API}/quotes/?film={BAYT}",
+            f"{API}/quotes/?person={WONG}",
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(len(self.results(url)), 1)
+        self.assertEqual(self.results(f"{API}/articles/?film={BAYT}")[0]["slug"], "مراجعة-بيت")
 
 
 class PublishedRuleTests(APITestCase):

@@ -13,6 +13,7 @@ from archive.models import Film
 from archive.sitemaps import ModelSitemap
 
 from .factories import WithoutPlannerStatistics, make_film
+from .public_data import BAYT, BAYT_REVIEW, WONG, build_other_scripts
 from .test_pages import PublicPageTestCase
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -361,6 +362,50 @@ class SitemapTests(PublicPageTestCase):
         self.assertContains(response, "Sitemap: http://testserver/sitemap.xml")
         self.assertContains(response, "Disallow: /preview/")
         self.assertNotContains(response, "/admin/")  # its address may be kept private
+
+
+class OtherScriptAddressTests(PublicPageTestCase):
+    """A film whose slug is in another script has its feeds; feeds and the sitemap give the
+    addresses of such films, people and pieces absolute and percent-encoded."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        build_other_scripts(cls)
+
+    def test_a_films_feeds(self):
+        film, review = (
+            f"http://testserver/films/{BAYT}/",
+            f"http://testserver/articles/{BAYT_REVIEW}/",
+        )
+        for url in (f"/feeds/films/{BAYT}/", "/feeds/films/بيت/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                channel = ElementTree.fromstring(response.content).find("channel")
+                self.assertEqual(channel.findtext("link"), film)
+                self.assertEqual(channel.find("item").findtext("link"), review)
+        feed = ElementTree.fromstring(self.client.get(f"/feeds/films/{BAYT}/atom/").content)
+        self.assertEqual(atom_problems(feed), [])
+        links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
+        self.assertEqual(
+            links, {"alternate": film, "self": f"http://testserver/feeds/films/{BAYT}/atom/"}
+        )
+        entry = feed.find(f"{ATOM}entry")
+        self.assertEqual(entry.findtext(f"{ATOM}id"), review)
+        self.assertEqual(entry.find(f"{ATOM}link").get("href"), review)
+
+    def test_the_sitemap(self):
+        for section, path in (
+            ("films", f"/films/{BAYT}/"),
+            ("people", f"/people/{WONG}/"),
+            ("articles", f"/articles/{BAYT_REVIEW}/"),
+        ):
+            with self.subTest(section=section):
+                response = self.client.get(f"/sitemap-{section}.xml")
+                root = ElementTree.fromstring(response.content)
+                addresses = [url.findtext(f"{SITEMAP}loc") for url in root.iter(f"{SITEMAP}url")]
+                self.assertIn(f"http://testserver{path}", addresses)
 
 
 @skipUnless(connection.vendor == "sqlite", "PostgreSQL chooses plans by table sizes")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from archive.forms import MergeThemesForm, RenameThemeForm
 from archive.models import Article, Credit, Film, Language, Theme
 
-from .factories import make_article, make_person
+from .factories import make_article, make_film, make_person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -281,6 +281,29 @@ def test_used_parameters_are_stored_only_in_their_canonical_form(client, film):
                     "/films/?theme=no-such-theme", "/films/?page=1"]:  # fmt: skip
         assert status(fetch(client, variant)) == "film-archive; fwd=miss", variant
         assert status(fetch(client, variant)) == "film-archive; fwd=miss", variant
+
+
+def test_pages_at_slugs_in_other_scripts_are_stored_each_under_its_own_key(client, film):
+    """A page at a slug in another script, and a list filtered by one, are stored; the
+    address percent-encoded or not is one page, another slug another one."""
+    bayt, bayt_2 = "%D8%A8%D9%8A%D8%AA", "%D8%A8%D9%8A%D8%AA-2"  # بيت, بيت-2
+    for title, slug in (("بيت", "بيت"), ("بيت 2", "بيت-2")):
+        make_article(films=[make_film(title=title, slug=slug)], title=f"On {title}")
+    assert status(fetch(client, f"/films/{bayt}/")) == "film-archive; fwd=miss; stored"
+    assert status(fetch(client, f"/films/{bayt}/")) == "film-archive; hit"
+    assert status(fetch(client, "/films/بيت/")) == "film-archive; hit"
+    response = fetch(client, f"/films/{bayt_2}/")
+    assert status(response) == "film-archive; fwd=miss; stored"
+    assert "<cite>بيت 2</cite>" in response.content.decode()
+    for url, title in (
+        (f"/articles/?film={bayt}", "On بيت"),
+        (f"/articles/?film={bayt_2}", "On بيت 2"),
+    ):
+        response = fetch(client, url)
+        assert status(response) == "film-archive; fwd=miss; stored", url
+        assert status(fetch(client, url)) == "film-archive; hit", url
+        assert f"{title}</a>" in response.content.decode()
+    assert "On بيت 2</a>" not in fetch(client, f"/articles/?film={bayt}").content.decode()
 
 
 def test_the_cache_can_be_turned_off(client, film):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from archive.models import Article, ArticlePerson
 
 from .factories import make_article, make_film, make_person, make_quote
-from .public_data import build_archive
+from .public_data import BAYT, BAYT_REVIEW, WONG, build_archive, build_other_scripts
 
 HIDDEN = ["Secret draft review", "Unpublished words here", "Scheduled interview", "Later."]
 
@@ -700,3 +700,65 @@ class EditorsOrderTests(TestCase):
         self.assertEqual(films, ["Zulu Main Film", "Alpha Other Film"])
         people = [person["name"] for person in data["people"]]
         self.assertEqual(people, ["Zed Subject", "Abe Subject"])
+
+
+class OtherScriptAddressTests(TestCase):
+    """A film, a person and a piece whose slugs are in other scripts have their pages, title
+    cards and list filters at those slugs, linked percent-encoded."""
+
+    @classmethod
+    def setUpTestData(cls):
+        build_other_scripts(cls)
+
+    def test_pages_at_their_addresses(self):
+        for url, text in (
+            (f"/films/{BAYT}/", "<cite>بيت</cite>"),
+            ("/films/بيت/", "<cite>بيت</cite>"),
+            (f"/people/{WONG}/", "王家卫"),
+            (f"/articles/{BAYT_REVIEW}/", "مراجعة: بيت"),
+        ):
+            with self.subTest(url=url):
+                self.assertContains(self.client.get(url), text)
+        self.assertEqual(self.client.get(f"/films/{BAYT}-x/").status_code, 404)
+
+    def test_links_are_percent_encoded(self):
+        film, person, article = (f"/films/{BAYT}/", f"/people/{WONG}/", f"/articles/{BAYT_REVIEW}/")
+        self.assertContains(self.client.get("/films/"), f'href="{film}"')
+        self.assertContains(self.client.get("/people/"), f'href="{person}"')
+        self.assertContains(self.client.get("/articles/"), f'href="{article}"')
+        response = self.client.get(film)
+        self.assertContains(response, f'href="{person}"')
+        self.assertContains(response, f'href="{article}"')
+        self.assertContains(response, f'href="/feeds/films/{BAYT}/atom/"')
+        self.assertContains(self.client.get(article), f'href="{film}"')
+
+    def test_title_cards(self):
+        for url in (f"/films/{BAYT}/card.png", f"/articles/{BAYT_REVIEW}/card.png"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response["Content-Type"], "image/png")
+
+    def test_list_filters(self):
+        for url, text in (
+            (f"/articles/?film={BAYT}", "مراجعة: بيت"),
+            (f"/articles/?person={WONG}", "مراجعة: بيت"),
+            (f"/quotes/?film={BAYT}", "filmed from inside"),
+            (f"/quotes/?person={WONG}", "filmed from inside"),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, text)
+                self.assertNotContains(response, "Some filters were not understood")
+        response = self.client.get(f"/articles/?film={BAYT}")
+        self.assertContains(response, f'href="/feeds/films/{BAYT}/"')
+
+    def test_links_to_all_of_a_films_or_persons_pieces(self):
+        for number in range(10):
+            make_article(films=[self.bayt], title=f"Review {number}").bylines.create(
+                person=self.wong
+            )
+        self.assertContains(
+            self.client.get(f"/films/{BAYT}/"), f'href="/articles/?kind=review&amp;film={BAYT}"'
+        )
+        self.assertContains(self.client.get(f"/people/{WONG}/"), f'href="/articles/?person={WONG}"')

@@ -12,6 +12,8 @@ from archive.models import Article, EarlierSlug, Film, Person, Theme
 
 from .factories import make_article, make_film, make_person
 
+BAYT = "%D8%A8%D9%8A%D8%AA"  # "بيت" (house), percent-encoded as UTF-8
+
 reslugging = importlib.import_module("archive.migrations.0011_transliterated_slugs")
 
 
@@ -51,6 +53,30 @@ class EarlierAddressTests(TestCase):
             "/articles/a-review/card.png", "/articles/last-men-in-aleppo-review/card.png"
         )
         self.assertEqual(self.client.get("/films/no-such-film/card.png").status_code, 404)
+
+    def test_earlier_and_current_slugs_in_other_scripts(self):
+        """A film whose Arabic title made it `film` under the old rule, given its Arabic slug
+        by an editor, then another: every address it had leads to the current one, pages,
+        title cards, feeds and the lists' filters alike, percent-encoded on the wire."""
+        film = make_film(title="بيت", slug="film")
+        make_article(films=[film], title="On a house", slug="on-a-house")
+        rename(film, "بيت")
+        self.assertMoved("/films/film/", f"/films/{BAYT}/")
+        rename(film, "بيت-في-حلب")
+        current = "%D8%A8%D9%8A%D8%AA-%D9%81%D9%8A-%D8%AD%D9%84%D8%A8"
+        self.assertMoved(f"/films/{BAYT}/?x=1", f"/films/{current}/?x=1")
+        self.assertMoved("/films/بيت/", f"/films/{current}/")
+        self.assertMoved(f"/films/{BAYT}/card.png", f"/films/{current}/card.png")
+        self.assertMoved(f"/feeds/films/{BAYT}/atom/", f"/feeds/films/{current}/atom/")
+        self.assertMoved(f"/articles/?film={BAYT}", f"/articles/?film={current}")
+        response = self.client.get(f"/api/v1/articles/?film={BAYT}")
+        self.assertEqual([a["slug"] for a in response.json()["results"]], ["on-a-house"])
+        response = self.client.get(f"/api/v1/films/{BAYT}/")
+        self.assertEqual(response.status_code, 301)
+        self.assertEqual(response["Location"], f"/api/v1/films/{current}/")
+        person = make_person(name="王家卫", slug="person")
+        rename(person, "王家卫")
+        self.assertMoved("/people/person/", "/people/%E7%8E%8B%E5%AE%B6%E5%8D%AB/")
 
     def test_the_query_string_is_kept(self):
         rename(self.film, "last-men-in-aleppo")

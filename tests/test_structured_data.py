@@ -9,6 +9,7 @@ import time_machine
 
 from archive.models import Article
 
+from .public_data import BAYT, BAYT_REVIEW, WONG, build_other_scripts
 from .test_pages import PublicPageTestCase
 
 VOCABULARY = json.loads((Path(__file__).parent / "data" / "schemaorg.json").read_text())
@@ -165,3 +166,48 @@ class StructuredDataTests(PublicPageTestCase):
         content = self.client.get("/films/last-men-in-aleppo/").content.decode()
         self.assertNotIn("<script>alert(1)", content)
         self.json_ld("/films/last-men-in-aleppo/")
+
+
+def addresses_in(node):
+    """Every absolute address in structured data."""
+    if isinstance(node, dict):
+        return [url for value in node.values() for url in addresses_in(value)]
+    if isinstance(node, list):
+        return [url for value in node for url in addresses_in(value)]
+    return [node] if isinstance(node, str) and node.startswith("http") else []
+
+
+class OtherScriptAddressTests(PublicPageTestCase):
+    """The JSON-LD, Open Graph and canonical addresses of a film, a person and a piece whose
+    slugs are in other scripts: absolute, percent-encoded, as valid URLs must be."""
+
+    json_ld = StructuredDataTests.json_ld
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        build_other_scripts(cls)
+
+    def meta_addresses(self, url):
+        content = self.client.get(url).content.decode()
+        found = re.findall(r'<meta property="og:(?:url|image)" content="([^"]*)"', content)
+        found += re.findall(r'<link rel="canonical" href="([^"]*)"', content)
+        return found
+
+    def test_addresses_are_absolute_and_encoded(self):
+        site = "http://testserver"
+        film, person = f"{site}/films/{BAYT}/", f"{site}/people/{WONG}/"
+        review = f"{site}/articles/{BAYT_REVIEW}/"
+        for url, data_urls, meta_urls in (
+            (film, {film, person, review}, {film, f"{film}card.png"}),
+            (person, {person}, {person}),
+            (review, {review, film, person}, {review, f"{review}card.png"}),
+        ):
+            with self.subTest(url=url):
+                found = addresses_in(self.json_ld(url.removeprefix(site)))
+                self.assertLessEqual(data_urls, set(found))
+                meta = self.meta_addresses(url.removeprefix(site))
+                self.assertEqual(set(meta), meta_urls)
+                for address in found + meta:
+                    self.assertTrue(address.isascii(), address)
+                    self.assertNotRegex(address, r"\s")

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from ..converters import ThemeSlugConverter
+from .. import converters  # noqa: F401 (`<unicode_slug:>`)
 from ..pagination import PAGE_PARAMETERS as PAGES
 from . import views
 from .views import public_endpoint as public
@@ -15,13 +15,13 @@ urlpatterns = [
         public(views.FilmList.as_view(), params=("year", "kind", "theme", "q", *PAGES)),
         name="film_list",
     ),
-    path("films/<slug:slug>/", public(views.FilmDetail.as_view()), name="film_detail"),
+    path("films/<unicode_slug:slug>/", public(views.FilmDetail.as_view()), name="film_detail"),
     path(
         "people/",
         public(views.PersonList.as_view(), params=("role", "letter", "q", *PAGES)),
         name="person_list",
     ),
-    path("people/<slug:slug>/", public(views.PersonDetail.as_view()), name="person_detail"),
+    path("people/<unicode_slug:slug>/", public(views.PersonDetail.as_view()), name="person_detail"),
     path(
         "articles/",
         public(
@@ -30,7 +30,11 @@ urlpatterns = [
         ),
         name="article_list",
     ),
-    path("articles/<slug:slug>/", public(views.ArticleDetail.as_view()), name="article_detail"),
+    path(
+        "articles/<unicode_slug:slug>/",
+        public(views.ArticleDetail.as_view()),
+        name="article_detail",
+    ),
     path(
         "quotes/",
         public(views.QuoteList.as_view(), params=("film", "person", "theme", "q", *PAGES)),
@@ -38,10 +42,6 @@ urlpatterns = [
     ),
     path("quotes/<int:pk>/", public(views.QuoteDetail.as_view()), name="quote_detail"),
     path("themes/", public(views.ThemeList.as_view(), params=PAGES), name="theme_list"),
-    re_path(
-        rf"^themes/(?P<slug>{ThemeSlugConverter.regex})/$",
-        public(views.ThemeDetail.as_view()),
-        name="theme_detail",
-    ),
+    path("themes/<unicode_slug:slug>/", public(views.ThemeDetail.as_view()), name="theme_detail"),
     re_path(r"^(?P<path>[\s\S]*)$", views.not_found_endpoint),
 ]
