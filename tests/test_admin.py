@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import Article, Exchange, Film, Quote, Theme
+from archive.models import Article, Exchange, Film, Person, Quote, Theme
 from archive.templatetags import admin_dates
 
 from .factories import make_article, make_credit, make_exchange, make_film, make_person, make_quote
@@ -840,6 +840,54 @@ class ProtectedDeletionTests(AdminTestCase):
             self.assertContains(response, "can’t be deleted")
             self.assertContains(response, "Rubble and light")
             self.assertTrue(type(obj).objects.filter(pk=obj.pk).exists())
+
+
+# Slugs -----------------------------------------------------------------------------------------
+
+
+class SlugEntryTests(AdminTestCase):
+    """The slug an editor types, or the one the prepopulated-field script makes, keeps the
+    letters of other scripts and is saved with its Latin letters in ASCII."""
+
+    def setUp(self):
+        self.login(self.editor)
+
+    def add_person(self, name, slug):
+        data = self.open_form(admin_url("person_add"), "person_form")
+        data.update(name=[name], slug=[slug])
+        return self.client.post(admin_url("person_add"), data)
+
+    def test_the_script_that_fills_the_slug_keeps_other_scripts(self):
+        for name in ("film", "person", "article"):
+            response = self.client.get(admin_url(f"{name}_add"))
+            self.assertContains(response, "&quot;allowUnicode&quot;: true")
+
+    def test_latin_diacritics_are_saved_in_ascii_other_scripts_kept(self):
+        response = self.add_person("Søren X", "søren-x")
+        self.assertRedirects(response, admin_url("person_changelist"))
+        self.assertEqual(Person.objects.get(name="Søren X").slug, "soren-x")
+        self.add_person("王家卫", "王家卫")
+        self.assertEqual(Person.objects.get(name="王家卫").slug, "王家卫")
+        data = self.open_form(admin_url("film_add"), "film_form")
+        data.update(title=["بيت"], slug=["بيت"], year=["2017"])
+        response = self.client.post(admin_url("film_add"), data)
+        self.assertRedirects(response, admin_url("film_changelist"))
+        self.assertEqual(self.client.get("/films/بيت/").status_code, 200)
+
+    def test_a_slug_that_clashes_once_transliterated_is_a_form_error(self):
+        make_person(name="Soren X", slug="soren-x")
+        response = self.add_person("Søren X", "søren-x")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Another person already uses this slug. Choose another.")
+        self.assertEqual(Person.objects.filter(name="Søren X").count(), 0)
+        # On a change page too.
+        other = make_person(name="Søren Y", slug="soren-y")
+        data = self.open_form(admin_url("person_change", other.pk), "person_form")
+        data["slug"] = ["søren-x"]
+        response = self.client.post(admin_url("person_change", other.pk), data)
+        self.assertContains(response, "Another person already uses this slug. Choose another.")
+        other.refresh_from_db()
+        self.assertEqual(other.slug, "soren-y")
 
 
 # Changelists ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from .film import Film
 from .images import Illustrated
 from .person import Person
 from .related import RelatedList
-from .slugs import SluggedModel, SlugManager, unique_slug
+from .slugs import SluggedModel, SlugManager, TransliteratedSlugField, unique_slug
 from .theme import ThemedItem
 
 
@@ -126,7 +126,7 @@ class Article(Illustrated, SluggedModel):
 
     kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.REVIEW)
     title = NormalisedCharField("title", max_length=250)
-    slug = models.SlugField(
+    slug = TransliteratedSlugField(
         "slug",
         max_length=80,
         unique=True,

@@ -12,7 +12,7 @@ from .identifiers import imdb_title, wikidata_item
 from .images import Illustrated
 from .person import Person
 from .related import RelatedList
-from .slugs import SluggedModel
+from .slugs import SluggedModel, TransliteratedSlugField
 from .theme import ThemedItem
 
 
@@ -68,7 +68,7 @@ class Film(Illustrated, SluggedModel):
         blank=True,
         help_text="Language code of the original title, such as ar for Arabic.",
     )
-    slug = models.SlugField(
+    slug = TransliteratedSlugField(
         "slug",
         max_length=80,
         unique=True,

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from ..addresses import page_path
 from ..text import NormalisedCharField, NormalisedTextField, SortKeyField
 from .identifiers import imdb_name, wikidata_item
-from .slugs import SluggedModel
+from .slugs import SluggedModel, TransliteratedSlugField
 
 
 class Person(SluggedModel):
@@ -12,7 +12,7 @@ class Person(SluggedModel):
 
     name = NormalisedCharField("name", max_length=200, help_text="The name readers know them by.")
     sort_name = SortKeyField("sort name", source="name")
-    slug = models.SlugField(
+    slug = TransliteratedSlugField(
         "slug",
         max_length=80,
         unique=True,

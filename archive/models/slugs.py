@@ -1,14 +1,18 @@
 """Slugs for URLs, unique per model, and the earlier slugs that keep old addresses working.
 
-Films, people and articles have ASCII slugs (Django's `<slug:>` converter matches nothing
-else); themes keep the letters of other scripts (an Arabic theme has an Arabic slug). Either
-way a Latin letter is written in ASCII: "Søren" is `soren`, where Django's slugify alone would
-drop the "ø", which does not decompose, and make `sren`.
+A slug keeps the letters of scripts other than Latin, for films, people, articles and themes
+alike: a film titled "بيت" is at `/films/بيت/` (percent-encoded on the wire), an Arabic theme
+has an Arabic slug, a mixed title keeps both. A Latin letter is always written in ASCII:
+"Søren" is `soren`, where Django's slugify alone would drop the "ø", which does not decompose,
+and make `sren` (or keep it, `søren`, when it keeps Unicode). The same holds for a slug an
+editor types (`TransliteratedSlugField`). Addresses match such slugs with the
+`unicode_slug` path converter (archive.converters); Django's `<slug:>` is ASCII only.
 """
 
 import unicodedata
 
 from anyascii import anyascii
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import text
@@ -30,6 +34,48 @@ def slugify(value, allow_unicode=False):
     return text.slugify(transliterate_latin(value), allow_unicode=allow_unicode)
 
 
+def transliterated(value):
+    """A slug as given (by an editor, a fixture, a version), its Latin letters in ASCII
+    ("søren-x" → "soren-x"); None or "" as they are."""
+    return transliterate_latin(value) if value else value
+
+
+class TransliteratedSlugFormField(forms.SlugField):
+    """A form's slug field that cleans to the slug as it will be saved, and has changed only
+    if that differs: "søren-x", which Django's prepopulated-field script makes of "Søren X"
+    when the field allows Unicode, is `soren-x`."""
+
+    def to_python(self, value):
+        return transliterated(super().to_python(value))
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        return (self.to_python(initial) or "") != (self.to_python(data) or "")
+
+
+class TransliteratedSlugField(models.SlugField):
+    """A slug for an address: the letters of other scripts kept (`allow_unicode`), Latin
+    letters written in ASCII wherever the value comes from. `to_python` transliterates, so
+    that a model's `full_clean` (the admin's forms) checks uniqueness against the value that
+    will be saved; `pre_save` transliterates too, for saves that skip validation."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_unicode", True)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        return transliterated(super().to_python(value))
+
+    def pre_save(self, model_instance, add):
+        value = transliterated(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": TransliteratedSlugFormField, **kwargs})
+
+
 class SlugManager(models.Manager):
     """Finds rows by slug, their natural key, so that fixtures stay portable between databases."""
 
@@ -38,8 +84,9 @@ class SlugManager(models.Manager):
 
 
 def unique_slug(instance, source, field="slug", max_length=80, queryset=None):
-    """A slug made from `source` that no other row of `queryset` (default: the model's) uses."""
-    base = slugify(source)[:max_length].strip("-") or instance._meta.model_name
+    """A slug made from `source` that no other row of `queryset` (default: the model's) uses:
+    the letters of other scripts kept, Latin ones in ASCII ("بيت", "soren-steen-jespersen")."""
+    base = slugify(source, allow_unicode=True)[:max_length].strip("-") or instance._meta.model_name
     queryset = queryset if queryset is not None else type(instance)._default_manager.all()
     if instance.pk:
         queryset = queryset.exclude(pk=instance.pk)
