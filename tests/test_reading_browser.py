@@ -4,10 +4,12 @@ type, at phone and desktop widths."""
 
 import re
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from django.core.management import call_command
 
+from .factories import make_film
 from .layout import overflow
 
 pytestmark = pytest.mark.once
@@ -103,6 +105,18 @@ def test_reader_follows_a_person_and_a_theme(page, site):
     page.locator(".themes").get_by_role("link", name="civil defence").click()
     assert page.get_by_role("heading", level=1).inner_text() == "civil defence"
     assert page.get_by_role("link", name="The White Helmets").count() >= 1
+
+
+def test_reader_follows_a_film_with_an_arabic_title_to_its_arabic_address(page, site):
+    make_film(title="بيت", original_title="بيت", original_title_language="ar", year=2019)
+    page.goto(f"{site}/films/")
+    page.get_by_role("main").get_by_role("link", name="بيت", exact=True).click()
+    page.wait_for_url("**/films/*/")
+    assert page.get_by_role("heading", level=1).inner_text() == "بيت"
+    # The address bar shows the slug in Arabic; on the wire it is percent-encoded.
+    assert urlsplit(page.url).path == "/films/%D8%A8%D9%8A%D8%AA/"
+    assert unquote(urlsplit(page.url).path) == "/films/بيت/"
+    assert page.evaluate("decodeURIComponent(location.pathname)") == "/films/بيت/"
 
 
 def test_reader_searches_from_the_header(page, site):
