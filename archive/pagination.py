@@ -145,7 +145,7 @@ class KeysetPaginator:
             values = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
             if not isinstance(values, list) or len(values) != len(self.ordering):
                 raise ValueError
-            if not all(isinstance(value, str | int) for value in values):
+            if not all(isinstance(value, int) or storable(value) for value in values):
                 raise ValueError
             values = [
                 read(model, name, value)
@@ -178,6 +178,19 @@ class KeysetPaginator:
         first, descending = self.ordering[0]
         bound = "lte" if descending != before else "gte"
         return Q(**{f"{first}__{bound}": values[0]}) & condition
+
+
+def storable(value):
+    """Whether `value` is text a database can take. JSON can spell what no link holds: a lone
+    surrogate ("\\ud800", which no database driver can encode) or a NUL (which PostgreSQL
+    refuses)."""
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read(model, name, value):

@@ -1,6 +1,7 @@
 """The content API (/api/v1/): what another program finds at each address, and what it never
 finds — drafts and scheduled pieces, not even as links from a film, person, theme or quote."""
 
+import base64
 import datetime as dt
 import json
 from unittest import mock
@@ -518,6 +519,25 @@ class PaginationTests(TestCase):
         past = json.loads(self.client.get(f"{API}/articles/?after={end}").content)
         self.assertEqual(past["results"], [])
         self.assertEqual(json.loads(self.client.get(past["previous"]).content), last)
+
+    def test_positions_holding_text_no_database_takes_are_problems(self):
+        """A crafted position whose text is a lone surrogate (which JSON can spell, no database
+        driver can send) or a NUL is a bad parameter, on every list ordered by text: it was a
+        500 on both databases (the surrogate) and a 400 blaming the query string's length on
+        PostgreSQL (the NUL)."""
+        for path, values in (
+            ("people", ["\ud800", 1]),
+            ("people", ["a\x00", 1]),
+            ("films", ["\udcff", 2017, 1]),
+            ("themes", ["\ud800", 1]),
+        ):
+            token = "~" + base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
+            for word in ("after", "before"):
+                with self.subTest(path=path, values=ascii(values), word=word):
+                    response = self.client.get(f"{API}/{path}/?{word}={token.rstrip('=')}")
+                    self.assertEqual(response.status_code, 400)
+                    self.assertEqual(response["Content-Type"], "application/problem+json")
+                    self.assertEqual(list(json.loads(response.content)["errors"]), [word])
 
     def test_links_keep_the_filters(self):
         page = json.loads(self.client.get(f"{API}/people/?letter=s").content)
