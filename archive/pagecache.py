@@ -379,17 +379,18 @@ def shared_value(name, compute):
 # --- Public pages and the middleware --------------------------------------------------------
 
 
-def public_page(view, params=(), store=True):
+def public_page(view, params=(), store=True, read_only=True):
     """Mark a view as a page anyone may see: kept here (unless `store` is false) by
     `PageCacheMiddleware`, and by a CDN or browser for PUBLIC_CACHE_SECONDS.
 
     `params` names the query parameters the view reads; all others are dropped before it runs.
-    A page is read, never written to: other methods than GET and HEAD are a 405 (a function
-    view, the search page or a feed, answered TRACE or PUT as GET).
+    A page is read, never written to: methods other than GET and HEAD are a 405 (a function
+    view, the search page or a feed, answered TRACE or OPTIONS as GET). Without `read_only`
+    the view answers every method itself (the API's, with its problems and CORS preflight).
     """
+    view = require_safe(view) if read_only else view
 
     @functools.wraps(view)
-    @require_safe
     def page(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)

@@ -41,8 +41,8 @@ PREFLIGHT_HEADERS = {
 
 def public_endpoint(view, params=()):
     """An API view as a public page, cached and invalidated like the site's (`public_page`),
-    whose errors no cache keeps."""
-    page = pagecache.public_page(view, params=params)
+    whose errors no cache keeps. DRF answers every method (a problem, or CORS's preflight)."""
+    page = pagecache.public_page(view, params=params, read_only=False)
 
     @wraps(page)
     def endpoint(request, *args, **kwargs):
