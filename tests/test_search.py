@@ -403,3 +403,28 @@ class PostgresSearchTests(SearchTestCase):
         found = titles(self.search("Netflix or humanity"))
         self.assertIn("The White Helmets", found)
         self.assertIn("Fayyad on filming", found)
+
+
+@unittest.skipUnless(connection.vendor == "sqlite", "SQLite's FTS5 table")
+class SqliteTextTableTests(SearchTestCase):
+    def test_beginnings_of_words_are_indexed(self):
+        """The table indexes each word's first two and three letters: a search's last word,
+        also the beginning of longer ones ("the" of "theme"), is one read, not a merge of
+        every word that begins so (migration 0022)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT sql FROM sqlite_master WHERE name = '{search.TEXT_TABLE}'")
+            self.assertIn("prefix = '2 3'", cursor.fetchone()[0])
+        self.assertIn("A brutal portrait of Aleppo", titles(self.search("the cinemat")))
+        self.assertIn("Last Men in Aleppo", titles(self.search("ale")))
+
+    def test_ranking_reads_only_the_candidates_rows(self):
+        """The ranking query asks FTS5 for the rows between the first and last candidate (a
+        rowid range, `>` and `<` in its plan), not for every match of the words."""
+        queries = []
+        with connection.execute_wrapper(
+            lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
+        ):
+            found = titles(self.search("the"))
+        self.assertIn("A brutal portrait of Aleppo", found)
+        (ranking,) = [sql for sql in queries if "bm25(" in sql]
+        self.assertEqual(ranking.count("BETWEEN %s AND %s"), 2)
