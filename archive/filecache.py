@@ -5,9 +5,14 @@ file cache compresses each entry with zlib; a page is read from it far more ofte
 written, and decompressing a 12 KB page cost 20 µs of a page-cache hit's 100 µs. Entries here
 are stored as they are pickled (a page takes three times the disk space: tens of kilobytes).
 An entry written compressed (before this backend) reads as a miss and is written again.
+
+When it holds MAX_ENTRIES entries, Django's file cache removes a third of them at random, and
+the page cache's generation among them would make every page be rendered again (a new
+generation: correct, but all at once): culling keeps it (KEPT_KEYS).
 """
 
 import pickle
+import random
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
@@ -15,6 +20,8 @@ from django.core.files import locks
 
 
 class FileCache(FileBasedCache):
+    KEPT_KEYS = ("pages:generation",)  # archive.pagecache.GENERATION_KEY
+
     def get(self, key, default=None, version=None):
         try:
             with open(self._key_to_file(key, version), "rb") as f:
@@ -44,3 +51,16 @@ class FileCache(FileBasedCache):
                     locks.unlock(f)
         except (FileNotFoundError, pickle.UnpicklingError):
             return False
+
+    def _cull(self):
+        """Django's cull (a random third of the entries, once there are MAX_ENTRIES), sparing
+        the KEPT_KEYS."""
+        files = self._list_cache_files()
+        if len(files) < self._max_entries:
+            return
+        if self._cull_frequency == 0:
+            return self.clear()
+        kept = {self._key_to_file(key) for key in self.KEPT_KEYS}
+        files = [name for name in files if name not in kept]
+        for name in random.sample(files, min(len(files), int(len(files) / self._cull_frequency))):
+            self._delete(name)

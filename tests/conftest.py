@@ -88,6 +88,7 @@ def page_cache_store(tmp_path_factory):
                 "BACKEND": "archive.filecache.FileCache",
                 "LOCATION": str(location),
                 "TIMEOUT": None,
+                "OPTIONS": {"MAX_ENTRIES": 10_000},  # as the site's (settings.CACHES)
             }
         }
     ):

@@ -5,6 +5,7 @@ import time
 import time_machine
 from django.core.cache.backends.filebased import FileBasedCache
 
+from archive import pagecache
 from archive.filecache import FileCache
 
 
@@ -36,3 +37,15 @@ def test_an_entry_written_compressed_before_is_a_miss(tmp_path):
     assert cache.get("page") is None
     cache.set("page", "written again", timeout=60)
     assert cache.get("page") == "written again"
+
+
+def test_culling_keeps_the_page_caches_generation(tmp_path):
+    """Full, the cache removes a third of its entries at random, never the generation: lost,
+    it would make every page be rendered again (a test run's flake, a large site's stampede)."""
+    cache = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 6}})
+    assert pagecache.GENERATION_KEY in FileCache.KEPT_KEYS
+    cache.set(pagecache.GENERATION_KEY, 41, timeout=None)
+    for number in range(200):
+        cache.set(f"page-{number}", number, timeout=60)
+        assert cache.get(pagecache.GENERATION_KEY) == 41
+    assert len(list(tmp_path.glob("*.djcache"))) <= 6
