@@ -418,13 +418,21 @@ class SqliteTextTableTests(SearchTestCase):
         self.assertIn("Last Men in Aleppo", titles(self.search("ale")))
 
     def test_ranking_reads_only_the_candidates_rows(self):
-        """The ranking query asks FTS5 for the rows between the first and last candidate (a
-        rowid range, `>` and `<` in its plan), not for every match of the words."""
+        """The ranking query gives FTS5 the rowid range of the candidates (`>` and `<` in the
+        index it is asked for), so that it reads those rows, not every match of the words."""
         queries = []
-        with connection.execute_wrapper(
-            lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
-        ):
+
+        def kept(execute, sql, params, many, context):
+            queries.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(kept):
             found = titles(self.search("the"))
         self.assertIn("A brutal portrait of Aleppo", found)
-        (ranking,) = [sql for sql in queries if "bm25(" in sql]
-        self.assertEqual(ranking.count("BETWEEN %s AND %s"), 2)
+        ((sql, params),) = [(sql, params) for sql, params in queries if "bm25(" in sql]
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            scans = [row[-1] for row in cursor.fetchall() if search.TEXT_TABLE in row[-1]]
+        self.assertEqual(len(scans), 2, scans)  # the ranked rows, and those matching on titles
+        for scan in scans:
+            self.assertRegex(scan, r"VIRTUAL TABLE INDEX \d+:\S*><", scan)

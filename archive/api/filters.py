@@ -10,6 +10,7 @@ from rest_framework import serializers
 from .. import search
 from ..models import Article, EarlierSlug, Film, Person, Quote, SearchDocument, Theme
 from ..models.theme import carrying
+from ..pagecache import SLUG_LIKE
 from ..views import PERSON_ROLES, role_condition
 from .problems import BadParameters
 
@@ -32,7 +33,7 @@ class PublicSlugField(serializers.SlugRelatedField):
             return super().to_internal_value(data)
         except serializers.ValidationError:
             current = None
-            if isinstance(data, str) and "\x00" not in data:
+            if isinstance(data, str) and SLUG_LIKE.fullmatch(data):
                 current = EarlierSlug.objects.current_slug(self.get_queryset(), data)
             if current is None:
                 raise
