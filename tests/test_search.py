@@ -436,3 +436,47 @@ class SqliteTextTableTests(SearchTestCase):
         self.assertEqual(len(scans), 2, scans)  # the ranked rows, and those matching on titles
         for scan in scans:
             self.assertRegex(scan, r"VIRTUAL TABLE INDEX \d+:\S*><", scan)
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL's planner")
+class PostgresKindPlanTests(TestCase):
+    """A search narrowed to one kind reads that kind's matches through the indexes, wherever
+    its documents lie in the table: the index is written kind by kind, and read in order the
+    table held every other kind's documents before the last kind's first (quotes: 0.7 s at
+    340,000 documents)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        rows = [("film", number, f"Film {number} about war") for number in range(6000)]
+        rows += [("person", number, f"Person {number} at war") for number in range(3000)]
+        SearchDocument.objects.bulk_create(
+            SearchDocument(kind=kind, object_id=number, title=title, url="/", label=kind)
+            for kind, number, title in rows
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE archive_searchdocument SET vector = to_tsvector(%s, title), "
+                "title_vector = to_tsvector(%s, title)",
+                [search.CONFIG, search.CONFIG],
+            )
+            cursor.execute("ANALYZE archive_searchdocument")
+
+    def plans(self, kind):
+        """The plan of each query the search runs for "war" in `kind`."""
+        plans = []
+
+        def explain(execute, sql, params, many, context):
+            if sql.startswith("SELECT"):
+                with context["connection"].cursor() as cursor:
+                    cursor.execute("EXPLAIN " + sql, params)
+                    plans.append("\n".join(row[0] for row in cursor.fetchall()))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(explain):
+            found = search.search("war", kind=kind)
+        self.assertEqual(len(found), search.CANDIDATES)
+        return plans
+
+    def test_one_kind_is_read_through_the_indexes(self):
+        for plan in self.plans("person"):
+            self.assertNotIn("Seq Scan on archive_searchdocument", plan)
