@@ -48,6 +48,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.views.decorators.http import require_safe
 
+from . import pagination
 from .models import Article
 
 try:
@@ -72,6 +73,18 @@ CANONICAL = {
     "year": re.compile(r"[12][0-9]{3}"),
 }
 SLUG_LIKE = re.compile(r"[-\w]{1,100}")
+
+
+class Position:
+    """Where a list's page starts (`after`, `before`): an item's key, as the site's lists name
+    it, or a position token the site's own links gave (the API's, `pagination.issued`)."""
+
+    @staticmethod
+    def fullmatch(value):
+        return SLUG_LIKE.fullmatch(value) or pagination.issued(value)
+
+
+CANONICAL["after"] = CANONICAL["before"] = Position
 
 
 # --- The content generation -------------------------------------------------------------------

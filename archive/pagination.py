@@ -13,7 +13,9 @@ an id for quotes. A key that names nothing, or names something the list cannot s
 The API's links name a position instead of an item (`positions=True`): a token holding the
 ordering values of the item a page ends or begins with, so that a client's `next` link still
 works once that item is unpublished, renamed or no longer matches the filters. A key is read
-there too.
+there too. The site signs the tokens its links give (`issued`), so that the page cache can
+store the pages they lead to: a made-up position is answered too, never stored, or a stream of
+them would fill the cache.
 """
 
 import base64
@@ -22,12 +24,15 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
+from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.utils.http import urlencode
 
 POSITION_MARK = "~"  # never begins a slug or an id
+# Its signatures follow the token after a dot, which base64 for addresses never writes.
+POSITION_SIGNER = signing.Signer(salt="archive.pagination.position", sep=".")
 
 PAGE_PARAMETERS = ("after", "before", "page")
 
@@ -136,12 +141,14 @@ class KeysetPaginator:
     def token(values):
         written = [v.isoformat() if isinstance(v, dt.datetime) else v for v in values]
         data = json.dumps(written, separators=(",", ":"), ensure_ascii=False).encode()
-        return POSITION_MARK + base64.urlsafe_b64encode(data).decode().rstrip("=")
+        encoded = base64.urlsafe_b64encode(data).decode().rstrip("=")
+        return POSITION_MARK + POSITION_SIGNER.sign(encoded)
 
     def read_token(self, model, token):
-        """The ordering values a token holds, each read by its field as a form would."""
+        """The ordering values a token holds, each read by its field as a form would; signed
+        or not (the signature says only that the site's own links gave it)."""
         try:
-            data = token[len(POSITION_MARK) :]
+            data = token[len(POSITION_MARK) :].partition(".")[0]
             values = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
             if not isinstance(values, list) or len(values) != len(self.ordering):
                 raise ValueError
@@ -178,6 +185,17 @@ class KeysetPaginator:
         first, descending = self.ordering[0]
         bound = "lte" if descending != before else "gte"
         return Q(**{f"{first}__{bound}": values[0]}) & condition
+
+
+def issued(token):
+    """Whether `token` is a position the site's own links gave."""
+    if not token.startswith(POSITION_MARK):
+        return False
+    try:
+        POSITION_SIGNER.unsign(token[len(POSITION_MARK) :])
+    except signing.BadSignature:
+        return False
+    return True
 
 
 def storable(value):

@@ -121,6 +121,28 @@ def test_signed_in_editors_get_the_same_answers_never_stored(client, film, addre
     assert client.get("/films/last-men-in-aleppo/").status_code == 200
 
 
+def test_pages_after_the_first_are_stored_as_their_links_name_them(api, film):
+    """A list's `next` link names a position the site signed: the page it leads to is stored
+    like the first; a position made up by a client is answered, never stored, so that a
+    stream of them cannot fill the cache."""
+    from .factories import make_film
+
+    for _ in range(20):
+        make_film()
+    following = json.loads(api(f"{API}/films/").content)["next"]
+    assert status(api(following)) == "film-archive; fwd=miss; stored"
+    second = api(following)
+    assert status(second) == "film-archive; hit"
+    assert [item["slug"] for item in json.loads(second.content)["results"]]
+    signed = following.partition("after=")[2]
+    for made_up in (signed.partition(".")[0], signed[:-1] + ("A" if signed[-1] != "A" else "B")):
+        for _ in range(2):
+            response = api(f"{API}/films/?after={made_up}")
+            assert response.status_code == 200
+            assert status(response) == "film-archive; fwd=miss"
+            assert json.loads(response.content)["results"] == json.loads(second.content)["results"]
+
+
 def test_junk_parameters_share_the_cached_answer(api, film):
     api(f"{API}/films/")
     assert status(api(f"{API}/films/?utm_source=x&format=xml")) == "film-archive; hit"
