@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
-from archive.models import Article, Theme
+from archive.models import Article, Person, Theme
 
 from .conftest import csp_recording_page
 from .factories import make_article, make_exchange, make_film, make_person
@@ -147,6 +147,34 @@ def test_editor_merges_two_themes(site, tab):
     expect(tab.locator(".messagelist")).to_contain_text("Merged the themes into “Syria”")
     assert list(Theme.objects.values_list("name", flat=True)) == ["Syria"]
     assert [t.name for t in Article.objects.get().themes.all()] == ["Syria"]
+
+
+def test_the_slug_filled_in_is_the_one_saved(site, tab):
+    """As an editor types a name, the slug shown is the one the save keeps: Latin letters in
+    ASCII, the letters of other scripts as they are."""
+    url, _ = site
+    sign_in(tab, url)
+    for typed, slug in [
+        ("Søren Steen Jespersen", "soren-steen-jespersen"),
+        ("Łukasz Żuławski-Œuvre", "lukasz-zulawski-oeuvre"),
+        ("فراس فياض", "فراس-فياض"),
+    ]:
+        tab.goto(f"{url}/admin/archive/person/add/")
+        name = tab.locator("#id_name")
+        name.fill(typed)
+        name.press("End")  # the admin fills the slug in as each key is let go
+        expect(tab.locator("#id_slug")).to_have_value(slug)
+        tab.get_by_role("button", name="Save", exact=True).click()
+        expect(tab.locator(".messagelist")).to_contain_text("was added successfully")
+    assert set(Person.objects.values_list("slug", flat=True)) == {
+        "soren-steen-jespersen",
+        "lukasz-zulawski-oeuvre",
+        "فراس-فياض",
+    }
+    tab.goto(f"{url}/admin/archive/theme/add/")
+    tab.locator("#id_name").fill("Ærø")
+    tab.locator("#id_name").press("End")
+    expect(tab.locator("#id_slug")).to_have_value("aero")
 
 
 def test_editor_recovers_a_deleted_article(site, tab):

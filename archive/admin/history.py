@@ -70,6 +70,10 @@ class ArchiveChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+# The slug filled in as an editor types a title or a name is the one that will be saved.
+SLUG_SCRIPT = "archive/admin/slugs.js"
+
+
 class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
     """History with comparison, themes chosen with autocomplete, edit conflicts detected,
     deletions that explain what stands in their way, and search that folds accents."""
@@ -79,6 +83,9 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     object_history_template = "admin/archive/object_history.html"
     history_latest_first = True
+
+    class Media:
+        js = [SLUG_SCRIPT]
 
     def get_changelist(self, request, **kwargs):
         return ArchiveChangeList

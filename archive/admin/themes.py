@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 from ..forms import MergeThemesForm, RenameThemeForm, ThemeAdminForm, usage
 from ..models import Article, Film, Quote, Theme, ThemedItem
 from .articles import outcome
+from .history import SLUG_SCRIPT
 from .search import FoldedSearchMixin
 from .usage import WhereUsedMixin, theme_uses
 
@@ -46,6 +47,10 @@ class ThemeAdmin(WhereUsedMixin, FoldedSearchMixin, admin.ModelAdmin):
 
     form = ThemeAdminForm
     list_display = ["name", "film_count", "article_count", "quote_count", "total"]
+
+    class Media:
+        js = [SLUG_SCRIPT]
+
     list_filter = [ThemeUseFilter]
     search_fields = ["name"]
     ordering = [Lower("name")]
