@@ -46,6 +46,7 @@ from django.http.request import split_domain_port
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from . import pagination
@@ -398,10 +399,12 @@ def public_page(view, params=(), store=True, read_only=True):
 
     `params` names the query parameters the view reads; all others are dropped before it runs.
     A page is read, never written to: methods other than GET and HEAD are a 405 (a function
-    view, the search page or a feed, answered TRACE or OPTIONS as GET). Without `read_only`
-    the view answers every method itself (the API's, with its problems and CORS preflight).
+    view, the search page or a feed, answered TRACE or OPTIONS as GET), writes included, which
+    the CSRF check would otherwise refuse first, as a form sent without its token (a page that
+    takes no write has no token to check). Without `read_only` the view answers every method
+    itself (the API's, with its problems and CORS preflight).
     """
-    view = require_safe(view) if read_only else view
+    view = csrf_exempt(require_safe(view)) if read_only else view
 
     @functools.wraps(view)
     def page(request, *args, **kwargs):
