@@ -8,8 +8,9 @@ from django.db import (
     OperationalError,
     connections,
 )
-from django.middleware.gzip import GZipMiddleware
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_vary_headers
 from django.views.defaults import bad_request
 
 from .replicas import REPLICA_IF_IT_ANSWERS, request_reads
@@ -127,7 +128,25 @@ class CompressionMiddleware(GZipMiddleware):
     def process_response(self, request, response):
         if carries_csrf_token(request, response):
             return response
+        if response.status_code == 304:
+            return self.not_modified(request, response)
         return super().process_response(request, response)
+
+    def not_modified(self, request, response):
+        """A 304 (made below, by the page cache) as the answer it stands for would have been
+        sent: varying by Accept-Encoding and, to a client that accepts gzip, with the weak
+        ETag of the compressed copy. A cache holding that copy finds it named and keeps it."""
+        patch_vary_headers(response, ("Accept-Encoding",))
+        accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+        etag = response.get("ETag", "")
+        if gzip_accepted(accepted) and etag.startswith('"'):
+            response["ETag"] = f"W/{etag}"
+        return response
+
+
+def gzip_accepted(accept_encoding):
+    """Whether a client's Accept-Encoding takes gzip, as Django's GZipMiddleware reads it."""
+    return bool(re_accepts_gzip.search(accept_encoding))
 
 
 def carries_csrf_token(request, response):

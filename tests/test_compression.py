@@ -5,6 +5,7 @@ import gzip
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from .factories import make_article
 from .test_page_cache import FILM_PAGE
@@ -52,6 +53,23 @@ def test_etags_stay_correct(client, film):
         FILM_PAGE, headers={"if-none-match": compressed["ETag"], "accept-encoding": "gzip"}
     )
     assert response.status_code == 200
+
+
+def test_a_304_carries_the_vary_and_etag_of_the_answer_it_stands_for(client, film):
+    """A cache revalidating its compressed copy learns from the 304 that the copy still holds:
+    the 304 says it varies by Accept-Encoding and gives the ETag as the compressed copy has it
+    (weak), rendered afresh and from the page cache alike."""
+    for page_cache in (False, True):
+        with override_settings(PAGE_CACHE=page_cache):
+            for encoding in ("gzip", "identity"):
+                answer = client.get(FILM_PAGE, headers={"accept-encoding": encoding})
+                response = client.get(
+                    FILM_PAGE,
+                    headers={"if-none-match": answer["ETag"], "accept-encoding": encoding},
+                )
+                assert response.status_code == 304
+                assert response["ETag"] == answer["ETag"], (page_cache, encoding)
+                assert "Accept-Encoding" in response["Vary"], (page_cache, encoding)
 
 
 def test_a_page_with_a_csrf_token_is_not_compressed(client):
