@@ -477,6 +477,17 @@ class ImportAdminTests(TestCase):
         self.assertContains(response, "Choose who gives the answers")
         self.assertFalse(Article.objects.exists())
 
+    def test_an_answer_emptied_in_the_preview_is_asked_for(self):
+        """An answer the editor clears in the preview, leaving only a line break or spaces
+        (as a browser's text box often keeps), is a missing answer on the form, not a server
+        error; nothing is saved and the rest of the split is still there to correct."""
+        data = form_data(self.upload(kind="interview"), "import-preview")
+        data["exchanges-3-answer"] = ["\r\n  "]
+        response = self.client.post(admin_url("article_import"), data)
+        self.assertContains(response, "Write the answer.")
+        self.assertContains(response, 'name="exchanges-TOTAL_FORMS" value="12"')
+        self.assertFalse(Article.objects.exists())
+
     def test_files_that_cannot_be_imported_get_a_message_not_an_error(self):
         cases = [
             (b"", "The text is empty"),

@@ -183,6 +183,14 @@ class ExchangePreviewForm(forms.Form):
         self.fields["question"].error_messages["required"] = "Write the question."
         self.fields["answer"].error_messages["required"] = "Write the answer."
 
+    def clean_answer(self):
+        """The answer keeps its paragraphs as typed (strip=False), but one of nothing but line
+        breaks and spaces, left when the editor clears the box, is no answer."""
+        answer = self.cleaned_data["answer"]
+        if not answer.strip():
+            raise forms.ValidationError(self.fields["answer"].error_messages["required"])
+        return answer
+
 
 class BaseExchangePreviewFormSet(forms.BaseFormSet):
     def add_fields(self, form, index):
