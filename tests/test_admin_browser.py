@@ -281,6 +281,41 @@ def test_enter_chooses_the_highlighted_existing_theme(site, tab):
     assert Theme.objects.count() == 3
 
 
+def clipped_themes(page):
+    """The chosen themes of the page's themes field whose names the field cuts off."""
+    return page.locator("#id_themes + .select2 .select2-selection__choice").evaluate_all(
+        """choices => choices
+            .filter(choice => {
+                const box = choice.closest(".select2-selection").getBoundingClientRect();
+                return choice.getBoundingClientRect().right > box.right;
+            })
+            .map(choice => choice.textContent.trim())"""
+    )
+
+
+def test_chosen_themes_can_be_read(site, tab):
+    """The themes field is as wide as the admin's other choosers, so that the themes an editor
+    has chosen can be read: on the article's page, where a two-word theme was cut to "Syrian
+    wa", and in the list's "Add themes" action, where the field was a sliver 14 pixels wide."""
+    url, film = site
+    Theme.objects.create(name="documentary ethics", slug="documentary-ethics")
+    article = make_article(films=[film], title="Rubble and light", status=Article.Status.DRAFT)
+    article.themes.add("Syria")
+    sign_in(tab, url)
+    tab.goto(f"{url}/admin/archive/article/{article.pk}/change/")
+    choose(tab, "id_themes", "documentary", "documentary ethics")
+    assert clipped_themes(tab) == []
+
+    tab.goto(f"{url}/admin/archive/article/")
+    run_action(tab, "Add themes to selected articles…", ["Rubble and light"])
+    choose(tab, "id_themes", "documentary", "documentary ethics")
+    choose(tab, "id_themes", "civil defence", "Create new theme “civil defence”")
+    assert clipped_themes(tab) == []
+    tab.get_by_role("button", name="Add the themes").click()
+    expect(tab.locator(".messagelist")).to_contain_text("Added the themes to 1 article")
+    assert sorted(article.themes.names()) == ["Syria", "civil defence", "documentary ethics"]
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_editor_names_the_interviewer_edits_and_reorders_exchanges(site, tab, width):
     """The interview editor: exchanges folded to their first words, one opened and changed,
