@@ -19,6 +19,7 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from archive.models import Article, Exchange, Film, Person, Quote, Theme
 from archive.templatetags import admin_dates
@@ -707,6 +708,53 @@ class EditConflictTests(AdminTestCase):
         self.assertRedirects(self.client.post(url, again), admin_url("article_changelist"))
         article.refresh_from_db()
         self.assertEqual((article.title, article.standfirst), ("My title", "My standfirst."))
+
+    def test_a_save_that_changes_nothing_is_no_change_to_warn_about(self):
+        """An editor who saves a film, an interview or a quote without changing anything (Save,
+        to close it) has changed nothing: another editor who has it open saves their change
+        without being told that it changed, and the history keeps both saves, the first as
+        "No fields changed."."""
+        interview = make_article(
+            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
+        )
+        make_exchange(interview, self.director, answer="It took a hundred years.")
+        quote = make_quote(interview, self.film, "a hundred years", speaker=self.director)
+        self.film.countries = ["DK", "SY"]
+        self.film.save()
+        pages = [
+            (admin_url("film_change", self.film.pk), "film_form", "synopsis", "film"),
+            (admin_url("article_change", interview.pk), "article_form", "standfirst", "article"),
+            (admin_url("quote_change", quote.pk), "quote_form", "featured", "quote"),
+            # The quote, saved unchanged on its own page, is no change to its article either.
+            (admin_url("article_change", interview.pk), "article_form", "standfirst", "quote"),
+        ]
+        for url, form_id, field, unchanged_page in pages:
+            with self.subTest(url=url, saved_unchanged=unchanged_page):
+                unchanged_url, unchanged_form = {
+                    "film": (admin_url("film_change", self.film.pk), "film_form"),
+                    "article": (admin_url("article_change", interview.pk), "article_form"),
+                    "quote": (admin_url("quote_change", quote.pk), "quote_form"),
+                }[unchanged_page]
+                self.login(self.second_editor)
+                mine = self.open_form(url, form_id)
+                self.login(self.editor)
+                unchanged = self.open_form(unchanged_url, unchanged_form)
+                self.assertEqual(self.client.post(unchanged_url, unchanged).status_code, 302)
+
+                self.login(self.second_editor)
+                mine[field] = ["on"] if field == "featured" else ["Words of my own."]
+                response = self.client.post(url, mine)
+                self.assertNotContains(response, "after you opened it", status_code=302)
+        self.film.refresh_from_db()
+        interview.refresh_from_db()
+        quote.refresh_from_db()
+        self.assertEqual(self.film.synopsis, "Words of my own.")
+        self.assertEqual(interview.standfirst, "Words of my own.")
+        self.assertTrue(quote.featured)
+        comments = [
+            version.revision.get_comment() for version in Version.objects.get_for_object(self.film)
+        ]
+        self.assertEqual(comments, ["Changed Synopsis.", "No fields changed."])
 
     def test_a_quote_changed_on_its_own_page_changes_its_article(self):
         article = make_article(films=[self.film], body=BODY, status=Article.Status.DRAFT)

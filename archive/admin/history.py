@@ -318,6 +318,40 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
             return None
         return self.model._default_manager.filter(slug=slug).exclude(pk=version.object_id).first()
 
+    # A save that changes nothing writes nothing but its version.
+
+    def saves_nothing(self, request, obj):
+        """Whether the form just saved on `obj`'s own page changed nothing, in the item or in
+        any of its inlines. Then its row is not written: the history keeps a version saying
+        "No fields changed." (who saved, and when), but the item's last change time stays, so
+        that another editor who has it open is not told it changed (EditConflictForm) and
+        their real change is not refused. A revert or a recovery always writes."""
+        return getattr(request, "unchanged_item", None) is obj
+
+    def save_model(self, request, obj, form, change):
+        match = request.resolver_match
+        own_page = match is not None and match.url_name == (
+            f"{self.opts.app_label}_{self.opts.model_name}_change"
+        )
+        if change and own_page and not form.has_changed():
+            request.unchanged_item = obj  # written by save_related if an inline changed
+            reversion.add_to_revision(obj)
+            return
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if self.saves_nothing(request, form.instance):
+            if not any(formset.has_changed() for formset in formsets):
+                return
+            request.unchanged_item = None
+            super().save_model(request, form.instance, form, change)
+        super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if self.saves_nothing(request, form.instance):
+            return []  # "No fields changed."; the formsets, not saved, list nothing saved
+        return super().construct_change_message(request, form, formsets, add)
+
     def delete_model(self, request, obj):
         record_history([obj], request.user, "Deleted (this version can be recovered).")
         super().delete_model(request, obj)

@@ -63,7 +63,8 @@ class QuoteAdmin(WhereUsedMixin, ArchiveAdmin):
     # than saving the quote's old words back over these (or failing on a quote that is gone).
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        mark_changed([Article(pk=obj.article_id)])
+        if not self.saves_nothing(request, obj):
+            mark_changed([Article(pk=obj.article_id)])
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
