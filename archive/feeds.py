@@ -10,7 +10,7 @@ from django.utils.html import escape
 from .markup import render_markdown
 from .models import Article, Exchange, Film, Person, Theme
 from .structured_data import SITE_NAME
-from .views import PERSON_ITEM, earlier_slug_redirect
+from .views import PERSON_ITEM, ascii_slug_redirect, earlier_slug_redirect
 
 FEED_LENGTH = 30
 
@@ -141,6 +141,9 @@ class FollowsEarlierSlugs:
         return get_object_or_404(self.objects(), slug=slug)
 
     def __call__(self, request, *args, **kwargs):
+        moved = ascii_slug_redirect(request, self.objects().model)
+        if moved is not None:
+            return moved
         try:
             return super().__call__(request, *args, **kwargs)
         except Http404:

@@ -44,6 +44,7 @@ from .models import (
 )
 from .models.aggregates import json_list
 from .models.article import public_condition, writing, written_by
+from .models.slugs import TransliteratedSlugField, transliterated
 from .models.theme import carrying, public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 from .templatetags.choices import rendered_options
@@ -112,18 +113,34 @@ def prefetch_items(articles, quotes=()):
     prefetch_related_objects(articles, films)
 
 
+def slug_redirect(request, slug):
+    """A permanent redirect to the same page (a detail page or its feed) at `slug`, query
+    string kept."""
+    match = request.resolver_match
+    url = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, "slug": slug})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{iri_to_uri(query)}" if query else url)
+
+
 def earlier_slug_redirect(request, queryset):
     """A permanent redirect from an earlier slug of one of `queryset` to the same page (a
     detail page or its feed) at its current slug, query string kept; None if the slug in the
     address was never one of theirs."""
-    match = request.resolver_match
-    slug = match.kwargs.get("slug")
+    slug = request.resolver_match.kwargs.get("slug")
     current = EarlierSlug.objects.current_slug(queryset, slug) if slug else None
-    if current is None:
+    return None if current is None else slug_redirect(request, current)
+
+
+def ascii_slug_redirect(request, model):
+    """A permanent redirect from a slug with Latin letters outside ASCII ("søren-…") to the
+    same address with them written in ASCII, as `model`'s slugs are saved; None for any
+    other. A lookup by such a slug reads it in ASCII too (TransliteratedSlugField), and would
+    otherwise serve the page at a second address naming itself canonical."""
+    slug = request.resolver_match.kwargs.get("slug")
+    if not slug or not isinstance(model._meta.get_field("slug"), TransliteratedSlugField):
         return None
-    url = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, "slug": current})
-    query = request.META.get("QUERY_STRING", "")
-    return HttpResponsePermanentRedirect(f"{url}?{iri_to_uri(query)}" if query else url)
+    spelled = transliterated(slug)
+    return None if spelled == slug else slug_redirect(request, spelled)
 
 
 def moved_filters_redirect(request, form):
@@ -154,6 +171,9 @@ class FollowsEarlierSlugs:
     """
 
     def get(self, request, *args, **kwargs):
+        moved = ascii_slug_redirect(request, self.get_queryset().model)
+        if moved is not None:
+            return moved
         try:
             return super().get(request, *args, **kwargs)
         except Http404:

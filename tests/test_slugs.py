@@ -80,6 +80,31 @@ class EarlierAddressTests(TestCase):
         rename(person, "王家卫")
         self.assertMoved("/people/person/", "/people/%E7%8E%8B%E5%AE%B6%E5%8D%AB/")
 
+    def test_a_slug_spelled_with_its_latin_letters_leads_to_the_ascii_one(self):
+        """`/people/søren-steen-jespersen/` finds the person whose slug is
+        `soren-steen-jespersen` (a lookup reads the slug's Latin letters in ASCII, as a saved
+        one is written): it leads there, rather than being a second copy of the page that
+        names itself as canonical. Feeds likewise; a slug in another script stays as it is."""
+        film = make_film(title="Søren’s film", year=2001)
+        person = make_person(name="Søren Steen Jespersen")
+        article = make_article(films=[film], title="Søren on Aleppo")
+        self.assertEqual(person.slug, "soren-steen-jespersen")
+        self.assertMoved("/people/søren-steen-jespersen/", "/people/soren-steen-jespersen/")
+        self.assertMoved(
+            "/people/s%C3%B8ren-steen-jespersen/?x=%C3%B8",
+            "/people/soren-steen-jespersen/?x=%C3%B8",
+        )
+        self.assertMoved(f"/films/{film.slug.replace('o', 'ø', 1)}/", f"/films/{film.slug}/")
+        self.assertMoved("/articles/søren-on-aleppo/", f"/articles/{article.slug}/")
+        self.assertMoved(
+            f"/feeds/films/{film.slug.replace('o', 'ø', 1)}/atom/",
+            f"/feeds/films/{film.slug}/atom/",
+        )
+        response = self.client.get("/people/søren-no-one/", follow=True)
+        self.assertEqual(response.status_code, 404)
+        rename(film, "بيت")
+        self.assertEqual(self.client.get(f"/films/{BAYT}/").status_code, 200)
+
     def test_the_query_string_is_kept(self):
         rename(self.film, "last-men-in-aleppo")
         self.assertMoved(
