@@ -206,6 +206,35 @@ def test_a_long_theme_name_fits_the_filters_on_a_small_phone(browser, site, path
     context.close()
 
 
+def test_an_articles_lead_image_opens_it_at_every_width(browser, site, settings, tmp_path):
+    """A lead image comes under the byline, before the text, as a film's image does: on a
+    wide screen the columns beside the text do not push it below the article."""
+    from archive.models import Article
+
+    from .test_images import upload
+
+    settings.MEDIA_ROOT = tmp_path
+    review = Article.objects.get(slug="last-men-in-aleppo-review")
+    review.image, review.image_alt = upload("lead.jpg", (1000, 600)), "Khaled in the ruins"
+    review.save()
+    for width in (390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        # Uploads are the web server's to serve (README), not the app's.
+        page.route(
+            "**/media/**",
+            lambda route: route.fulfill(
+                path=tmp_path / unquote(urlsplit(route.request.url).path).removeprefix("/media/")
+            ),
+        )
+        page.goto(f"{site}{review.get_absolute_url()}")
+        byline = page.locator(".article-header .reading-time").bounding_box()
+        image = page.get_by_role("img", name="Khaled in the ruins").bounding_box()
+        text = page.locator(".body").bounding_box()
+        assert byline["y"] < image["y"] < image["y"] + image["height"] <= text["y"], width
+        context.close()
+
+
 def every_link_through_the_pages(page, item_selector):
     """The addresses an item list links to, across its pages, following its "next" links."""
     found = []
