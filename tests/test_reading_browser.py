@@ -188,6 +188,28 @@ def test_a_long_word_in_a_title_wraps_on_a_phone(browser, site, path):
     context.close()
 
 
+@pytest.mark.parametrize(
+    "path", ["/", "/films/last-men-in-aleppo/", "/people/feras-fayyad/", "/themes/"]
+)
+def test_a_long_word_in_credits_and_themes_wraps_on_a_phone(browser, site, path):
+    """A name, a title or a theme holding a word wider than a phone is broken where it must
+    be in the film's and the person's credits and among the themes, as it is in a heading:
+    their columns and tags keep to the window."""
+    from archive.models import Film, Person
+
+    word = "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz"
+    Person.objects.filter(slug="feras-fayyad").update(name=f"Feras {word}")
+    film = Film.objects.get(slug="last-men-in-aleppo")
+    film.title = word
+    film.save()
+    film.themes.add(word)
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site}{path}")
+    assert overflow(page) == []
+    context.close()
+
+
 @pytest.mark.parametrize("path", ["/articles/", "/search/?q=aleppo", "/quotes/"])
 def test_a_long_theme_name_fits_the_filters_on_a_small_phone(browser, site, path):
     """A theme's name is an option of the lists' theme filter, and a select is as wide as its
