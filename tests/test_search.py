@@ -18,7 +18,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from archive import search
-from archive.models import Article, SearchDocument
+from archive.models import Article, Quote, SearchDocument
 
 from .factories import make_article, make_exchange, make_film, make_person, make_quote
 
@@ -436,6 +436,33 @@ class SqliteTextTableTests(SearchTestCase):
         self.assertEqual(len(scans), 2, scans)  # the ranked rows, and those matching on titles
         for scan in scans:
             self.assertRegex(scan, r"VIRTUAL TABLE INDEX \d+:\S*><", scan)
+
+    def test_one_kind_is_read_between_its_first_and_last_rows(self):
+        """Narrowed to one kind, the search and the API's `q` ask FTS5 for the rows between
+        that kind's first and last (`search.kind_span`): the table is written kind by kind,
+        and FTS5 read every film's, person's and article's match before the first quote's."""
+        queries = []
+
+        def kept(execute, sql, params, many, context):
+            queries.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(kept):
+            found = titles(self.search("beautiful", kind="quote"))
+            matched = list(Quote.objects.filter(pk__in=search.matching("beautiful", "quote")))
+        self.assertEqual(found, ["We need to use the beautiful—the tools of cinema."])
+        self.assertEqual(matched, [self.quote])
+        quotes = SearchDocument.objects.filter(kind="quote")
+        span = [quotes.earliest("pk").pk, quotes.latest("pk").pk]
+        self.assertEqual(list(search.kind_span("quote")), span)
+        matches = [(sql, params) for sql, params in queries if " MATCH " in sql]
+        self.assertEqual(len(matches), 4)  # on titles, anywhere; ranking; the API's
+        del matches[2]  # the ranking reads its candidates' own range
+        for sql, params in matches:
+            self.assertIn("rowid BETWEEN %s AND %s", sql)
+            self.assertEqual(list(params[-2:]), span, sql)
+        self.assertIsNone(search.kind_span("nothing"))
+        self.assertFalse(Quote.objects.filter(pk__in=search.matching("beautiful", "nothing")))
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL's planner")
