@@ -1,6 +1,7 @@
 """The public reading site: what a reader finds on each page, and what never shows."""
 
 import datetime as dt
+import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -8,9 +9,9 @@ from django.template.loader import render_to_string
 from django.test import TestCase
 from django.utils import timezone
 
-from archive.models import Article, ArticlePerson
+from archive.models import Article, ArticlePerson, Credit
 
-from .factories import make_article, make_film, make_person, make_quote
+from .factories import make_article, make_credit, make_film, make_person, make_quote
 from .public_data import BAYT, BAYT_REVIEW, WONG, build_archive, build_other_scripts
 
 HIDDEN = ["Secret draft review", "Unpublished words here", "Scheduled interview", "Later."]
@@ -149,6 +150,15 @@ class FilmPageTests(PublicPageTestCase):
     def test_open_graph(self):
         self.assertContains(self.response, '<meta property="og:type" content="video.movie">')
         self.assertContains(self.response, '<meta property="video:duration" content="6240">')
+
+    def test_open_graph_names_every_director_as_the_structured_data_does(self):
+        make_credit(self.film, make_person(name="Steen Johannessen"), role=Credit.Role.CO_DIRECTOR)
+        response = self.client.get("/films/last-men-in-aleppo/")
+        found = re.findall(
+            r'<meta property="video:director" content="[^"]*(/people/[^"]*)">',
+            response.content.decode(),
+        )
+        self.assertEqual(found, ["/people/feras-fayyad/", "/people/steen-johannessen/"])
 
     def test_image_whose_file_is_missing_does_not_break_the_page(self):
         """After restoring a backup without its media, say."""
