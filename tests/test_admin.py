@@ -7,6 +7,7 @@ with its current value), a few fields changed, and the whole form sent back.
 """
 
 import datetime as dt
+import re
 from html.parser import HTMLParser
 from importlib import import_module
 
@@ -509,6 +510,17 @@ class PublicationTests(AdminTestCase):
         self.assertNotIn(self.article, Article.objects.published())
         listing = self.client.get(admin_url("article_changelist"))
         self.assertContains(listing, "Scheduled for")
+
+    def test_the_state_of_publication_reads_as_one_sentence(self):
+        """ "Scheduled: … 9 a.m." ends with the time's own full stop, not a second one."""
+        nine = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+        for moment in (nine + dt.timedelta(days=2), nine - dt.timedelta(days=2)):
+            self.article.status = Article.Status.PUBLISHED
+            self.article.published_at = moment
+            self.article.save()
+            page = self.client.get(self.url).content.decode()
+            state = re.search(r"(Scheduled: it becomes public|Public since)[^<]*", page)[0]
+            self.assertTrue(state.endswith("a.m."), state)
 
     def test_a_scheduling_time_in_the_past_is_refused(self):
         when = timezone.now() - dt.timedelta(days=2)

@@ -295,8 +295,10 @@ class ArticleAdmin(ArchiveAdmin):
         if article.pk is None or article.status == Article.Status.DRAFT:
             return "A draft: only staff can see it, through the preview."
         if article.is_scheduled:
-            return f"Scheduled: it becomes public by itself on {localized(article.published_at)}."
-        return f"Public since {localized(article.published_at)}."
+            return sentence(
+                f"Scheduled: it becomes public by itself on {localized(article.published_at)}"
+            )
+        return sentence(f"Public since {localized(article.published_at)}")
 
     @admin.display(description="films")
     def film_titles(self, article):
@@ -454,6 +456,12 @@ class ArticleAdmin(ArchiveAdmin):
 
 def localized(moment):
     return formats.localize(timezone.template_localtime(moment))
+
+
+def sentence(text):
+    """`text` ended with a full stop, unless it ends with one already (a time such as
+    "9 a.m.")."""
+    return text if text.endswith(".") else f"{text}."
 
 
 def outcome(verb, objects, noun):
