@@ -63,6 +63,21 @@ class ThemeFieldTests(TestCase):
         self.assertEqual([t.name for t in film.themes.all()], ["Syria"])
         self.assertEqual(Theme.objects.count(), 1)
 
+    def test_case_variants_in_any_script_are_one_theme(self):
+        """On SQLite too, whose own comparison folds ASCII letters only."""
+        make_film().themes.add("Égypte", "Ωμέγα")
+        make_article().themes.add("égypte", "ΩΜΈΓΑ")
+        form = self.FilmForm(
+            data={"title": "B", "year": 2017, "kind": "documentary", "themes": "ÉGYPTE, ωμέγα"}
+        )
+        self.assertTrue(form.is_valid(), form.errors)
+        film = form.save()
+        self.assertEqual(sorted(t.name for t in film.themes.all()), ["Égypte", "Ωμέγα"])
+        self.assertEqual(Theme.objects.count(), 2)
+        # Compared as they are written: no wildcard of LIKE's.
+        for pattern in ("Ég%", "_gypte", "%"):
+            self.assertFalse(Theme.objects.filter(name__iexact=pattern).exists(), pattern)
+
     def test_themes_shared_across_films_articles_and_quotes(self):
         make_film().themes.add("Aleppo")
         make_article().themes.add("aleppo")

@@ -1,7 +1,8 @@
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db import connections, models
+from django.db.models import Count, Exists, Lookup, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
+from django.db.models.lookups import IExact
 from taggit.models import GenericTaggedItemBase, NaturalKeyManager, TagBase
 
 from ..addresses import page_path
@@ -230,6 +231,47 @@ class Theme(KeepsEarlierSlugs, TagBase):
         """As taggit's, Unicode kept ("حلب"), but with Latin letters in ASCII ("Århus" → arhus)."""
         slug = slugify(tag, allow_unicode=True)
         return slug if i is None else f"{slug}_{i}"
+
+
+# Theme names are one theme whatever their case, as taggit is told (TAGGIT_CASE_INSENSITIVE),
+# and taggit, the theme fields and the rename form find a name's theme with `iexact`. On
+# PostgreSQL that compares UPPER() of both, for every script; SQLite's LIKE folds ASCII letters
+# only, so "égypte" made a second theme beside "Égypte". There a theme's name is compared
+# folded as Python folds it, by a function registered on each connection.
+CASEFOLD_FUNCTION = "archive_casefold"
+
+
+def casefold(value):
+    return None if value is None else str(value).casefold()
+
+
+def install_casefold(connection, **kwargs):
+    """Register CASEFOLD_FUNCTION on a new SQLite connection (connected to
+    `connection_created`)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(CASEFOLD_FUNCTION, 1, casefold, deterministic=True)
+
+
+def install_casefold_everywhere():
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None:
+            install_casefold(connection)
+
+
+class FoldedIExact(IExact):
+    """`iexact` on a theme's name, in every script on SQLite too (see CASEFOLD_FUNCTION)."""
+
+    def as_sqlite(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        # As `exact` reads its value: `iexact`'s escapes LIKE's wildcards, not used here.
+        rhs, rhs_params = Lookup.process_rhs(self, compiler, connection)
+        return (
+            f"{CASEFOLD_FUNCTION}({lhs}) = {CASEFOLD_FUNCTION}({rhs})",
+            (*lhs_params, *rhs_params),
+        )
+
+
+Theme._meta.get_field("name").register_lookup(FoldedIExact)
 
 
 class ThemedItem(GenericTaggedItemBase):
