@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from archive.models import Article, Exchange, Film, Person, Quote, Theme
+from archive.models import Article, Exchange, Film, Language, Person, Quote, Theme
 from archive.templatetags import admin_dates
 
 from .factories import make_article, make_credit, make_exchange, make_film, make_person, make_quote
@@ -900,6 +900,34 @@ class ProtectedDeletionTests(AdminTestCase):
             self.assertContains(response, "can’t be deleted")
             self.assertContains(response, "Rubble and light")
             self.assertTrue(type(obj).objects.filter(pk=obj.pk).exists())
+
+    def test_deleting_a_language_that_films_are_in(self):
+        """Not taken off each film silently: the films are named, to change first."""
+        arabic = Language.objects.create(code="ar", name="Arabic")
+        unused = Language.objects.create(code="da", name="Danish")
+        self.film.languages.add(arabic)
+        for url, data in (
+            (admin_url("language_delete", arabic.pk), {"post": "yes"}),
+            (
+                admin_url("language_changelist"),
+                {
+                    "action": "delete_selected",
+                    ACTION_CHECKBOX_NAME: [str(arabic.pk)],
+                    "post": "yes",
+                },
+            ),
+        ):
+            response = self.client.post(url, data)
+            self.assertContains(response, "can’t be deleted")
+            self.assertContains(
+                response,
+                f'<a href="{admin_url("film_change", self.film.pk)}">{self.film}</a>',
+            )
+            self.assertNotContains(response, "Film_languages")
+        self.assertEqual(list(self.film.languages.all()), [arabic])
+        response = self.client.post(admin_url("language_delete", unused.pk), {"post": "yes"})
+        self.assertRedirects(response, admin_url("language_changelist"))
+        self.assertFalse(Language.objects.filter(pk=unused.pk).exists())
 
 
 # Slugs -----------------------------------------------------------------------------------------

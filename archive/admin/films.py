@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, Prefetch
 
 from ..models import Award, Credit, Film, Language, Person
-from .history import ArchiveAdmin
+from .history import ArchiveAdmin, work_link
 from .lists import ThemeFilter, theme_names
 from .usage import WhereUsedMixin, film_uses, person_uses
 from .widgets import SearchableSelectMultiple
@@ -93,3 +93,12 @@ class PersonAdmin(WhereUsedMixin, ArchiveAdmin):
 class LanguageAdmin(admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
+
+    def get_deleted_objects(self, objs, request):
+        """A language that films are in is not deleted: Django would take it off each film
+        (its confirmation naming each link "Film_languages object (1)"), a change no film's
+        history records. The films are listed instead, to change first."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        films = Film.objects.filter(languages__in=list(objs)).distinct().order_by("sort_title")
+        protected = [*protected, *(work_link(self.admin_site, film) for film in films)]
+        return deleted, counts, perms_needed, protected

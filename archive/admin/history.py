@@ -74,6 +74,20 @@ class ArchiveChangeList(ChangeList):
 SLUG_SCRIPT = "archive/admin/slugs.js"
 
 
+def work_link(admin_site, work):
+    """ "Film: <a href="its admin page">Title</a>", for a list of what stands in a deletion's
+    way."""
+    opts = work._meta
+    return format_html(
+        '{}: <a href="{}">{}</a>',
+        capfirst(opts.verbose_name),
+        reverse(
+            f"{admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(work.pk)]
+        ),
+        work,
+    )
+
+
 class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
     """History with comparison, themes chosen with autocomplete, edit conflicts detected,
     deletions that explain what stands in their way, and search that folds accents."""
@@ -213,19 +227,7 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
             collector.collect(objs)
             links = {}
             for work in map(work_of, collector.protected):
-                opts = work._meta
-                links.setdefault(
-                    work,
-                    format_html(
-                        '{}: <a href="{}">{}</a>',
-                        capfirst(opts.verbose_name),
-                        reverse(
-                            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
-                            args=[quote(work.pk)],
-                        ),
-                        work,
-                    ),
-                )
+                links.setdefault(work, work_link(self.admin_site, work))
             protected = list(links.values())
         return deleted, counts, perms_needed, protected
 
