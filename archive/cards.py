@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .models import Article, Credit, Film
 from .models.images import CARD_SIZE
-from .views import earlier_slug_redirect
+from .views import ascii_slug_redirect, earlier_slug_redirect
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 # The site's colours (static/css/site.css).
@@ -136,6 +136,8 @@ def moved_or_404(request, queryset):
 
 
 def film_card(request, slug):
+    if moved := ascii_slug_redirect(request, Film):
+        return moved
     film = Film.objects.prefetch_related(with_directors()).filter(slug=slug).first()
     if film is None:
         return moved_or_404(request, Film.objects.all())
@@ -144,6 +146,8 @@ def film_card(request, slug):
 
 
 def article_card(request, slug):
+    if moved := ascii_slug_redirect(request, Article):
+        return moved
     articles = Article.objects.published()
     article = (
         articles.prefetch_related(

@@ -100,6 +100,10 @@ class EarlierAddressTests(TestCase):
             f"/feeds/films/{film.slug.replace('o', 'ø', 1)}/atom/",
             f"/feeds/films/{film.slug}/atom/",
         )
+        self.assertMoved(
+            f"/films/{film.slug.replace('o', 'ø', 1)}/card.png", f"/films/{film.slug}/card.png"
+        )
+        self.assertMoved("/articles/søren-on-aleppo/card.png", f"/articles/{article.slug}/card.png")
         response = self.client.get("/people/søren-no-one/", follow=True)
         self.assertEqual(response.status_code, 404)
         rename(film, "بيت")
