@@ -441,8 +441,10 @@ class PageCacheMiddleware:
         canonical = keep_parameters(request, page.page_cache_params)
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        if not (page.page_cache_store and settings.PAGE_CACHE):
+        if not settings.PAGE_CACHE:
             return answer(request, with_etag(self.get_response(request)), "")
+        if not page.page_cache_store:
+            return answer(request, with_etag(self.get_response(request)), BYPASS_NEVER_STORED)
         if signed_in(request):
             return answer(request, with_etag(self.get_response(request)), BYPASS_SIGNED_IN)
         if uncommitted_writes():
@@ -481,6 +483,8 @@ class PageCacheMiddleware:
 
 BYPASS_SIGNED_IN = 'fwd=bypass; detail="signed-in"'
 BYPASS_UNCOMMITTED = 'fwd=bypass; detail="uncommitted"'
+# A page never stored, whoever asks: the search page, whose every query is an address of its own.
+BYPASS_NEVER_STORED = 'fwd=bypass; detail="never-stored"'
 MISS_UNREACHABLE = 'fwd=miss; detail="unreachable"'
 
 
