@@ -35,6 +35,8 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorCombinable,
+    SearchVectorField,
 )
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import OperationalError, connection, connections, transaction
@@ -44,6 +46,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -73,14 +76,32 @@ MARK_START, MARK_END = "\x02", "\x03"
 
 # Keeping the index up to date -------------------------------------------------------------
 
+
+class FieldBreak(SearchVectorCombinable, Func):
+    """A word between two fields of a vector, that no query asks for ("¶" is no word of any
+    query: `tsquery` reads only letters and digits). Joined with `||`, a vector's positions
+    go on from the one before: without it, the last word of a title and the first of the
+    original title were next to each other, and a quoted phrase matched across them, as it
+    does not on SQLite, whose FTS5 table keeps each field in a column of its own."""
+
+    template = "'¶:1'::tsvector"
+    output_field = SearchVectorField()
+    config = None
+
+
 # Titles and names weigh most, then summaries (standfirsts), then bodies.
 WEIGHTED_VECTOR = (
     SearchVector("title", weight="A", config=CONFIG)
+    + FieldBreak()
     + SearchVector("names", weight="A", config=CONFIG)
+    + FieldBreak()
     + SearchVector("summary", weight="B", config=CONFIG)
+    + FieldBreak()
     + SearchVector("body", weight="C", config=CONFIG)
 )
-TITLE_VECTOR = SearchVector("title", "names", config=CONFIG)
+TITLE_VECTOR = (
+    SearchVector("title", config=CONFIG) + FieldBreak() + SearchVector("names", config=CONFIG)
+)
 
 
 def award_line(award):

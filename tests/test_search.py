@@ -188,6 +188,25 @@ class FindingTests(SearchTestCase):
         self.assertEqual(titles(self.search("helmets -netflix")), ["A brutal portrait of Aleppo"])
         self.assertIn("The White Helmets", titles(self.search("rescuers")))
 
+    def test_a_phrase_never_runs_from_one_field_into_the_next(self):
+        """A quoted phrase is words in a row in one field: the end of a title and the start of
+        the original title, other names or summary after it are not a phrase, on either
+        database (PostgreSQL's vector ran the fields together: "Aleppo آخر" found the film by
+        the last word of its title and the first of its original title)."""
+        for phrase in (
+            '"Aleppo آخر"',  # title, original title
+            '"حلب documentary"',  # original title, summary (kind and year)
+            '"harrah umar"',  # name, other spellings
+            '"cinema feras"',  # a quote's words, its speaker
+            '"review the rescuers"',  # standfirst, body
+        ):
+            with self.subTest(phrase=phrase):
+                self.assertEqual(titles(self.search(phrase)), [])
+        quotes = self.client.get("/api/v1/quotes/", {"q": '"cinema feras"'}).json()
+        self.assertEqual(quotes["results"], [])
+        self.assertEqual(titles(self.search('"umar harah"')), ["Khaled Omar Harrah"])
+        self.assertEqual(titles(self.search('"الرجال في حلب"')), ["Last Men in Aleppo"])
+
     def test_a_name_or_title_match_comes_first(self):
         self.assertEqual(titles(self.search("Fayyad"))[0], "Feras Fayyad")
         self.assertEqual(titles(self.search("Last Men in Aleppo"))[0], "Last Men in Aleppo")
@@ -381,7 +400,9 @@ class PostgresSearchTests(SearchTestCase):
     def test_vectors_and_index_are_in_place(self):
         document = SearchDocument.objects.get(kind="film", object_id=self.film.pk)
         self.assertIn("'aleppo':4A", document.vector)
-        self.assertIn("'rubbl':21C", document.vector)
+        # Each field after a word of its own ("¶"), so that no phrase runs into the next.
+        self.assertIn("'¶':5,10,13", document.vector)
+        self.assertIn("'rubbl':24C", document.vector)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT indexname FROM pg_indexes WHERE tablename = 'archive_searchdocument'"
