@@ -890,6 +890,18 @@ def sqlite_search(parsed, documents, span=None):
 
 EXCERPTED_FIELDS = ("names", "summary", "body")
 FRAGMENT_DELIMITER = " … "
+MARKS = MARK_START + MARK_END
+
+
+def shown(text):
+    """A field's text as an excerpt shows it: on one line, without the characters that mark
+    matched words (pasted into a text, one became a stray <mark> or </mark>)."""
+    return " ".join(text.translate({ord(mark): None for mark in MARKS}).split())
+
+
+def without_marks(name):
+    """The field `name` without the characters that mark matched words (PostgreSQL)."""
+    return Func(F(name), Value(MARKS), Value(""), function="translate")
 
 
 def results(text, ids):
@@ -917,7 +929,7 @@ def results(text, ids):
         }
         documents = documents.annotate(
             **{
-                f"{name}_headline": SearchHeadline(name, query, **options)
+                f"{name}_headline": SearchHeadline(without_marks(name), query, **options)
                 for name in EXCERPTED_FIELDS
             }
         )
@@ -952,7 +964,7 @@ def headline(document, parsed):
         marked = getattr(document, f"{name}_headline", None)
         if not marked or MARK_START not in marked:
             continue
-        field = " ".join(getattr(document, name).split())
+        field = shown(getattr(document, name))
         fragments = marked.split(FRAGMENT_DELIMITER)
         words = [" ".join(fragment.replace(MARK_START, "").replace(MARK_END, "").split())
                  for fragment in (fragments[0], fragments[-1])]  # fmt: skip
@@ -1048,7 +1060,7 @@ def excerpt(document, parsed, width=220):
     holds the whole query (`passage`), else first has a word of it — cut at word boundaries,
     with the matched words marked."""
     matches = matching_words(parsed)
-    fields = [" ".join(text.split()) for text in (document.names, document.summary, document.body)]
+    fields = [shown(text) for text in (document.names, document.summary, document.body)]
     chosen, found = None, None
     for text in fields:
         found = passage(text, parsed)
@@ -1062,7 +1074,7 @@ def excerpt(document, parsed, width=220):
             break
     if chosen is None:  # a match on the title alone: the text that describes it best
         described = [document.summary, document.body, document.names, document.title]
-        chosen = next((" ".join(text.split()) for text in described if text.strip()), "")
+        chosen = next((shown(text) for text in described if shown(text)), "")
     start = 0
     if found and found.start() > width // 3:
         start = chosen.rfind(" ", 0, found.start() - width // 3) + 1

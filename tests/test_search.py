@@ -245,6 +245,22 @@ class FindingTests(SearchTestCase):
         response = self.search("bombs")
         self.assertNotContains(response, "<script>alert(1)")
 
+    def test_control_characters_in_the_text_leave_the_marks_whole(self):
+        """Text pasted with control characters (STX, ETX) is excerpted without them: the
+        excerpts' own marks were those characters, so a pasted one became a stray <mark> or
+        </mark>, opening or closing an element in the middle of the page's markup."""
+        make_article(title="Pasted", standfirst="Wombats \x03 dig \x02 burrows.")
+        make_person(name="Pasted Person", alternative_names="Quok\x03ka")
+        for query, marked in (("wombats", "<mark>Wombats</mark> dig burrows"),
+                              ("quok", "<mark>Quokka</mark>")):  # fmt: skip
+            with self.subTest(query=query):
+                snippets = re.findall(r'<p class="snippet"[^>]*>(.*?)</p>', self.search(query)
+                                      .content.decode())  # fmt: skip
+                self.assertEqual(len(snippets), 1)
+                self.assertIn(marked, snippets[0])
+                self.assertEqual(re.sub(r"</?mark>", "", snippets[0]).count("mark"), 0)
+                self.assertEqual(snippets[0].count("<mark>"), snippets[0].count("</mark>"))
+
 
 class FilterTests(SearchTestCase):
     def test_kind_theme_and_year_filters_combine_with_the_query(self):
