@@ -926,6 +926,9 @@ def results(text, ids):
             "min_words": 12,
             "max_fragments": 2,
             "fragment_delimiter": FRAGMENT_DELIMITER,
+            # Short words at either end are text like any other ("A volunteer…" began
+            # "… volunteer").
+            "short_word": 0,
         }
         documents = documents.annotate(
             **{
@@ -969,10 +972,18 @@ def headline(document, parsed):
         words = [" ".join(fragment.replace(MARK_START, "").replace(MARK_END, "").split())
                  for fragment in (fragments[0], fragments[-1])]  # fmt: skip
         snippet = " ".join(marked.split())
-        if not field.startswith(words[0]):
+        # ts_headline ends a fragment on a word: the punctuation around a field's first or
+        # last word is given back rather than taken for more text ("rubble." was "rubble …").
+        start, end = field.find(words[0]), field.rfind(words[1])
+        if start < 0 or WORD.search(field[:start]):
             snippet = "… " + snippet
-        if not field.endswith(words[1]):
+        else:
+            snippet = field[:start] + snippet
+        end = end + len(words[1]) if end >= 0 else -1
+        if end < 0 or WORD.search(field[end:]):
             snippet += " …"
+        else:
+            snippet += field[end:]
         return snippet
     return None
 

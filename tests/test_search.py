@@ -227,6 +227,22 @@ class FindingTests(SearchTestCase):
         response = self.search("Umar Harah")
         self.assertRegex(response.content.decode(), r"<mark>Umar</mark>\s*<mark>Harah</mark>")
 
+    def test_a_short_text_is_excerpted_whole(self):
+        """A text shorter than an excerpt is shown whole, its first short word and its last
+        full stop included, with no "…" saying it goes on: on PostgreSQL, ts_headline dropped
+        words of up to three letters at either end and the punctuation after the last word
+        ("… volunteer rescuer in Aleppo …")."""
+        for query, snippet in (
+            ("volunteer", "A <mark>volunteer</mark> rescuer in Aleppo."),
+            (
+                "rubble",
+                "Rescuers of the civil defence dig survivors out of the <mark>rubble</mark>.",
+            ),
+            ("netflix", "A <mark>Netflix</mark> short about rescuers."),
+        ):
+            with self.subTest(query=query):
+                self.assertContains(self.search(query), f'dir="auto">{snippet}</p>', html=False)
+
     def test_an_excerpt_in_another_script_reads_in_its_own_direction(self):
         """The page is English (left to right); an excerpt of the film's Arabic title reads
         right to left, one of English text left to right (`dir="auto"`)."""
