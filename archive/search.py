@@ -139,10 +139,12 @@ def article_document(article):
         f"{plain_text(exchange.question)}\n{plain_text(exchange.answer)}"
         for exchange in article.exchanges.all()
     ]
+    # Its kind leads the summary: "aleppo review" finds the review, not only its quotes.
+    kind = article.get_kind_display()
     return {
         "title": article.title,
         "names": "",
-        "summary": article.standfirst,
+        "summary": f"{kind}: {article.standfirst}" if article.standfirst else kind,
         "body": "\n".join([plain_text(article.body), *exchanges]),
         "year": article.published_at.year if article.published_at else None,
         "url": article.get_absolute_url(),

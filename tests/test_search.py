@@ -102,6 +102,11 @@ class FindingTests(SearchTestCase):
         found = titles(self.search("tools of cinema"))
         self.assertIn("We need to use the beautiful—the tools of cinema.", found)
 
+    def test_a_kind_of_article_is_a_word_of_it(self):
+        """ "aleppo review" finds the review itself first, not only its quotes."""
+        self.assertEqual(titles(self.search("aleppo review"))[0], "A brutal portrait of Aleppo")
+        self.assertEqual(titles(self.search("fayyad interview"))[0], "Fayyad on filming")
+
     def test_a_title_of_common_words_is_found_first(self):
         """Films called "Her" or "It" are found by their titles on both databases: no word is
         left out of the index as too common."""
