@@ -181,6 +181,16 @@ class AdminTestCase(TestCase):
         return data
 
 
+class AdminPageTests(AdminTestCase):
+    def test_admin_pages_name_the_sites_icon(self):
+        """A page without one makes the browser ask for /favicon.ico, which is a 404."""
+        icon = 'rel="icon" href="/static/favicon.svg"'
+        self.assertContains(self.client.get("/admin/login/"), icon)
+        self.login(self.editor)
+        for url in ("/admin/", admin_url("article_changelist")):
+            self.assertContains(self.client.get(url), icon)
+
+
 # Groups ----------------------------------------------------------------------------------------
 
 
