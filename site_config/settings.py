@@ -118,9 +118,29 @@ TEMPLATES = [
     },
 ]
 
+
+def env_database(name, default=None, **options):
+    """The database an address in `name` names (dj-database-url); `default` when it is unset or
+    blank. A malformed address is refused with a message that names the variable and never
+    repeats its value, which holds a password."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        database = dj_database_url.parse(value, **options)
+    except ValueError as error:
+        unknown = isinstance(error, dj_database_url.UnknownSchemeError)
+        reason = "its scheme is unknown" if unknown else "it cannot be read"
+        raise ImproperlyConfigured(
+            f"{name} is not a database address ({reason}). Write it as "
+            "postgres://user:password@host:5432/name (characters such as @, : or / in the "
+            "password percent-encoded) or sqlite:////absolute/path/to/db.sqlite3."
+        ) from None
+    return database
+
+
 DEMO_DATABASE_PATH = BASE_DIR / "db.sqlite3"
 DATABASES = {
-    "default": dj_database_url.config(
+    "default": env_database(
+        "DATABASE_URL",
         default=f"sqlite:///{DEMO_DATABASE_PATH}",
         conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
         conn_health_checks=True,
@@ -158,17 +178,24 @@ DEMO_ACCOUNT = DEBUG and DATABASES["default"]["ENGINE"] == "django.db.backends.s
 # runs it is the test database itself ("MIRROR").
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL,
+    DATABASES["replica"] = env_database(
+        "DATABASE_REPLICA_URL",
         conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
         conn_health_checks=True,
         test_options={"MIRROR": "default"},
     )
-    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
-        replica_options = DATABASES["replica"].setdefault("OPTIONS", {})
-        replica_options["options"] = POSTGRESQL_OPTIONS
-        # A replica host that stops answering is given up on (and the primary read) quickly.
-        replica_options.setdefault("connect_timeout", 3)
+    if {DATABASES["default"]["ENGINE"], DATABASES["replica"]["ENGINE"]} != {
+        "django.db.backends.postgresql"
+    }:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL names a PostgreSQL streaming replica of the PostgreSQL "
+            "database in DATABASE_URL (postgres://…); unset it to read everything from "
+            "DATABASE_URL."
+        )
+    replica_options = DATABASES["replica"].setdefault("OPTIONS", {})
+    replica_options["options"] = POSTGRESQL_OPTIONS
+    # A replica host that stops answering is given up on (and the primary read) quickly.
+    replica_options.setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
     # Above the page cache, which asks after the view whether the page was read from it.
     MIDDLEWARE.insert(

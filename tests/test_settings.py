@@ -71,6 +71,46 @@ def test_database_url():
     ]
 
 
+def test_a_blank_database_url_is_the_demo_database():
+    """An environment file with `DATABASE_URL=` and nothing after it means the default."""
+    result = run_settings(
+        "from django.conf import settings as s; print(s.DATABASES['default']['NAME'])",
+        DATABASE_URL=" ",
+    )
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()) == PROJECT / "db.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("DATABASE_URL", "archive.internal/archive", "its scheme is unknown"),
+        ("DATABASE_URL", "postgresql+psycopg://archive:s3cret@db/archive", "its scheme is unknown"),
+        ("DATABASE_URL", "postgres://archive:s3cret@db:5432x/archive", "it cannot be read"),
+        ("DATABASE_REPLICA_URL", "postgres://archive:s3cret@db:port/archive", "it cannot be read"),
+    ],
+)
+def test_a_malformed_database_address_is_explained(name, value, reason):
+    """The operator is told which variable is wrong and how to write it, and the password in
+    it is not printed."""
+    environ = {"DATABASE_URL": "postgres://archive@db.internal/archive", name: value}
+    result = run_settings("pass", **environ)
+    assert result.returncode != 0
+    assert f"{name} is not a database address ({reason})" in result.stderr
+    assert "postgres://user:password@host:5432/name" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+def test_a_replica_must_be_postgresql():
+    result = run_settings(
+        "pass",
+        DATABASE_URL="postgres://archive@db.internal/archive",
+        DATABASE_REPLICA_URL="sqlite:////srv/replica.sqlite3",
+    )
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL names a PostgreSQL streaming replica" in result.stderr
+
+
 def test_nonsense_debug_value_is_explained():
     result = run_settings("pass", DJANGO_DEBUG="maybe")
     assert result.returncode != 0
