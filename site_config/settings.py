@@ -59,7 +59,18 @@ if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith(
         '`python -c "import secrets; print(secrets.token_urlsafe(50))"`.'
     )
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
+if not ALLOWED_HOSTS:
+    # Set and empty in production is a value forgotten, not "this machine only": the site
+    # would answer 400 to every request for its real name.
+    if not DEBUG and "DJANGO_ALLOWED_HOSTS" in os.environ:
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS is set but names no host, and DJANGO_DEBUG is off: every "
+            "request would be refused. Set it to the host names the site answers to, separated "
+            "by commas (for example films.example.org), or unset it to answer on this machine "
+            "only (localhost)."
+        )
+    ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

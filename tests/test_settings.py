@@ -56,6 +56,30 @@ def test_production_with_a_real_key_starts():
     assert "CompressedManifestStaticFilesStorage" in result.stdout
 
 
+@pytest.mark.parametrize("hosts", ["", " , "])
+def test_production_refuses_allowed_hosts_set_to_nothing(hosts):
+    """An environment file's `DJANGO_ALLOWED_HOSTS=` with its value forgotten would have the
+    site answer 400 to every request for its real name; it is refused, saying what to set."""
+    result = run_settings(
+        "print('started')",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS=hosts,
+    )
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "DJANGO_ALLOWED_HOSTS is set but names no host" in result.stderr
+
+
+def test_allowed_hosts_default_to_this_machine():
+    show = "from django.conf import settings as s; print(s.ALLOWED_HOSTS)"
+    in_production = run_settings(show, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=GOOD_KEY)
+    blank_in_the_demo = run_settings(show, DJANGO_ALLOWED_HOSTS=" , ")
+    for result in (in_production, blank_in_the_demo):
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "['localhost', '127.0.0.1', '[::1]']"
+
+
 def test_database_url():
     result = run_settings(
         "from django.conf import settings as s; d = s.DATABASES['default']; "
