@@ -9,6 +9,7 @@ DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README.md).
 import hashlib
 import os
 import re
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -286,7 +287,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
+TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "").strip() or "UTC"
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"DJANGO_TIME_ZONE must be a time zone's name, such as UTC or Europe/London, "
+        f"not {TIME_ZONE!r}."
+    ) from None
 USE_I18N = True
 USE_TZ = True
 
@@ -418,13 +426,18 @@ TAGGIT_STRING_FROM_TAGS = "archive.themes.themes_to_string"
 # comparing, reverting and recovering include the themes (see archive/history.py).
 SERIALIZATION_MODULES = {"history-json": "archive.history"}
 
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "").strip().upper() or "INFO"
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
     "root": {
         "handlers": ["console"],
-        "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO").strip().upper(),
+        "level": LOG_LEVEL,
     },
     # django-axes reports every sign-in at INFO; failures and lockouts are warnings.
     "loggers": {"axes": {"level": "WARNING"}},

@@ -158,6 +158,32 @@ def test_a_number_that_is_none_is_explained(name, value):
     assert f"{name} must be a whole number, 0 or more" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DJANGO_TIME_ZONE", "Mars/Olympus_Mons", "DJANGO_TIME_ZONE must be a time zone's name"),
+        ("DJANGO_TIME_ZONE", "../etc/passwd", "DJANGO_TIME_ZONE must be a time zone's name"),
+        ("DJANGO_LOG_LEVEL", "LOUD", "DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING"),
+    ],
+)
+def test_a_name_that_is_none_is_explained(name, value, message):
+    """Django's own errors said "Incorrect timezone setting" and "Unable to configure root
+    logger", naming no variable."""
+    result = run_settings("pass", **{name: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_time_zone_and_log_level_are_read():
+    show = "from django.conf import settings as s; print(s.TIME_ZONE, s.LOG_LEVEL)"
+    result = run_settings(show, DJANGO_TIME_ZONE=" Europe/Copenhagen ", DJANGO_LOG_LEVEL="warning")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["Europe/Copenhagen", "WARNING"]
+    blank = run_settings(show, DJANGO_TIME_ZONE="", DJANGO_LOG_LEVEL=" ")
+    assert blank.returncode == 0, blank.stderr
+    assert blank.stdout.split() == ["UTC", "INFO"]
+
+
 def test_numbers_are_read():
     result = run_settings(
         "from django.conf import settings as s; print(s.PROXY_COUNT, s.PUBLIC_CACHE_SECONDS)",
