@@ -92,24 +92,54 @@ CANONICAL["after"] = CANONICAL["before"] = Position
 
 
 _unreachable = False  # this process found the shared cache unreachable since it last answered
+_unreachable_at = 0.0  # when it last did (time.time())
+
+# How long a process that found the shared cache unreachable goes without asking it again. A
+# Redis that stops answering (rather than refusing) costs each question its timeout, half a
+# second: asked for the generation, then for each value a list shares, a list page waited two
+# seconds on every request.
+ASK_AGAIN_AFTER = 5
+
+
+class CacheUnreachable(ConnectionError):
+    """The shared cache was found unreachable moments ago: it is not asked again yet."""
 
 
 def unreachable():
-    """Note that the shared cache could not be reached: the generation is moved on once it
-    answers again, since a change made meanwhile could not move it."""
-    global _unreachable
+    """Note that the shared cache could not be reached: it is not asked again for
+    ASK_AGAIN_AFTER seconds, and the generation is moved on once it answers again, since a
+    change made meanwhile could not move it."""
+    global _unreachable, _unreachable_at
     if not _unreachable:
         logger.warning(
             "The shared cache cannot be reached: pages are rendered, not stored, until it is "
             "back (`manage.py clear_page_cache` then clears what a change made meanwhile left)."
         )
+    if not waiting_for_cache():  # a question really asked, not one skipped
+        _unreachable_at = time.time()
     _unreachable = True
+
+
+def waiting_for_cache():
+    """Whether this process found the shared cache unreachable less than ASK_AGAIN_AFTER
+    seconds ago, and goes without it until then."""
+    return _unreachable and time.time() - _unreachable_at < ASK_AGAIN_AFTER
+
+
+@receiver(setting_changed)
+def ask_another_cache(*, setting, **kwargs):
+    """Another cache configured is asked at once: the one found unreachable is no longer it."""
+    global _unreachable_at
+    if setting == "CACHES":
+        _unreachable_at = 0.0
 
 
 def generation():
     """The current content generation; made (never reused) if the cache has lost it."""
     global _unreachable
     if _unreachable:
+        if waiting_for_cache():
+            raise CacheUnreachable("The shared cache was unreachable moments ago.")
         move_generation()  # raises while the cache still cannot be reached
         _unreachable = False
     return current_or_new_generation()
@@ -137,8 +167,12 @@ def invalidate():
     """Move the content generation on: every page is rendered afresh on its next request.
     A write must not fail for the cache: when it cannot be reached, the move is made later
     (`unreachable`)."""
+    global _unreachable
     try:
+        if waiting_for_cache():
+            raise CacheUnreachable("The shared cache was unreachable moments ago.")
         move_generation()
+        _unreachable = False  # this move covers any change the cache could not be told of
     except CACHE_ERRORS:
         unreachable()
 

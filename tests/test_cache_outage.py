@@ -8,10 +8,13 @@ as after a network partition.
 """
 
 import socket
+import threading
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from archive import pagecache
 
@@ -29,6 +32,8 @@ def redis_cache(location):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": location,
             "TIMEOUT": None,
+            # As settings.py gives it: a Redis that stops answering costs half a second.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 
@@ -55,6 +60,70 @@ def redis():
 
 def unreachable():
     return override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{closed_port()}/13"))
+
+
+class SilentServer:
+    """A server that takes connections and never answers, as a Redis paused (SIGSTOP, a long
+    command) or behind a network that drops its answers: each question waits for the client's
+    timeout. It counts the connections made to it: redis-py makes one per question it asks
+    after a timeout."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.held, self.stopping = [], threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+
+    def serve(self):
+        while not self.stopping.is_set():
+            try:
+                self.held.append(self.listener.accept()[0])
+            except TimeoutError:
+                pass
+
+    @property
+    def connections(self):
+        return len(self.held)
+
+    def __enter__(self):
+        self.thread.start()
+        port = self.listener.getsockname()[1]
+        self.settings = override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{port}/13"))
+        self.settings.enable()
+        return self
+
+    def __exit__(self, *exc):
+        self.settings.disable()
+        self.stopping.set()
+        self.thread.join()
+        for connection in [*self.held, self.listener]:
+            connection.close()
+
+
+def test_a_cache_that_stops_answering_is_not_asked_again_at_once(client, film, redis):
+    """Asked for the generation, then for each value a list's filters share, a Redis that does
+    not answer made every list page wait two seconds. Once a request finds it so, the next
+    seconds' requests go without it; it is asked again a few seconds later."""
+    with time_machine.travel(timezone.now(), tick=True) as clock, SilentServer() as server:
+        assert status(fetch(client, "/films/")) == UNREACHABLE
+        asked = server.connections
+        assert asked >= 1
+
+        for url in ("/films/", "/articles/", "/people/", FILM_PAGE):
+            assert status(fetch(client, url)) == UNREACHABLE, url
+        assert client.get("/api/v1/films/").status_code == 200
+        film.title = "Last Men in Aleppo (restored)"
+        film.save()
+        assert server.connections == asked  # none of them asked the silent cache
+
+        clock.shift(pagecache.ASK_AGAIN_AFTER + 1)
+        assert b"(restored)" in fetch(client, FILM_PAGE).content
+        assert server.connections > asked
+
+    # Answering again: the change made meanwhile moved the generation on.
+    back = fetch(client, FILM_PAGE)
+    assert b"(restored)" in back.content
+    assert status(back) == "film-archive; fwd=miss; stored"
 
 
 def test_pages_and_saves_go_on_while_the_cache_is_down(client, film, redis):

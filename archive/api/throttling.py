@@ -22,6 +22,7 @@ from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from rest_framework.throttling import SimpleRateThrottle
 
+from .. import pagecache
 from ..pagecache import CACHE_ERRORS
 from ..proxies import client_address
 
@@ -44,9 +45,12 @@ class AddressRateThrottle(SimpleRateThrottle):
         """Counts the request; whether it is within the rate. Allowed, uncounted, while the
         shared cache that holds the counts cannot be reached: the data is public, and an
         outage of the cache must not become one of the API."""
+        if pagecache.waiting_for_cache():
+            return True
         try:
             count, self.ends = self.count(self.get_cache_key(request, view), time.time())
         except CACHE_ERRORS:
+            pagecache.unreachable()
             return True
         return count <= self.num_requests
 
