@@ -9,9 +9,12 @@ have just saved, while readers see it after the replica's lag.
 
 import contextvars
 import logging
+import select
 import time
+from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections
+from psycopg2 import OperationalError, extensions
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +22,8 @@ REPLICA = "replica"
 
 # How long a process reads from the primary after the replica failed to answer.
 RETRY_SECONDS = 5
+# How long the check waits for the replica's answer, on a new connection or an open one.
+ANSWER_SECONDS = 3
 
 # Where the current request reads: the primary, unless the middleware lets it use the replica;
 # whether the replica answers is then settled by the request's first read, so that a request
@@ -52,15 +57,46 @@ class ReplicaRouter:
         return db == DEFAULT_DB_ALIAS
 
 
+@contextmanager
+def answered_within(seconds):
+    """Give up on the PostgreSQL server after `seconds` without an answer, on a connection
+    being made or one already open.
+
+    libpq's `connect_timeout` bounds only a new connection: a server that stops answering on
+    an open one (frozen, or its host paused) held the request until gunicorn killed the worker,
+    thirty seconds later. Within the block psycopg2 runs its calls asynchronously and waits for
+    each answer here (its wait callback), with a deadline; past it the call raises and the
+    connection is left broken, to be closed. The callback is psycopg2's, for the whole process,
+    so this is for a process that serves one request at a time (gunicorn's sync workers).
+    """
+    deadline = time.monotonic() + seconds
+
+    def wait(connection):
+        while (state := connection.poll()) != extensions.POLL_OK:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise OperationalError(f"no answer within {seconds} s")
+            reading = state == extensions.POLL_READ
+            fileno = connection.fileno()
+            select.select([fileno] if reading else [], [] if reading else [fileno], [], remaining)
+
+    previous = extensions.get_wait_callback()
+    extensions.set_wait_callback(wait)
+    try:
+        yield
+    finally:
+        extensions.set_wait_callback(previous)
+
+
 class ReplicaStatus:
     """Whether the replica answers, checked when a request first reads from it.
 
     With the persistent connection alive the check is a `SELECT 1` on it; a connection the
-    replica dropped is replaced (Django's health check), and one that cannot be made fails at
-    once (connection refused) or after the connection timeout set in settings. A replica that
-    fails is not asked again by this process for RETRY_SECONDS: readers are served from the
-    primary meanwhile, and an outage costs each worker one failed attempt every few seconds,
-    not one per request.
+    replica dropped is replaced (Django's health check). A check that gets no answer within
+    ANSWER_SECONDS fails, whether connecting (or refused at once) or on an open connection. A
+    replica that fails is not asked again by this process for RETRY_SECONDS: readers are served
+    from the primary meanwhile, and an outage costs each worker one failed attempt every few
+    seconds, not one per request.
     """
 
     def __init__(self):
@@ -71,9 +107,9 @@ class ReplicaStatus:
             return False
         connection = connections[REPLICA]
         try:
-            with connection.cursor() as cursor:
+            with answered_within(ANSWER_SECONDS), connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
-        except (DatabaseError, InterfaceError) as error:
+        except (DatabaseError, InterfaceError, OperationalError) as error:
             logger.warning(
                 "Read replica unavailable, reading from the primary for %d s: %s",
                 RETRY_SECONDS,

@@ -6,6 +6,7 @@ programs run as the `postgres` user, in a directory that user owns.
 
 import os
 import shutil
+import signal
 import subprocess
 import time
 from contextlib import contextmanager
@@ -117,6 +118,24 @@ class Cluster:
         finally:
             self.sql("replica", "SELECT pg_wal_replay_resume()")
             self.wait_for_replay()
+
+    @contextmanager
+    def frozen(self, server):
+        """The server's processes stopped (SIGSTOP) and then resumed: it keeps its connections
+        open and takes new ones (the kernel answers for it) but answers nothing, as a server
+        whose host is paused or swamped."""
+        postmaster = int((self.directory / server / "postmaster.pid").read_text().split()[0])
+        children = subprocess.run(
+            ["pgrep", "-P", str(postmaster)], capture_output=True, text=True
+        ).stdout.split()
+        processes = [postmaster, *map(int, children)]
+        for pid in processes:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for pid in processes:
+                os.kill(pid, signal.SIGCONT)
 
     def has_article(self, server, slug):
         (count,) = self.sql(server, "SELECT count(*) FROM archive_article WHERE slug = %s", (slug,))

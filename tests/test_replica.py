@@ -313,3 +313,21 @@ def test_the_replica_is_set_up_only_by_its_variable():
         "{'options': '-c jit=off -c synchronize_seqscans=off "
         "-c max_parallel_workers_per_gather=0', 'connect_timeout': 3}",
     ]
+
+
+def test_a_replica_that_stops_answering_is_given_up_on(site, cluster, environ):
+    """A replica that keeps its connections but answers nothing (its host paused): each worker
+    gives up on it after a few seconds and serves readers from the primary. Its open
+    connection's `SELECT 1` waited until gunicorn killed the worker, thirty seconds later, and
+    the reader got no answer. Last in the module: afterwards a worker that gave up reads from
+    the primary for RETRY_SECONDS, which the tests that pause the replica's replay would see."""
+    for _ in range(4):  # both workers hold an open connection to the replica
+        assert get(site)[0] == 200
+    with cluster.frozen("replica"):
+        _, slug = publish(environ, "Published while the replica is frozen")
+        started = time.monotonic()
+        for _ in range(4):
+            status, home = get(site)
+            assert status == 200 and "Published while the replica is frozen" in home
+        assert time.monotonic() - started < 20  # each worker waits once, then reads the primary
+    cluster.wait_for_replay()
