@@ -314,7 +314,12 @@ STORAGES = {
 }
 
 # The admin's address; moving it off /admin/ spares it most automated probing.
-ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+ADMIN_URL = (os.environ.get("DJANGO_ADMIN_URL", "").strip() or "admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    # The site's own pages are at the root: an admin there would be found at no address.
+    raise ImproperlyConfigured(
+        "DJANGO_ADMIN_URL must be a path below the site's root, such as desk/, not '/'."
+    )
 
 # Security. HTTPS is assumed in production (DEBUG off) unless DJANGO_HTTPS=false.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

@@ -184,6 +184,17 @@ def test_time_zone_and_log_level_are_read():
     assert blank.stdout.split() == ["UTC", "INFO"]
 
 
+def test_the_admin_address():
+    """A blank DJANGO_ADMIN_URL is the default; the root, where the site's pages are, is
+    refused (the admin was then found at no address, /admin/ included)."""
+    show = "from django.conf import settings as s; print(s.ADMIN_URL)"
+    assert run_settings(show, DJANGO_ADMIN_URL="/desk/").stdout.strip() == "desk/"
+    assert run_settings(show, DJANGO_ADMIN_URL="").stdout.strip() == "admin/"
+    root = run_settings(show, DJANGO_ADMIN_URL="/")
+    assert root.returncode != 0
+    assert "DJANGO_ADMIN_URL must be a path below the site's root" in root.stderr
+
+
 def test_numbers_are_read():
     result = run_settings(
         "from django.conf import settings as s; print(s.PROXY_COUNT, s.PUBLIC_CACHE_SECONDS)",
