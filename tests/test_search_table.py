@@ -34,7 +34,7 @@ FIRST_RESULTS = [
     ("حلب", "Last Men in Aleppo"),
     ("آخر الرجال", "Last Men in Aleppo"),
     ("Umar Harah", "Khaled Omar Harrah"),
-    ("Mahmoud Alhattar", "Mahmoud Al-Hattar"),
+    ("Mahmoud Hattar", "Mahmoud Al-Hattar"),
     ("Al-Hattar", "Mahmoud Al-Hattar"),
     # Titles and names before summaries before bodies; films before articles.
     ("Last Men in Aleppo", "Last Men in Aleppo"),
