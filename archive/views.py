@@ -1018,11 +1018,16 @@ class SearchForm(forms.Form):
     theme = forms.ModelChoiceField(
         label="Theme",
         required=False,
-        queryset=Theme.objects.public(),
+        queryset=Theme.objects.none(),
         to_field_name="slug",
         empty_label="Any theme",
     )
     year = forms.IntegerField(label="Year", required=False, min_value=1870, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made per request: what is public depends on the time (scheduled pieces).
+        self.fields["theme"].queryset = Theme.objects.public()
 
 
 def search_view(request):

@@ -295,6 +295,18 @@ class FilterTests(SearchTestCase):
         )
         self.assertEqual(titles(self.search("rescuers", year="2016")), ["The White Helmets"])
 
+    def test_a_theme_offered_once_its_only_piece_is_published(self):
+        """The theme filter knows what is public now, not when the server started: a theme
+        carried only by a scheduled piece filters the search once the piece's time comes."""
+        self.scheduled.themes.add("island stories")
+        response = self.search("zanzibar", theme="island-stories")
+        self.assertContains(response, "Select a valid choice")
+        Article.objects.filter(pk=self.scheduled.pk).update(published_at=timezone.now())
+        response = self.search("zanzibar", theme="island-stories")
+        self.assertNotContains(response, "Select a valid choice")
+        self.assertEqual(titles(response), ["Scheduled zanzibar piece"])
+        self.assertContains(response, 'value="island-stories" selected')
+
     def test_article_kinds(self):
         self.assertEqual(
             titles(self.search("Aleppo", kind="review")), ["A brutal portrait of Aleppo"]
