@@ -2,6 +2,7 @@
 accessibility (axe) and layout (nothing wider than the window or its own box) on every page
 type, at phone and desktop widths."""
 
+import datetime as dt
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -207,6 +208,26 @@ def test_a_long_word_in_credits_and_themes_wraps_on_a_phone(browser, site, path)
     page = context.new_page()
     page.goto(f"{site}{path}")
     assert overflow(page) == []
+    context.close()
+
+
+def test_a_long_word_in_a_speaker_or_a_neighbours_title_wraps_on_a_phone(browser, site):
+    """An interviewee's name run in before an answer, and the title of the previous or next
+    piece of the kind under an article, are broken where a word is wider than a phone."""
+    from archive.models import Article, Person
+
+    from .factories import make_article
+
+    word = "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz"
+    Person.objects.filter(slug="feras-fayyad").update(name=f"Feras {word}")
+    review = Article.objects.get(slug="last-men-in-aleppo-review")
+    make_article(title=f"The {word}", published_at=review.published_at - dt.timedelta(days=1))
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    for path in ("/articles/feras-fayyad-interview/", "/articles/last-men-in-aleppo-review/"):
+        page.goto(f"{site}{path}")
+        assert overflow(page) == [], path
+    assert page.locator("a[rel=prev]").is_visible()
     context.close()
 
 
