@@ -7,12 +7,16 @@ as the site sets it in <cite>), the year and who directed. It shows no picture, 
 calls it a title card, so it never passes for a photograph of the film.
 
 The font is DejaVu Serif, bundled in archive/fonts/ with its licence (no download, no system
-font needed): the nearest free face to the site's Georgia and Times. Cards are public pages:
-the page cache stores each one and renders it afresh when the content generation moves on.
-Only what the public may see has a card; a draft's is a 404.
+font needed): the nearest free face to the site's Georgia and Times. It has no Arabic or Hebrew
+letters: a text in those scripts is set in DejaVu Sans (bundled likewise), which has them, and a
+title that reads from right to left is set from the right margin (shaped by Pillow's Raqm
+layout, in its wheels). Scripts neither face has (Chinese, Japanese…) still show empty boxes.
+Cards are public pages: the page cache stores each one and renders it afresh when the content
+generation moves on. Only what the public may see has a card; a draft's is a 404.
 """
 
 import io
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -20,7 +24,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, features
 
 from .models import Article, Credit, Film
 from .models.images import CARD_SIZE
@@ -34,10 +38,40 @@ TITLE_SIZES = (76, 66, 56, 48)
 TITLE_LINES = 3
 
 
+# Arabic (with its supplements and presentation forms) and Hebrew: in DejaVu Sans, not Serif.
+SANS_RANGES = [
+    (0x0590, 0x05FF),
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x08A0, 0x08FF),
+    (0xFB1D, 0xFDFF),
+    (0xFE70, 0xFEFF),
+]
+
+
 @cache
-def font(size, italic=False):
-    name = "DejaVuSerif-Italic.ttf" if italic else "DejaVuSerif.ttf"
+def font(size, italic=False, sans=False):
+    if sans:  # DejaVu Sans's oblique has no Arabic: upright, as those scripts are set
+        name = "DejaVuSans.ttf"
+    else:
+        name = "DejaVuSerif-Italic.ttf" if italic else "DejaVuSerif.ttf"
     return ImageFont.truetype(str(FONTS / name), size)
+
+
+def needs_sans(text):
+    return any(start <= ord(letter) <= end for letter in text for start, end in SANS_RANGES)
+
+
+def right_to_left(text):
+    """Whether `text` begins, as Unicode's bidirectional algorithm reads a paragraph, with a
+    letter of a right-to-left script."""
+    for letter in text:
+        direction = unicodedata.bidirectional(letter)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
 
 
 def wrapped(draw, text, typeface, width):
@@ -65,8 +99,9 @@ def pieces(draw, word, typeface, width):
 
 def title_lines(draw, title, italic, width):
     """The title at the largest size that fits in three lines; cut short at the smallest."""
+    sans = needs_sans(title)
     for size in TITLE_SIZES:
-        typeface = font(size, italic)
+        typeface = font(size, italic, sans)
         lines = wrapped(draw, title, typeface, width)
         if len(lines) <= TITLE_LINES:
             return typeface, lines
@@ -76,6 +111,27 @@ def title_lines(draw, title, italic, width):
         last.pop()
     lines[-1] = " ".join(last) + " …"
     return typeface, lines
+
+
+def start(draw, line, typeface, y, rtl):
+    """Where `line` begins: at the left margin, or so that it ends at the right one in a text
+    that reads from right to left."""
+    if rtl:
+        return (CARD_SIZE[0] - MARGIN - draw.textlength(line, font=typeface), y)
+    return (MARGIN, y)
+
+
+def write(draw, lines, typeface, y, step, fill, rtl):
+    """`lines` from `y`, `step` apart, each in the direction of the whole text they are of
+    (`rtl`: a Hebrew title with English words in it reads from the right on every line).
+    Where the next line would begin, or None once the card is full."""
+    direction = {"direction": "rtl" if rtl else "ltr"} if features.check("raqm") else {}
+    for line in lines:
+        if y > CARD_SIZE[1] - 60:
+            return None
+        draw.text(start(draw, line, typeface, y, rtl), line, font=typeface, fill=fill, **direction)
+        y += step
+    return y
 
 
 def draw_card(kind, title, details, italic_title=False):
@@ -88,17 +144,14 @@ def draw_card(kind, title, details, italic_title=False):
         draw.line([(MARGIN, y), (CARD_SIZE[0] - MARGIN, y)], fill=INK, width=3)
     draw.text((MARGIN, 168), kind.upper(), font=font(28), fill=ACCENT)
     typeface, lines = title_lines(draw, title, italic_title, width)
-    y = 220
-    for line in lines:
-        draw.text((MARGIN, y), line, font=typeface, fill=INK)
-        y += round(typeface.size * 1.2)
+    y = write(draw, lines, typeface, 220, round(typeface.size * 1.2), INK, right_to_left(title))
     y += 24
     for detail in details:
-        for line in wrapped(draw, detail, font(32), width)[:2]:
-            if y > CARD_SIZE[1] - 60:
-                break
-            draw.text((MARGIN, y), line, font=font(32), fill=MUTED)
-            y += 44
+        typeface = font(32, sans=needs_sans(detail))
+        lines = wrapped(draw, detail, typeface, width)[:2]
+        y = write(draw, lines, typeface, y, 44, MUTED, right_to_left(detail))
+        if y is None:
+            break
     draw.rectangle([(0, CARD_SIZE[1] - 12), (CARD_SIZE[0], CARD_SIZE[1])], fill=ACCENT)
     buffer = io.BytesIO()
     card.save(buffer, "PNG", optimize=True)

@@ -204,6 +204,25 @@ class TitleCardTests(PublicPageTestCase):
         self.assertTrue(all(draw.textlength(line, font=typeface) <= width for line in lines))
         self.assertEqual("".join(lines).replace(" ", ""), "A" * 200 + "andmore")
 
+    def test_a_title_in_arabic_or_hebrew_is_drawn_in_its_letters_from_the_right(self):
+        """The serif face has no Arabic or Hebrew letters (each would be the same empty box):
+        such a title is set in DejaVu Sans, which has them, joined and from the right margin."""
+        draw = ImageDraw.Draw(Image.new("RGB", CARD_SIZE))
+        width = CARD_SIZE[0] - 2 * cards.MARGIN
+        for title, letters in (("آخر الرجال في حلب", "بت"), ("הבית של אבא", "בת")):
+            with self.subTest(title=title):
+                typeface, lines = cards.title_lines(draw, title, True, width)
+                first, second = (drawn(letter, typeface) for letter in letters)
+                self.assertTrue(first != second, "two letters drawn as the same box")
+                film = make_film(title=title, year=2017)
+                response = self.client.get(f"{film.get_absolute_url()}card.png")
+                card = Image.open(io.BytesIO(response.content)).convert("L")
+                # The title's band, below the kind: its ink ends at the right margin.
+                band = card.crop((0, 220, CARD_SIZE[0], 300)).point(lambda v: v < 128 and 255)
+                left, _, right, _ = band.getbbox()
+                self.assertGreater(right, CARD_SIZE[0] - cards.MARGIN - 10)
+                self.assertGreater(left, CARD_SIZE[0] // 3)
+
     def test_only_what_the_public_may_see_has_a_card(self):
         for url in (
             f"/articles/{self.draft.slug}/card.png",
@@ -212,6 +231,13 @@ class TitleCardTests(PublicPageTestCase):
         ):
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 404)
+
+
+def drawn(text, typeface):
+    """`text` drawn alone in `typeface`, as bytes of its pixels."""
+    image = Image.new("L", (200, 200))
+    ImageDraw.Draw(image).text((20, 20), text, font=typeface, fill=255)
+    return image.tobytes()
 
 
 def structured_data(response):
