@@ -1069,6 +1069,20 @@ class ChangelistTests(AdminTestCase):
                 response = self.client.get(admin_url(f"{name}_changelist", query=query))
                 self.assertLess(response.status_code, 500, f"{name} {query}")
 
+    def test_a_year_no_calendar_has_is_a_filter_not_understood(self):
+        """A year outside the calendar (0, 99999) or not written in ASCII digits ("²" is a
+        digit to Python, not a number) in the article or quote list's year filter: the list is
+        shown again without it, as Django's own filters do, rather than a server error."""
+        self.login(self.editor)
+        self.fill(1)
+        for name in ["article", "quote"]:
+            for year in ["0", "99999", "%C2%B2", "-5", "abc"]:
+                url = admin_url(f"{name}_changelist", query=f"?year={year}")
+                response = self.client.get(url)
+                self.assertRedirects(
+                    response, admin_url(f"{name}_changelist", query="?e=1"), msg_prefix=url
+                )
+
 
 def at(year, month=6, day=15, hour=12, minute=0):
     return dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)

@@ -1,6 +1,9 @@
 """The theme filter and column shared by the lists of films, articles and quotes."""
 
+from datetime import MAXYEAR, MINYEAR
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
@@ -48,9 +51,15 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(**{f"{self.field}__year": int(self.value())})
-        return queryset
+        """A value that is no year of the calendar (0, 99999, "²", which Python counts as a
+        digit) is a filter not understood, as in Django's own filters: the list is shown again
+        without it, saying so, rather than failing to find the year's first day."""
+        value = self.value()
+        if value is None:
+            return queryset
+        if not (value.isascii() and value.isdigit() and MINYEAR <= int(value) <= MAXYEAR):
+            raise IncorrectLookupParameters(f"No year {value!r}.")
+        return queryset.filter(**{f"{self.field}__year": int(value)})
 
 
 class QuoteYearFilter(PublicationYearFilter):
