@@ -141,6 +141,44 @@ class HistoryTests(AdminTestCase):
         article.refresh_from_db()
         self.assertEqual(article.status, Article.Status.DRAFT)
 
+    def test_a_contributor_cannot_unpublish_by_reverting_to_a_draft_version(self):
+        """A published piece is read-only to a contributor, its earlier versions too: reverting
+        it to a version from when it was a draft would take it off the site (as reverting a
+        quote of it to a version in a draft would take the quote off)."""
+        article = make_article(status=Article.Status.DRAFT, films=[self.film], body=BODY)
+        quote = make_quote(article, self.film, "Rescuers dig")
+        url = admin_url("article_change", article.pk)
+        self.client.post(url, self.open_form(url, "article_form"))
+        self.client.post(
+            admin_url("quote_change", quote.pk),
+            self.open_form(admin_url("quote_change", quote.pk), "quote_form"),
+        )
+        draft = Version.objects.get_for_object(article).first()
+        draft_quote = Version.objects.get_for_object(quote).first()
+        data = self.open_form(url, "article_form")
+        data["status"] = ["published"]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        public = make_article(title="Public piece", films=[self.film], body=BODY)
+        url = admin_url("quote_change", quote.pk)
+        data = self.open_form(url, "quote_form")
+        data["article"] = [str(public.pk)]
+        self.assertRedirects(self.client.post(url, data), admin_url("quote_changelist"))
+
+        self.login(self.contributor)
+        for revert, name in [
+            (admin_url("article_revision", article.pk, draft.pk), "article_form"),
+            (admin_url("quote_revision", quote.pk, draft_quote.pk), "quote_form"),
+        ]:
+            self.assertEqual(self.client.get(revert).status_code, 403, revert)
+            self.login(self.editor)
+            data = form_data(self.client.get(revert), name)
+            self.login(self.contributor)
+            self.assertEqual(self.client.post(revert, data).status_code, 403, revert)
+        article.refresh_from_db()
+        self.assertEqual(article.status, Article.Status.PUBLISHED)
+        quote.refresh_from_db()
+        self.assertEqual(quote.article, public)
+
     def test_recovering_a_deleted_article_with_its_parts_and_themes(self):
         article = make_article(
             films=[self.film], kind=Article.Kind.INTERVIEW, title="Lost interview"

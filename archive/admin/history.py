@@ -240,7 +240,15 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
         return super().changelist_view(request, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        """A version that names a film or person deleted since cannot be restored: say so."""
+        """A revert changes the item as it stands, so only those who may change it now may
+        revert it: reversion checks the permission on the item once reverted, and a
+        contributor could take a published piece off the site by reverting it to a version
+        from when it was a draft (or a quote to one in a draft article).
+
+        A version that names a film or person deleted since cannot be restored: say so."""
+        current = self.get_object(request, unquote(object_id))
+        if current is not None and not self.has_change_permission(request, current):
+            raise PermissionDenied
         version = self.versions(request, unquote(object_id)).filter(pk=version_id).first()
         if version is not None and self.refuse_missing_references(request, version):
             return redirect(admin_urlname(self.opts, "history"), quote(version.object_id))
