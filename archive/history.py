@@ -27,6 +27,9 @@ from django.utils.text import capfirst
 from reversion.models import Version
 from taggit.managers import TaggableManager
 
+from .models import EarlierSlug
+from .models.slugs import KeepsEarlierSlugs
+
 FORMAT = "history-json"
 
 # Columns that change with every save or never mean anything to an editor.
@@ -79,19 +82,31 @@ class RestoredObject(base.DeserializedObject):
     """An object read from a version. Saved (a revert, a recovery), it is given its themes as
     they are called now: a theme renamed since, or merged into another, is the theme it became
     (`ThemeQuerySet.current_names`), not the old one created again. Read, it shows the names
-    the version kept."""
+    the version kept.
+
+    A film, person or article given back an earlier slug keeps the address it leaves as an
+    earlier one, as an editor's change of slug does (KeepsEarlierSlugs.save): reversion saves
+    the row itself (save_base), past the model's save, and links to the address the item had
+    until the revert led nowhere."""
 
     def save(self, save_m2m=True, using=None, **kwargs):
+        obj = self.object
         if self.m2m_data and save_m2m:
             self.m2m_data = {
                 **self.m2m_data,
                 **{
                     themes.name: current_names(themes, self.m2m_data[themes.name])
-                    for themes in theme_fields(type(self.object))
+                    for themes in theme_fields(type(obj))
                     if themes.name in self.m2m_data
                 },
             }
+        leaving = None
+        if isinstance(obj, KeepsEarlierSlugs) and obj.pk is not None:
+            stored = type(obj)._base_manager.using(using).filter(pk=obj.pk)
+            leaving = stored.values_list("slug", flat=True).first()
         super().save(save_m2m=save_m2m, using=using, **kwargs)
+        if leaving and leaving != obj.slug:
+            EarlierSlug.objects.remember(obj, leaving)
 
 
 def current_names(themes, names):

@@ -125,6 +125,33 @@ class HistoryTests(AdminTestCase):
         )
         self.assertIn("Reverted", Version.objects.get_for_object(article)[0].revision.get_comment())
 
+    def test_reverting_a_change_of_address_keeps_the_address_used_meanwhile(self):
+        """A film's or an article's slug changed, then reverted: the address it had in between
+        leads to the page, as any earlier address does (it answered 404 once reverted)."""
+        film = make_film(title="The White Helmets", slug="the-white-helmets")
+        article = make_article(films=[film], title="On the helmets", slug="on-the-helmets")
+        for obj, name, slug in [
+            (film, "film", "white-helmets-2016"),
+            (article, "article", "on-the-white-helmets"),
+        ]:
+            url = admin_url(f"{name}_change", obj.pk)
+            self.client.post(url, self.open_form(url, f"{name}_form"))
+            first = Version.objects.get_for_object(obj).get()
+            data = self.open_form(url, f"{name}_form")
+            data["slug"] = [slug]
+            self.assertRedirects(self.client.post(url, data), admin_url(f"{name}_changelist"))
+            obj.refresh_from_db()
+            meanwhile = obj.get_absolute_url()
+            revert = admin_url(f"{name}_revision", obj.pk, first.pk)
+            response = self.client.post(revert, form_data(self.client.get(revert), f"{name}_form"))
+            self.assertRedirects(response, admin_url(f"{name}_changelist"))
+            obj.refresh_from_db()
+            self.assertNotEqual(obj.slug, slug)
+            self.client.logout()
+            self.assertEqual(self.client.get(obj.get_absolute_url()).status_code, 200)
+            self.assertRedirects(self.client.get(meanwhile), obj.get_absolute_url(), 301)
+            self.login(self.editor)
+
     def test_a_contributor_cannot_revert_a_draft_to_a_published_version(self):
         article = make_article(status=Article.Status.DRAFT)
         url = admin_url("article_change", article.pk)
