@@ -309,15 +309,15 @@ class ExchangeFormSet(BaseInlineFormSet):
         return kwargs
 
     def save(self, commit=True):
-        """Anchors handed from one exchange to another (two swapped) are first set aside: saved
-        one by one, the first exchange would take an anchor the second still holds."""
+        """Anchors handed from one exchange to another (two swapped, or one deleted in the
+        same save, its anchor given to the one kept) are first set aside: saved one by one, an
+        exchange would take an anchor that another, saved or deleted after it, still holds."""
         if commit:
             moving = [
                 form.instance.pk
                 for form in self.initial_forms
                 if form.instance.pk
-                and "anchor" in form.changed_data
-                and not self._should_delete_form(form)
+                and ("anchor" in form.changed_data or self._should_delete_form(form))
             ]
             self.model._default_manager.filter(pk__in=moving).update(
                 anchor=Concat(Value("moving-"), Cast("pk", models.CharField()))

@@ -328,6 +328,25 @@ class ArticleEntryTests(AdminTestCase):
             [second.anchor, first.anchor],
         )
 
+    def test_an_exchange_takes_the_anchor_of_one_deleted_in_the_same_save(self):
+        """Two exchanges made one: the second deleted, the first given its anchor, so that
+        links to the second land on the first (a server error: the first was saved while the
+        second still held the anchor)."""
+        interview = make_article(
+            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
+        )
+        first = make_exchange(interview, self.director, question="First?", answer="One.")
+        second = make_exchange(interview, self.director, question="Second?", answer="Two.")
+        url = admin_url("article_change", interview.pk)
+        data = self.open_form(url, "article_form")
+        data["exchanges-0-answer"] = ["One. Two."]
+        data["exchanges-0-anchor"] = [second.anchor]
+        data["exchanges-1-DELETE"] = ["on"]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        self.assertEqual(
+            list(interview.exchanges.values_list("pk", "anchor")), [(first.pk, second.anchor)]
+        )
+
     def test_an_exchange_quoted_from_is_not_deleted_alone(self):
         interview, exchange = self.quoted_interview()
         url = admin_url("article_change", interview.pk)
