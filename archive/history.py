@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 import reversion
 from django.core.serializers import base, json
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Cast, Concat
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from reversion.models import Version
 from taggit.managers import TaggableManager
 
-from .models import EarlierSlug
+from .models import EarlierSlug, Exchange
 from .models.slugs import KeepsEarlierSlugs
 
 FORMAT = "history-json"
@@ -87,7 +89,13 @@ class RestoredObject(base.DeserializedObject):
     A film, person or article given back an earlier slug keeps the address it leaves as an
     earlier one, as an editor's change of slug does (KeepsEarlierSlugs.save): reversion saves
     the row itself (save_base), past the model's save, and links to the address the item had
-    until the revert led nowhere."""
+    until the revert led nowhere.
+
+    An exchange given back an anchor that another exchange of its article holds now (the two
+    swapped them since) first sets the other's aside: saved one by one, each would wait for
+    the other to let go of its anchor, and the revert failed. The other, in the same
+    revision, is given its own anchor back in turn (an exchange that is not was deleted by the
+    revert before anything was saved)."""
 
     def save(self, save_m2m=True, using=None, **kwargs):
         obj = self.object
@@ -104,6 +112,13 @@ class RestoredObject(base.DeserializedObject):
         if isinstance(obj, KeepsEarlierSlugs) and obj.pk is not None:
             stored = type(obj)._base_manager.using(using).filter(pk=obj.pk)
             leaving = stored.values_list("slug", flat=True).first()
+        if isinstance(obj, Exchange) and obj.pk is not None:
+            holders = Exchange._base_manager.using(using).filter(
+                article_id=obj.article_id, anchor=obj.anchor
+            )
+            holders.exclude(pk=obj.pk).update(
+                anchor=Concat(Value("moving-"), Cast("pk", models.CharField()))
+            )
         super().save(save_m2m=save_m2m, using=using, **kwargs)
         if leaving and leaving != obj.slug:
             EarlierSlug.objects.remember(obj, leaving)

@@ -152,6 +152,29 @@ class HistoryTests(AdminTestCase):
             self.assertRedirects(self.client.get(meanwhile), obj.get_absolute_url(), 301)
             self.login(self.editor)
 
+    def test_reverting_exchanges_that_swapped_their_anchors_since(self):
+        """Two exchanges swapped their anchors in a later save: reverting gives each its own
+        back, instead of failing with "Could not save … version - missing dependency" (each
+        waited for the other to let go of its anchor)."""
+        interview = make_article(
+            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
+        )
+        first = make_exchange(interview, self.director, question="First?", answer="One.")
+        second = make_exchange(interview, self.director, question="Second?", answer="Two.")
+        url = admin_url("article_change", interview.pk)
+        self.client.post(url, self.open_form(url, "article_form"))
+        before = Version.objects.get_for_object(interview).get()
+        data = self.open_form(url, "article_form")
+        data["exchanges-0-anchor"], data["exchanges-1-anchor"] = [second.anchor], [first.anchor]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        revert = admin_url("article_revision", interview.pk, before.pk)
+        response = self.client.post(revert, form_data(self.client.get(revert), "article_form"))
+        self.assertRedirects(response, admin_url("article_changelist"))
+        self.assertEqual(
+            list(interview.exchanges.values_list("pk", "anchor")),
+            [(first.pk, first.anchor), (second.pk, second.anchor)],
+        )
+
     def test_a_contributor_cannot_revert_a_draft_to_a_published_version(self):
         article = make_article(status=Article.Status.DRAFT)
         url = admin_url("article_change", article.pk)
