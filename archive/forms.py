@@ -19,7 +19,7 @@ from reversion.models import Version
 
 from . import publishing
 from .models import Article, EarlierSlug, Theme, ThemedItem
-from .themes import parse_themes
+from .themes import parse_themes, split_names
 
 THEME_NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length
 
@@ -70,8 +70,10 @@ class ThemesWidget(AutocompleteSelectMultiple):
 class ThemesField(forms.Field):
     """A list of theme names; each is the existing theme's name when one differs only in case.
 
-    Accepts names that contain commas or semicolons too (from a form posted without the
-    autocomplete) and splits them as the rest of the archive does (archive/themes.py).
+    Each value the widget sends is one theme, as typed (`split_names`), but for commas or
+    semicolons in it (from a form posted without the autocomplete), which separate themes. A
+    single string (typed, not chosen) is read as the rest of the archive reads theme text
+    (`parse_themes`, with taggit's quoting).
     """
 
     widget = forms.SelectMultiple
@@ -83,10 +85,9 @@ class ThemesField(forms.Field):
         if not value:
             return []
         if isinstance(value, str):
-            value = [value]
-        names = []
-        for text in value:
-            names.extend(parse_themes(getattr(text, "name", text)))
+            names = parse_themes(value)
+        else:
+            names = [name for text in value for name in split_names(getattr(text, "name", text))]
         first_spelling = {}
         for name in names:
             first_spelling.setdefault(name.casefold(), name)
@@ -446,7 +447,7 @@ def clean_theme_name(value, theme_pk, clash_message):
     """A theme name as stored (spacing tidied), refused if it would be several themes or if
     another theme (`clash_message` says what to do) has it in any capitals."""
     name = " ".join(value.split())
-    if len(parse_themes(name)) != 1:
+    if len(split_names(name)) != 1:
         raise ValidationError("A theme's name cannot contain commas or semicolons.")
     clash = Theme.objects.filter(name__iexact=name).exclude(pk=theme_pk).first()
     if clash:

@@ -31,6 +31,19 @@ def parse_themes(text):
     return names
 
 
+def split_names(text):
+    """The theme names in `text`, a theme chosen in the admin's themes field: split only where
+    it holds a comma, semicolon or line break (which no theme has), spacing tidied, and
+    otherwise as typed. Quotes and apostrophes are part of the name there: the theme was
+    typed whole (`The "Arab Spring"` is one theme, not taggit's quoting of two)."""
+    names = []
+    for part in SEPARATORS.split(text or ""):
+        name = " ".join(part.split())
+        if name and name.casefold() not in {seen.casefold() for seen in names}:
+            names.append(name)
+    return names
+
+
 def themes_to_string(themes):
     """The string an editor sees in a theme field: names in alphabetical order, comma-separated."""
     return ", ".join(sorted((theme.name for theme in themes), key=str.casefold))

@@ -262,6 +262,26 @@ class TaggingTests(AdminTestCase):
         self.assertEqual(names(self.film), ["Syria", "civil defence", "peace", "war"])
         self.assertContains(self.client.get(url), '<option value="civil defence" selected>')
 
+    def test_a_theme_created_whole_keeps_its_quotes_and_apostrophes(self):
+        """A theme chosen in the field ("Create new theme “…”") is one theme as typed: one
+        with double quotes was split in two (taggit's quoting: `The "Arab Spring"` made “The”
+        and “Arab Spring”), and an apostrophe at either end was dropped ("'68 generation"
+        became "68 generation"). Renaming a theme keeps them too."""
+        self.login(self.editor)
+        url = admin_url("film_change", self.film.pk)
+        data = self.open_form(url, "film_form")
+        data["themes"] = ['The "Arab Spring"', "'68 generation", "war; peace"]
+        self.assertRedirects(self.client.post(url, data), admin_url("film_changelist"))
+        self.assertEqual(names(self.film), ["'68 generation", 'The "Arab Spring"', "peace", "war"])
+        theme = Theme.objects.get(name="'68 generation")
+        rename = admin_url("theme_rename", theme.pk)
+        response = self.client.post(rename, {"name": 'The "68 generation"', "confirm": "1"})
+        self.assertRedirects(response, admin_url("theme_change", theme.pk))
+        theme.refresh_from_db()
+        self.assertEqual(theme.name, 'The "68 generation"')
+        response = self.client.post(rename, {"name": "war, peace"})
+        self.assertContains(response, "cannot contain commas or semicolons")
+
     def test_themes_are_in_each_version(self):
         self.login(self.editor)
         url = admin_url("film_change", self.film.pk)
