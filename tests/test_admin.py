@@ -812,6 +812,26 @@ class EditConflictTests(AdminTestCase):
         quote.refresh_from_db()
         self.assertEqual(quote.text, "Rescuers dig through the rubble")
 
+    def test_a_quote_moved_to_another_article_changes_the_one_it_left(self):
+        """A quote moved on its own page to another article: the editor who had the article
+        it left open is told it changed, rather than their save silently making a copy of the
+        quote there again (the form still held it)."""
+        article = make_article(films=[self.film], body=BODY, status=Article.Status.DRAFT)
+        other = make_article(films=[self.film], body=BODY, status=Article.Status.DRAFT)
+        quote = make_quote(article, self.film, "The camera never looks away.")
+        url = admin_url("article_change", article.pk)
+        self.login(self.editor)
+        mine = self.open_form(url, "article_form")
+        mine["standfirst"] = ["My standfirst."]
+        self.login(self.second_editor)
+        theirs = self.open_form(admin_url("quote_change", quote.pk), "quote_form")
+        theirs["article"] = [str(other.pk)]
+        response = self.client.post(admin_url("quote_change", quote.pk), theirs)
+        self.assertRedirects(response, admin_url("quote_changelist"))
+        self.login(self.editor)
+        self.assertContains(self.client.post(url, mine), "after you opened it")
+        self.assertEqual(list(Quote.objects.values_list("article", flat=True)), [other.pk])
+
     def test_a_part_deleted_meanwhile_comes_back_from_the_form_saved_again(self):
         """A quote deleted on its own page, an exchange deleted by another editor's save: the
         editor who had the article open is told it changed, sees those parts as they were in

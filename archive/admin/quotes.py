@@ -61,10 +61,13 @@ class QuoteAdmin(WhereUsedMixin, ArchiveAdmin):
 
     # A quote is part of its article: whoever has the article open is told it changed, rather
     # than saving the quote's old words back over these (or failing on a quote that is gone).
+    # A quote moved to another article changes both: the form of the one it left still holds
+    # it, and saved unwarned it made a copy of the quote there again.
     def save_model(self, request, obj, form, change):
+        left = Quote.objects.filter(pk=obj.pk).values_list("article_id", flat=True).first()
         super().save_model(request, obj, form, change)
         if not self.saves_nothing(request, obj):
-            mark_changed([Article(pk=obj.article_id)])
+            mark_changed(Article(pk=pk) for pk in {obj.article_id, left} if pk is not None)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
