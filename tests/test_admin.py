@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from archive.models import Article, Exchange, Film, Language, Person, Quote, Theme
+from archive.models import Article, Award, Exchange, Film, Language, Person, Quote, Theme
 from archive.templatetags import admin_dates
 
 from .factories import make_article, make_credit, make_exchange, make_film, make_person, make_quote
@@ -977,6 +977,40 @@ class ProtectedDeletionTests(AdminTestCase):
         response = self.client.post(admin_url("language_delete", unused.pk), {"post": "yes"})
         self.assertRedirects(response, admin_url("language_changelist"))
         self.assertFalse(Language.objects.filter(pk=unused.pk).exists())
+
+    def test_deleting_a_person_an_award_names(self):
+        """Not taken off the award silently (its confirmation naming the link
+        "Award_recipients object (1)", a change no film's history records, and not undone by
+        recovering the person): the film is named, to change its award first."""
+        award = Award.objects.create(
+            film=self.film, body="Sundance", year=2017, category="Grand Jury Prize", outcome="won"
+        )
+        recipient, unnamed = make_person(name="Kareem Abeed"), make_person(name="Nobody")
+        award.recipients.add(recipient)
+        make_credit(self.film, recipient, role="producer")
+        for url, data in (
+            (admin_url("person_delete", recipient.pk), {"post": "yes"}),
+            (
+                admin_url("person_changelist"),
+                {
+                    "action": "delete_selected",
+                    ACTION_CHECKBOX_NAME: [str(recipient.pk)],
+                    "post": "yes",
+                },
+            ),
+        ):
+            response = self.client.post(url, data)
+            self.assertContains(response, "can’t be deleted")
+            self.assertContains(
+                response,
+                f'<a href="{admin_url("film_change", self.film.pk)}">{self.film}</a>',
+            )
+            self.assertNotContains(response, "Award_recipients")
+            self.assertEqual(response.content.decode().count(f">{self.film}</a>"), 1)
+        self.assertEqual(list(award.recipients.all()), [recipient])
+        response = self.client.post(admin_url("person_delete", unnamed.pk), {"post": "yes"})
+        self.assertRedirects(response, admin_url("person_changelist"))
+        self.assertFalse(Person.objects.filter(pk=unnamed.pk).exists())
 
 
 # Slugs -----------------------------------------------------------------------------------------

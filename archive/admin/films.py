@@ -88,6 +88,21 @@ class PersonAdmin(WhereUsedMixin, ArchiveAdmin):
     def where_used(self, person):
         return person_uses(person)
 
+    def get_deleted_objects(self, objs, request):
+        """A person an award names is not deleted: Django would take them off the award (its
+        confirmation naming the link "Award_recipients object (1)"), a change no film's
+        history records, and recovering the person would not name them there again. The
+        films whose awards name them are listed instead, to change first."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        films = (
+            Film.objects.filter(awards__recipients__in=list(objs)).distinct().order_by("sort_title")
+        )
+        # Once each: a film may be named already, for the person's credit in it.
+        protected = list(
+            dict.fromkeys([*protected, *(work_link(self.admin_site, film) for film in films)])
+        )
+        return deleted, counts, perms_needed, protected
+
 
 @admin.register(Language)
 class LanguageAdmin(admin.ModelAdmin):
