@@ -912,6 +912,41 @@ class EditConflictTests(AdminTestCase):
             with self.subTest(themes=sorted(article.themes.names())):
                 self.assertContains(self.client.post(url, mine), "after you opened it")
 
+    def test_a_theme_deleted_meanwhile_is_a_change_to_what_carried_it(self):
+        """A theme deleted (on its page, or several from the list) while an editor has an
+        article or film carrying it open: saving that form is refused with the warning,
+        instead of silently making the theme again and tagging the item with it."""
+        article = make_article(films=[self.film], status=Article.Status.DRAFT)
+        article.themes.add("civil war", "memory")
+        self.film.themes.add("civil war", "memory")
+        deletions = [
+            lambda: self.client.post(
+                admin_url("theme_delete", Theme.objects.get(name="civil war").pk),
+                {"post": "yes"},
+            ),
+            lambda: self.client.post(
+                admin_url("theme_changelist"),
+                {
+                    "action": "delete_selected",
+                    ACTION_CHECKBOX_NAME: [str(Theme.objects.get(name="memory").pk)],
+                    "post": "yes",
+                },
+            ),
+        ]
+        for delete in deletions:
+            self.login(self.editor)
+            forms = {
+                name: self.open_form(admin_url(f"{name}_change", pk), f"{name}_form")
+                for name, pk in [("article", article.pk), ("film", self.film.pk)]
+            }
+            self.login(self.second_editor)
+            self.assertEqual(delete().status_code, 302)
+            self.login(self.editor)
+            for name, pk in [("article", article.pk), ("film", self.film.pk)]:
+                response = self.client.post(admin_url(f"{name}_change", pk), forms[name])
+                self.assertContains(response, "after you opened it")
+        self.assertFalse(Theme.objects.filter(name__in=["civil war", "memory"]).exists())
+
     def test_films_are_protected_too(self):
         url = admin_url("film_change", self.film.pk)
         self.login(self.editor)

@@ -14,7 +14,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from ..forms import MergeThemesForm, RenameThemeForm, ThemeAdminForm, usage
+from ..forms import (
+    MergeThemesForm,
+    RenameThemeForm,
+    ThemeAdminForm,
+    mark_carriers_changed,
+    usage,
+)
 from ..models import Article, Film, Quote, Theme, ThemedItem
 from .articles import outcome
 from .history import SLUG_SCRIPT
@@ -119,6 +125,17 @@ class ThemeAdmin(WhereUsedMixin, FoldedSearchMixin, admin.ModelAdmin):
         if not all(self.has_delete_permission(request, theme) for theme in themes):
             needed.add(self.opts.verbose_name)
         return deleted, counts, needed, []
+
+    # What carried a theme deleted has changed: whoever has one of them open is told so,
+    # rather than their save making the theme again and tagging the item with it.
+
+    def delete_model(self, request, obj):
+        mark_carriers_changed(obj.themed_items.all())
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        mark_carriers_changed(ThemedItem.objects.filter(tag__in=queryset))
+        super().delete_queryset(request, queryset)
 
     @admin.display(description="films", ordering="film_count")
     def film_count(self, theme):
