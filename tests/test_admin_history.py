@@ -285,6 +285,39 @@ class HistoryTests(AdminTestCase):
         self.client.post(url, form_data(self.client.get(url), "article_form"))
         self.assertEqual(Article.objects.get(slug="lost-review").title, "Lost review")
 
+    def test_an_identifier_another_item_has_taken_since_says_so(self):
+        """A deleted film recovered, or a film reverted, whose Wikidata ID another film has
+        now (no two films may share one): the editor is told which film has it, instead of
+        "Could not save … version - missing dependency"."""
+        film = make_film(title="Lost film", wikidata_id="Q1000")
+        self.client.post(admin_url("film_delete", film.pk), {"post": "yes"})
+        other = make_film(title="Another film", wikidata_id="Q1000")
+        version = Version.objects.get_deleted(Film).get()
+        response = self.client.get(admin_url("film_recover", version.pk), follow=True)
+        self.assertContains(response, "cannot be recovered as it was")
+        self.assertContains(response, "Wikidata ID “Q1000”")
+        self.assertContains(response, f'href="{admin_url("film_change", other.pk)}"')
+        other.wikidata_id = ""
+        other.save()
+        url = admin_url("film_recover", version.pk)
+        self.client.post(url, form_data(self.client.get(url), "film_form"))
+        film = Film.objects.get(title="Lost film")
+
+        url = admin_url("film_change", film.pk)
+        self.client.post(url, self.open_form(url, "film_form"))
+        first = Version.objects.get_for_object(film).first()
+        data = self.open_form(url, "film_form")
+        data["wikidata_id"] = ["Q2000"]
+        self.assertRedirects(self.client.post(url, data), admin_url("film_changelist"))
+        other.wikidata_id = "Q1000"
+        other.save()
+        revert = admin_url("film_revision", film.pk, first.pk)
+        response = self.client.get(revert, follow=True)
+        self.assertContains(response, "cannot be restored as it was")
+        self.assertContains(response, "Wikidata ID “Q1000”")
+        film.refresh_from_db()
+        self.assertEqual(film.wikidata_id, "Q2000")
+
     def test_a_contributor_cannot_recover_a_published_article(self):
         article = make_article(title="Public piece")
         self.client.post(admin_url("article_delete", article.pk), {"post": "yes"})

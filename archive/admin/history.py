@@ -245,36 +245,28 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
         contributor could take a published piece off the site by reverting it to a version
         from when it was a draft (or a quote to one in a draft article).
 
-        A version that names a film or person deleted since cannot be restored: say so."""
+        A version that names a film or person deleted since, or whose address (or Wikidata or
+        IMDb ID) another item has now, cannot be restored: say so."""
         current = self.get_object(request, unquote(object_id))
         if current is not None and not self.has_change_permission(request, current):
             raise PermissionDenied
         version = self.versions(request, unquote(object_id)).filter(pk=version_id).first()
-        if version is not None and self.refuse_missing_references(request, version):
+        if version is not None and (
+            self.refuse_missing_references(request, version)
+            or self.refuse_values_taken(request, version, "restored", "revert to this version")
+        ):
             return redirect(admin_urlname(self.opts, "history"), quote(version.object_id))
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        """A deleted item whose address another item has taken since cannot come back with
-        it (its slug is unique): say so, and which item has it, rather than fail to save.
+        """A deleted item whose address (or Wikidata or IMDb ID) another item has taken since
+        cannot come back with it: say so, and which item has it, rather than fail to save.
         Nor can one that names a film or person deleted since (refuse_missing_references)."""
         version = Version.objects.get_for_model(self.model).filter(pk=version_id).first()
-        if version is not None and self.refuse_missing_references(request, version):
-            return redirect(admin_urlname(self.opts, "recoverlist"))
-        taken = version is not None and self.address_taken(version)
-        if taken:
-            messages.error(
-                request,
-                format_html(
-                    "“{}” cannot be recovered as it was: its address (slug “{}”) is now that "
-                    'of <a href="{}">“{}”</a>. Give that {} another slug, then recover this one.',
-                    version.object_repr,
-                    taken.slug,
-                    reverse(admin_urlname(taken._meta, "change"), args=[taken.pk]),
-                    taken,
-                    taken._meta.verbose_name,
-                ),
-            )
+        if version is not None and (
+            self.refuse_missing_references(request, version)
+            or self.refuse_values_taken(request, version, "recovered", "recover this one")
+        ):
             return redirect(admin_urlname(self.opts, "recoverlist"))
         return super().recover_view(request, version_id, extra_context)
 
@@ -321,12 +313,63 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
         )
         return True
 
-    def address_taken(self, version):
-        """The item that has the slug of the deleted item `version` keeps, if another has."""
-        slug = version.field_dict.get("slug")
-        if not slug:
-            return None
-        return self.model._default_manager.filter(slug=slug).exclude(pk=version.object_id).first()
+    def refuse_values_taken(self, request, version, done, then):
+        """Whether restoring `version` is refused, with a message, because a value it keeps
+        that no two items may share (the slug, which is the item's address, a Wikidata or
+        IMDb ID) is another item's now: saved, it failed with reversion's "Could not save …
+        version - missing dependency". The message names the item that has it, to change
+        first; `done` and `then` say what the editor was doing ("recovered", "recover this
+        one")."""
+        taken = self.value_taken(version)
+        if taken is None:
+            return False
+        field, value, holder = taken
+        noun = holder._meta.verbose_name
+        if field.name == "slug":
+            held, change = format_html("its address (slug “{}”)", value), "another slug"
+        else:
+            held = format_html("its {} “{}”", field.verbose_name, value)
+            change = f"another {field.verbose_name}"
+        messages.error(
+            request,
+            format_html(
+                '“{}” cannot be {} as it was: {} is now that of <a href="{}">“{}”</a>. Give '
+                "that {} {}, then {}.",
+                version.object_repr,
+                done,
+                held,
+                reverse(admin_urlname(holder._meta, "change"), args=[holder.pk]),
+                holder,
+                noun,
+                change,
+                then,
+            ),
+        )
+        return True
+
+    def value_taken(self, version):
+        """(field, value, item) for a value of `version` that no two items may share and that
+        another item has now, if there is one."""
+        opts = self.model._meta
+        names = [field.name for field in opts.concrete_fields if field.unique]
+        names += [
+            constraint.fields[0]
+            for constraint in opts.constraints
+            if isinstance(constraint, models.UniqueConstraint) and len(constraint.fields) == 1
+        ]
+        for name in dict.fromkeys(names):
+            field = opts.get_field(name)
+            value = version.field_dict.get(field.attname)
+            if field.primary_key or value in (None, ""):
+                continue
+            holder = (
+                self.model._default_manager.filter(**{field.attname: value})
+                .exclude(pk=version.object_id)
+                .first()
+            )
+            if holder is not None:
+                return field, value, holder
+        return None
 
     # A save that changes nothing writes nothing but its version.
 
