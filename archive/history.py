@@ -29,7 +29,7 @@ from django.utils.text import capfirst
 from reversion.models import Version
 from taggit.managers import TaggableManager
 
-from .models import EarlierSlug, Exchange
+from .models import Article, EarlierSlug, Exchange, Quote
 from .models.slugs import KeepsEarlierSlugs
 
 FORMAT = "history-json"
@@ -95,7 +95,11 @@ class RestoredObject(base.DeserializedObject):
     swapped them since) first sets the other's aside: saved one by one, each would wait for
     the other to let go of its anchor, and the revert failed. The other, in the same
     revision, is given its own anchor back in turn (an exchange that is not was deleted by the
-    revert before anything was saved)."""
+    revert before anything was saved).
+
+    A quote given back an article it has left since (moved on its own page) changes the one it
+    leaves now: its last change time moves on, as a quote's own save does, so that an editor
+    who has that article open is told."""
 
     def save(self, save_m2m=True, using=None, **kwargs):
         obj = self.object
@@ -119,9 +123,27 @@ class RestoredObject(base.DeserializedObject):
             holders.exclude(pk=obj.pk).update(
                 anchor=Concat(Value("moving-"), Cast("pk", models.CharField()))
             )
+        left = None
+        if isinstance(obj, Quote) and obj.pk is not None:
+            stored = Quote._base_manager.using(using).filter(pk=obj.pk)
+            left = stored.exclude(article_id=obj.article_id).values_list("article", flat=True)
+            left = left.first()
         super().save(save_m2m=save_m2m, using=using, **kwargs)
         if leaving and leaving != obj.slug:
             EarlierSlug.objects.remember(obj, leaving)
+        if left is not None:
+            Article._base_manager.using(using).filter(pk=left).update(updated_at=timezone.now())
+
+
+def quotes_taken_back(revision):
+    """The ids of the articles that quotes kept in `revision` belong to now, having been moved
+    there since: restoring the revision takes those quotes from them."""
+    kept = {
+        int(version.object_id): version.field_dict.get("article_id")
+        for version in Version.objects.get_for_model(Quote).filter(revision_id=revision.pk)
+    }
+    now = Quote.objects.filter(pk__in=kept).values_list("pk", "article_id")
+    return {article for pk, article in now if article != kept[pk]}
 
 
 def current_names(themes, names):

@@ -229,6 +229,41 @@ class HistoryTests(AdminTestCase):
         quote.refresh_from_db()
         self.assertEqual(quote.article, public)
 
+    def test_reverting_takes_back_a_quote_moved_to_another_article_since(self):
+        """A quote moved on its own page to another article, then its first article reverted
+        to a version from before: the quote comes back, and the article it leaves has changed
+        (an editor who has it open is told so); a contributor may not take it from a published
+        article that way."""
+        draft = make_article(films=[self.film], body=BODY, status=Article.Status.DRAFT)
+        quote = make_quote(draft, self.film, "Rescuers dig")
+        url = admin_url("article_change", draft.pk)
+        self.client.post(url, self.open_form(url, "article_form"))
+        before = Version.objects.get_for_object(draft).get()
+        public = make_article(films=[self.film], body=BODY, title="Public piece")
+        data = self.open_form(admin_url("quote_change", quote.pk), "quote_form")
+        data["article"] = [str(public.pk)]
+        self.client.post(admin_url("quote_change", quote.pk), data)
+        revert = admin_url("article_revision", draft.pk, before.pk)
+
+        self.login(self.contributor)
+        self.assertEqual(self.client.get(revert).status_code, 403)
+        self.login(self.editor)
+        data = form_data(self.client.get(revert), "article_form")
+        self.login(self.contributor)
+        self.assertEqual(self.client.post(revert, data).status_code, 403)
+        quote.refresh_from_db()
+        self.assertEqual(quote.article, public)
+
+        self.login(self.editor)
+        public_url = admin_url("article_change", public.pk)
+        mine = self.open_form(public_url, "article_form")
+        mine["standfirst"] = ["Mine."]
+        response = self.client.post(revert, form_data(self.client.get(revert), "article_form"))
+        self.assertRedirects(response, admin_url("article_changelist"))
+        quote.refresh_from_db()
+        self.assertEqual(quote.article, draft)
+        self.assertContains(self.client.post(public_url, mine), "after you opened it")
+
     def test_recovering_a_deleted_article_with_its_parts_and_themes(self):
         article = make_article(
             films=[self.film], kind=Article.Kind.INTERVIEW, title="Lost interview"

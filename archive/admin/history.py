@@ -23,7 +23,7 @@ from reversion.errors import RevertError
 from reversion.models import Version
 from taggit.managers import TaggableManager
 
-from .. import history
+from .. import history, publishing
 from ..forms import EditConflictForm, record_history, reopen_vanished_rows, themes_field
 from ..models import (
     Article,
@@ -251,6 +251,11 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
         if current is not None and not self.has_change_permission(request, current):
             raise PermissionDenied
         version = self.versions(request, unquote(object_id)).filter(pk=version_id).first()
+        # Nor may they take back a quote moved since to an article they may not change.
+        if version is not None:
+            taken_from = Article.objects.filter(pk__in=history.quotes_taken_back(version.revision))
+            if not all(publishing.may_change(request.user, article) for article in taken_from):
+                raise PermissionDenied
         if version is not None and (
             self.refuse_missing_references(request, version)
             or self.refuse_values_taken(request, version, "restored", "revert to this version")
