@@ -182,6 +182,29 @@ def reopen_vanished_rows(data, prefix, model):
     return reopened
 
 
+def rows_made_new(data, prefix, parent_model, model):
+    """A formset's submitted `data` with every row a new one, belonging to no object yet: for
+    the form of an object deleted since it was opened, shown again as a new one (ArchiveAdmin.
+    changeform_view). Its rows' objects went with it, and the link each row keeps to it would
+    be refused ("The inline value did not match the parent instance")."""
+    try:
+        total = int(data[f"{prefix}-TOTAL_FORMS"])
+    except (KeyError, ValueError):
+        return data
+    links = [
+        field.name
+        for field in model._meta.fields
+        if field.is_relation and field.related_model is parent_model
+    ]
+    made_new = data.copy()
+    for index in range(total):
+        for name in [model._meta.pk.name, *links]:
+            if f"{prefix}-{index}-{name}" in made_new:
+                made_new[f"{prefix}-{index}-{name}"] = ""
+    made_new[f"{prefix}-INITIAL_FORMS"] = "0"
+    return made_new
+
+
 def mark_changed(objects):
     """Move on the last change time of `objects` (films, articles, quotes), as their own save
     would: a change made to them from elsewhere (a theme renamed or merged, themes added from

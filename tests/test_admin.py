@@ -959,6 +959,78 @@ class EditConflictTests(AdminTestCase):
 # Deleting what others point to ------------------------------------------------------------------
 
 
+class DeletedWhileOpenTests(AdminTestCase):
+    """An editor saves an article, or a film, that another editor deleted after it was opened:
+    nothing typed is lost. Django sent the editor to the admin's index saying it may have been
+    deleted, and the text of the form was gone."""
+
+    def test_the_article_deleted_since_is_offered_again_as_a_new_one(self):
+        interview = make_article(
+            films=[self.film],
+            title="First title",
+            kind=Article.Kind.INTERVIEW,
+            status=Article.Status.DRAFT,
+        )
+        make_exchange(interview, self.director, question="Why Aleppo?", answer="Nobody else.")
+        url = admin_url("article_change", interview.pk)
+        self.login(self.editor)
+        mine = self.open_form(url, "article_form")
+        mine["title"] = ["My title"]
+        mine["body"] = ["Everything I wrote this afternoon."]
+        mine["exchanges-0-answer"] = ["Nobody else was there to film it."]
+        self.login(self.second_editor)
+        self.client.post(admin_url("article_delete", interview.pk), {"post": "yes"})
+        self.assertFalse(Article.objects.filter(pk=interview.pk).exists())
+
+        self.login(self.editor)
+        response = self.client.post(url, mine)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Max Second deleted this article at")
+        self.assertContains(response, "My title")
+        self.assertContains(response, "Everything I wrote this afternoon.")
+        self.assertContains(response, "Nobody else was there to film it.")
+        self.assertContains(response, f'action="{admin_url("article_add")}"')
+        self.assertFalse(Article.objects.exists())  # nothing saved behind the editor's back
+
+        # Saved from there, it is a new article with everything the editor entered.
+        again = form_data(response, "article_form")
+        response = self.client.post(admin_url("article_add"), again)
+        self.assertRedirects(response, admin_url("article_changelist"))
+        article = Article.objects.get()
+        self.assertEqual((article.title, article.body), ("My title", again["body"][0]))
+        self.assertEqual(
+            [(e.question, e.answer) for e in article.exchanges.all()],
+            [("Why Aleppo?", "Nobody else was there to film it.")],
+        )
+        self.assertEqual(list(article.films.all()), [self.film])
+
+    def test_a_quote_deleted_since_keeps_its_words(self):
+        interview, _ = self.quoted_interview()
+        quote = interview.quotes.get()
+        url = admin_url("quote_change", quote.pk)
+        self.login(self.editor)
+        mine = self.open_form(url, "quote_form")
+        mine["text"] = ["a hundred years"]
+        quote.delete()
+        response = self.client.post(url, mine)
+        self.assertContains(response, "Someone deleted this quote, after you opened it.")
+        self.assertContains(response, "a hundred years")
+        self.assertFalse(interview.quotes.exists())
+
+    def test_a_film_deleted_since_keeps_its_credits_as_typed(self):
+        film = make_film(title="A lost film", year=1999)
+        make_credit(film, self.director)
+        url = admin_url("film_change", film.pk)
+        self.login(self.editor)
+        mine = self.open_form(url, "film_form")
+        mine["synopsis"] = ["A synopsis written with care."]
+        film.delete()  # not in the admin: who and when are not known
+        response = self.client.post(url, mine)
+        self.assertContains(response, "Someone deleted this film, after you opened it.")
+        self.assertContains(response, "A synopsis written with care.")
+        self.assertContains(response, f'value="{self.director.pk}" selected')
+
+
 class ProtectedDeletionTests(AdminTestCase):
     """Deleting a film or person that articles point to is refused, with the articles named."""
 

@@ -6,16 +6,19 @@ admin of films, people, articles and quotes, with its screens for comparing vers
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.contrib.admin.utils import NestedObjects, quote, unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
@@ -24,7 +27,13 @@ from reversion.models import Version
 from taggit.managers import TaggableManager
 
 from .. import history, publishing
-from ..forms import EditConflictForm, record_history, reopen_vanished_rows, themes_field
+from ..forms import (
+    EditConflictForm,
+    record_history,
+    reopen_vanished_rows,
+    rows_made_new,
+    themes_field,
+)
 from ..models import (
     Article,
     ArticleAuthor,
@@ -106,9 +115,75 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if "data" in kwargs:
+        if "data" not in kwargs:
+            return kwargs
+        if getattr(request, "deleted_since_opened", None) is not None:
+            kwargs["data"] = rows_made_new(kwargs["data"], prefix, self.model, inline.model)
+        else:
             kwargs["data"] = reopen_vanished_rows(kwargs["data"], prefix, inline.model)
         return kwargs
+
+    # Saving what was deleted meanwhile.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A film, person, article or quote saved after someone deleted it is shown again as
+        a new one, with everything the editor entered, and saying who deleted it and when: an
+        editor decides whether to add it again (saving posts to the add page) or to recover the
+        one deleted. Django sent the editor to the admin's index ("Perhaps it was deleted?"),
+        and what the form held was lost. Only for those who may add one."""
+        if (
+            request.method == "POST"
+            and object_id is not None
+            and self.get_object(request, unquote(object_id)) is None
+            and self.has_add_permission(request)
+        ):
+            request.deleted_since_opened = self.deleted_message(unquote(object_id))
+            add_url = reverse(admin_urlname(self.opts, "add"))
+            return super().changeform_view(request, None, add_url, extra_context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        message = getattr(request, "deleted_since_opened", None)
+        if message is None:
+            return form
+
+        class Reopened(form):
+            """Shown, not saved: the editor saves it from the add page, knowing."""
+
+            def clean(self):
+                super().clean()
+                raise ValidationError(message, code="deleted")
+
+        return Reopened
+
+    def deleted_message(self, object_id):
+        noun = self.opts.verbose_name
+        deletion = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model),
+                object_id=str(object_id),
+                action_flag=DELETION,
+            )
+            .select_related("user")
+            .order_by("-action_time")
+            .first()
+        )
+        who, when = "Someone", ""
+        if deletion is not None:
+            who = deletion.user.get_full_name() or deletion.user.get_username()
+            when = " at " + formats.localize(timezone.template_localtime(deletion.action_time))
+        return format_html(
+            "{} deleted this {}{}, after you opened it. Nothing you entered has been saved or "
+            "lost: it is all below, as a new {}. Save it to add it again, or recover the one "
+            'deleted, as it was, from <a href="{}">the deleted {}</a>.',
+            who,
+            noun,
+            when,
+            noun,
+            reverse(admin_urlname(self.opts, "recoverlist")),
+            self.opts.verbose_name_plural,
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, TaggableManager):
