@@ -381,6 +381,24 @@ class HistoryTests(AdminTestCase):
         self.client.post(url, form_data(self.client.get(url), "article_form"))
         self.assertEqual(list(Article.objects.get(title="Lost review").films.all()), [film])
 
+    def test_a_quote_whose_exchange_was_deleted_since_says_how_to_bring_it_back(self):
+        """An exchange has no page of its own to recover it from: it comes back with its
+        interview, reverted to a version that has it, which the message links to."""
+        interview, exchange = self.quoted_interview()
+        url = admin_url("article_change", interview.pk)
+        self.client.post(url, form_data(self.client.get(url), "article_form"))
+        quote = interview.quotes.get()
+        self.client.post(admin_url("quote_delete", quote.pk), {"post": "yes"})
+        data = form_data(self.client.get(url), "article_form")
+        data["exchanges-0-DELETE"] = ["on"]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        self.assertFalse(Exchange.objects.exists())
+        deleted = Version.objects.get_deleted(Quote).get()
+        response = self.client.get(admin_url("quote_recover", deleted.pk), follow=True)
+        self.assertContains(response, "cannot be restored as it was")
+        self.assertContains(response, f'href="{admin_url("article_history", interview.pk)}"')
+        self.assertContains(response, "reverted to a version with it")
+
     def test_a_version_naming_a_film_deleted_since_says_so(self):
         gone = make_film(title="Gone film")
         article = make_article(films=[self.film, gone], title="Two films")

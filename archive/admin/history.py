@@ -380,18 +380,40 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
                         reverse(admin_urlname(opts, "recover"), args=[deleted.pk]),
                     )
                 )
+            elif deleted and (whole := self.whole_of(deleted)) is not None:
+                # A part (an interview's exchange) has no page of its own to recover it from:
+                # it comes back with what it is part of, reverted to a version that has it.
+                items.append(
+                    format_html(
+                        '{} {} (it comes back when <a href="{}">“{}”</a> is reverted to a '
+                        "version with it)",
+                        opts.verbose_name,
+                        name,
+                        reverse(admin_urlname(whole._meta, "history"), args=[whole.pk]),
+                        whole,
+                    )
+                )
             else:
                 items.append(format_html("{} {}", opts.verbose_name, name))
         messages.error(
             request,
             format_html(
-                "“{}” cannot be restored as it was: it names {}, deleted since. Recover {} first.",
+                "“{}” cannot be restored as it was: it names {}, deleted since. Bring {} back "
+                "first.",
                 version.object_repr,
                 format_html_join(", ", "{}", ((item,) for item in items)),
                 "it" if len(items) == 1 else "them",
             ),
         )
         return True
+
+    def whole_of(self, deleted):
+        """The article a deleted part of one (its `deleted` version) belonged to, if it is
+        still there."""
+        article_id = deleted.field_dict.get("article_id")
+        if article_id is None:
+            return None
+        return Article.objects.filter(pk=article_id).first()
 
     def refuse_values_taken(self, request, version, done, then):
         """Whether restoring `version` is refused, with a message, because a value it keeps
