@@ -53,7 +53,7 @@ class FormReader(HTMLParser):
         super().__init__()
         self.form_id, self.inside, self.data = form_id, False, {}
         self.select = self.textarea = None
-        self.select_values = []
+        self.select_values, self.multiple = [], False
 
     def add(self, name, value):
         if name and "__prefix__" not in name:
@@ -75,6 +75,7 @@ class FormReader(HTMLParser):
             self.add(name, attrs.get("value", "on" if kind in ("checkbox", "radio") else ""))
         elif tag == "select":
             self.select, self.select_values, self.first_option = name, [], None
+            self.multiple = "multiple" in attrs  # a browser sends nothing of an empty one
         elif tag == "option" and self.select:
             value = attrs.get("value", "")
             if self.first_option is None:
@@ -89,7 +90,7 @@ class FormReader(HTMLParser):
             self.inside = False
         elif tag == "select" and self.select:
             values = self.select_values
-            if not values and self.first_option is not None and "multiple" not in self.select:
+            if not values and self.first_option is not None and not self.multiple:
                 values = [self.first_option]
             for value in values:
                 self.add(self.select, value)
