@@ -772,3 +772,48 @@ class OtherScriptAddressTests(TestCase):
             self.client.get(f"/films/{BAYT}/"), f'href="/articles/?kind=review&amp;film={BAYT}"'
         )
         self.assertContains(self.client.get(f"/people/{WONG}/"), f'href="/articles/?person={WONG}"')
+
+
+class SharedLinkDescriptionTests(PublicPageTestCase):
+    """A link to a page shared on a social network shows `og:description`: it says what the
+    page is, as its meta description does, rather than the site's words about itself (on the
+    lists, themes, quotes and search) or nothing (a film without a synopsis)."""
+
+    @staticmethod
+    def descriptions(response):
+        html = response.content.decode()
+        meta = re.search(r'<meta name="description" content="([^"]*)">', html)
+        shared = re.search(r'<meta property="og:description" content="([^"]*)">', html)
+        return meta.group(1), shared.group(1)
+
+    def test_lists_themes_quotes_and_search_share_their_description(self):
+        for url in (
+            "/films/",
+            "/articles/",
+            "/people/",
+            "/quotes/",
+            "/themes/",
+            "/themes/syria/",
+            "/search/?q=aleppo",
+            "/api/v1/",
+        ):
+            with self.subTest(url=url):
+                meta, shared = self.descriptions(self.client.get(url))
+                self.assertEqual(shared, meta)
+        self.assertIn("on Syria", self.descriptions(self.client.get("/themes/syria/"))[1])
+
+    def test_pages_without_their_own_text_share_their_description(self):
+        """A film without a synopsis, a person without a biography and an article without a
+        standfirst are described as their meta description describes them."""
+        film = make_film(title="Silent Film", year=2001)
+        person = make_person(name="Nadia Nobio")
+        article = make_article(films=[film], title="Untitled notes", standfirst="")
+        for url in (
+            film.get_absolute_url(),
+            person.get_absolute_url(),
+            article.get_absolute_url(),
+        ):
+            with self.subTest(url=url):
+                meta, shared = self.descriptions(self.client.get(url))
+                self.assertTrue(shared.strip())
+                self.assertEqual(shared, meta)
