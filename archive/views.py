@@ -703,15 +703,16 @@ class PersonDetailView(FollowsEarlierSlugs, DetailView):
         about = shortlist(
             listed.filter(people=person).exclude(gave).exclude(pk__in=written_by(person))
         )
-        # Bylines and films for the three lists at once; the quotes are all the person's own.
-        prefetch_items([*interviews.items, *written.items, *about.items])
-        quotes = listed_quotes(bylines=False).filter(speaker=person).order_by("-pk")
+        # The quotes credited to them: theirs, and their pieces' own words (Quote.attribution).
+        quotes = shortlist(listed_quotes(bylines=False).by(person).order_by("-pk"))
+        # Bylines and films for the three lists at once, and the bylines of the quotes' sources.
+        prefetch_items([*interviews.items, *written.items, *about.items], quotes.items)
         return super().get_context_data(
             credit_groups=grouped_credits(person.credits.all()),
             articles_written=written,
             interviews_given=interviews,
             articles_about=about,
-            quotes=shortlist(quotes),
+            quotes=quotes,
             structured_data=structured_data.person(self.request, person),
             **kwargs,
         )
@@ -930,7 +931,7 @@ class QuoteListView(PublicListView):
         if cleaned.get("film"):
             quotes = quotes.filter(film=cleaned["film"])
         if cleaned.get("person"):
-            quotes = quotes.filter(speaker=cleaned["person"])
+            quotes = quotes.by(cleaned["person"])
         if cleaned.get("theme"):
             quotes = quotes.filter(pk__in=carrying(cleaned["theme"], Quote))
         return quotes

@@ -309,6 +309,9 @@ class QuoteTests(APITestCase):
             return [q["id"] for q in self.results(f"{API}/quotes/?{query}")]
 
         self.assertEqual(ids("person=feras-fayyad"), [self.answer_quote.pk])
+        # Credited to the review's byline (its attribution), the review's own words are the
+        # critic's, as on the site.
+        self.assertEqual(ids("person=ada-critic"), [self.body_quote.pk])
         self.assertEqual(ids("theme=syria"), [self.body_quote.pk])
         self.assertEqual(ids("film=the-white-helmets"), [])
         self.assertEqual(ids("q=humanity"), [self.answer_quote.pk])

@@ -375,6 +375,27 @@ class PersonPageTests(PublicPageTestCase):
         self.assertContains(response, "It&#x27;s not about journalism.")
         self.assertContains(response, "<dt>Producer</dt>", html=True)
 
+    def test_a_critics_unattributed_words_are_among_their_quotes(self):
+        """A quote without a speaker from a signed piece is credited to its byline in the
+        list of quotes ("— Ada Critic, in the review …"): the critic's page lists it among
+        their quotes and the quote list filtered by them finds it; a quote of someone else
+        from their piece, or a speakerless one from their draft, is not theirs."""
+        draft = make_article(
+            films=[self.film], title="Critic draft", status=Article.Status.DRAFT, body="Hidden."
+        )
+        draft.bylines.create(person=self.critic)
+        make_quote(draft, self.film, "Hidden.")
+        make_quote(self.review, self.film, "an *amazing* accomplishment", speaker=self.subject)
+        for url in (self.critic.get_absolute_url(), f"/quotes/?person={self.critic.slug}"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "unforgettable portrait of Syrian civilians.")
+                self.assertNotContains(response, "accomplishment")
+                self.assertNotContains(response, "Hidden.")
+        response = self.client.get(f"/quotes/?person={self.subject.slug}")
+        self.assertContains(response, "accomplishment")
+        self.assertNotContains(response, "unforgettable portrait of Syrian civilians.")
+
     def test_description_is_plain_text(self):
         self.director.biography = "Director of *Last Men in Aleppo*."
         self.director.save()

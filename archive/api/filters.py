@@ -138,14 +138,18 @@ class PersonFilters(Filters):
 class QuoteFilters(Filters):
     search_kind = SearchDocument.Kind.QUOTE
     film = PublicSlugField(Film, help_text="Quotes about this film (its slug).")
-    person = PublicSlugField(Person, help_text="Quotes by this person (their slug).")
+    person = PublicSlugField(
+        Person,
+        help_text="Quotes by this person (their slug): those they said, and the words of "
+        "pieces they signed that name no speaker.",
+    )
     theme = PublicSlugField(Theme, Theme.objects.public, help_text="A theme's slug.")
 
     def filtered(self, quotes, data):
         if "film" in data:
             quotes = quotes.filter(film=data["film"])
         if "person" in data:
-            quotes = quotes.filter(speaker=data["person"])
+            quotes = quotes.by(data["person"])
         if "theme" in data:
             quotes = quotes.filter(pk__in=carrying(data["theme"], Quote))
         return super().filtered(quotes, data)

@@ -8,7 +8,7 @@ from taggit.managers import TaggableManager
 from ..addresses import page_path
 from ..markup import plain_text
 from ..text import NormalisedTextField
-from .article import Article, Exchange, public_condition
+from .article import Article, ArticleAuthor, Exchange, public_condition
 from .film import Film
 from .person import Person
 from .related import RelatedList
@@ -42,6 +42,19 @@ class QuoteQuerySet(models.QuerySet):
             public = Article.objects.published().filter(pk=OuterRef("article_id"))
             return self.filter(Exists(public))
         return self.filter(public_condition("article__"))
+
+    def by(self, person):
+        """Quotes a reader sees credited to `person` (`Quote.attribution`): those they are the
+        speaker of, and those without a speaker from pieces in whose byline they are.
+
+        One union of ids, each read through an index (the speaker's; the byline's person, then
+        the quotes' article), as `ArticleQuerySet.involving` does: as an OR, the database reads
+        the latest quotes one by one until it has found theirs.
+        """
+        bylines = ArticleAuthor.objects.filter(person=person).values("article_id")
+        spoken = self.model.objects.filter(speaker=person).order_by().values("pk")
+        unsigned = self.model.objects.filter(speaker__isnull=True, article__in=bylines)
+        return self.filter(pk__in=spoken.union(unsigned.order_by().values("pk")))
 
 
 class Quote(models.Model):
