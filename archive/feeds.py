@@ -1,3 +1,4 @@
+import re
 from io import StringIO
 
 from django.contrib.syndication.views import Feed
@@ -44,11 +45,40 @@ class WrittenAtOnce:
         outfile.write(written.getvalue())
 
 
-class ArticleRssFeed(WrittenAtOnce, Rss201rev2Feed):
+# The characters XML 1.0 cannot hold: the C0 controls but tab, line feed and carriage return.
+# A vertical tab (a word processor's line break within a paragraph) or a form feed stands
+# between two words, and becomes a space; the others are dropped.
+XML_SPACES = str.maketrans("\x0b\x0c", "  ")
+NOT_XML = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def xml_text(value):
+    """`value` (a text, a list of them, or anything else, left as it is) as XML can hold it."""
+    if isinstance(value, str):
+        return NOT_XML.sub("", value.translate(XML_SPACES))
+    if isinstance(value, (list, tuple)):
+        return [xml_text(item) for item in value]
+    return value
+
+
+class XmlText:
+    """A feed whose texts XML can hold. Editors' text may bring control characters along
+    (pasted from a word processor, or typed into a theme or a name), which Django's feed
+    writer refuses rather than writes (UnserializableContentError): one in any title,
+    standfirst, body, name or theme made every feed it reached answer 500."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(xml_text, args), **{k: xml_text(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(xml_text, args), **{k: xml_text(v) for k, v in kwargs.items()})
+
+
+class ArticleRssFeed(XmlText, WrittenAtOnce, Rss201rev2Feed):
     pass
 
 
-class ArticleAtomFeed(WrittenAtOnce, Atom1Feed):
+class ArticleAtomFeed(XmlText, WrittenAtOnce, Atom1Feed):
     """Atom entries with the whole article as `<content type="html">`; the standfirst stays
     their `<summary>`."""
 

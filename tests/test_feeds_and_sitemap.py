@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.models import Film
+from archive.models import Article, Film, Person
 from archive.sitemaps import ModelSitemap
 
 from .factories import WithoutPlannerStatistics, make_film
@@ -221,6 +221,29 @@ class FeedTests(PublicPageTestCase):
                 self.assertIn("Fine words.", content)
                 self.assertNotIn("<script", content)
                 self.assertNotIn("javascript:", content)
+
+    def test_control_characters_pasted_into_text_leave_the_feeds_readable(self):
+        """XML cannot hold most control characters, which text pasted from a word processor
+        brings along (its line break within a paragraph is a vertical tab), stored before
+        saving left them out or in a theme's name: every feed still answers, without them, its
+        text otherwise whole."""
+        Article.objects.filter(pk=self.review.pk).update(
+            title="An unforgettable\x0bportrait",
+            standfirst="A review\x02 of the rescuers' film.",
+            body="Raw\x0cfootage.\x1f",
+        )
+        self.review.themes.add("Syr\x01ia")
+        Person.objects.filter(pk=self.director.pk).update(name="Feras\x0bFayyad")
+        Film.objects.filter(pk=self.film.pk).update(title="Last Men\x08 in Aleppo")
+        for url in (*ATOM_FEEDS, *RSS_FEEDS):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                ElementTree.fromstring(response.content)
+        atom = self.entries("/feeds/articles/atom/")["Review: An unforgettable portrait"]
+        self.assertEqual(atom.findtext(f"{ATOM}summary"), "A review of the rescuers&#x27; film.")
+        self.assertIn("Raw footage.", atom.findtext(f"{ATOM}content"))
+        self.assertIn("Feras Fayyad:", self.client.get("/feeds/articles/").content.decode())
 
     def test_feeds_carry_nothing_of_drafts_or_scheduled_pieces(self):
         for url in (*ATOM_FEEDS, *RSS_FEEDS):
