@@ -17,15 +17,27 @@ from django import forms
 from django.db import models
 from django.db.models import signals
 
+# Control characters a pasted passage brings along, which neither HTML (a "forbidden code
+# point") nor XML may hold: a word processor's line break within a paragraph (a vertical tab)
+# and its page break (a form feed) stand between two words, as a space; the others, C0 but tab,
+# line feed and carriage return, DEL and C1, are dropped.
+CONTROL_CHARACTERS = {
+    **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]),
+    0x0B: " ",
+    0x0C: " ",
+}
+
 
 def normalise_text(text):
     """`text` with LF line endings, no spaces at the end of a line, no blank lines or spaces
-    at either end, in Unicode NFC.
+    at either end, no control characters but tabs and line breaks (see CONTROL_CHARACTERS),
+    in Unicode NFC.
 
     Markdown's hard line break written as two trailing spaces does not survive; a backslash at
     the end of the line does the same and does.
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(CONTROL_CHARACTERS)
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 

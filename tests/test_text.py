@@ -27,6 +27,16 @@ class NormaliseTextTests(TestCase):
         text = "First paragraph.\n\n    indented code\n- a list"
         self.assertEqual(normalise_text(text), text)
 
+    def test_control_characters_pasted_along_are_left_out(self):
+        """A word processor's line break within a paragraph (a vertical tab), a page break
+        (a form feed) and other control characters come along with pasted text; HTML may not
+        hold them (the Nu HTML Checker: "Forbidden code point") nor XML. A break stands between
+        two words and becomes a space; the rest are dropped. Tabs and line breaks stay."""
+        self.assertEqual(
+            normalise_text("Aleppo,\x0bSyria.\x0cNext\x02 page\x7f\x85.\n\tIndented"),
+            "Aleppo, Syria. Next page.\n\tIndented",
+        )
+
     def test_normalising_twice_changes_nothing(self):
         once = normalise_text(" a \r\n\r\n b\u0301 ")
         self.assertEqual(normalise_text(once), once)
@@ -49,6 +59,12 @@ class StoredTextTests(TestCase):
             (person.name, person.biography, exchange.question, exchange.answer),
             ("Feras Fayyad", "Born in Syria.", "Why?", "So."),
         )
+
+    def test_pasted_control_characters_never_reach_a_page(self):
+        article = make_article(title="Last Men\x0bin Aleppo", body="Raw\x0bfootage.\x02")
+        article.refresh_from_db()
+        self.assertEqual((article.title, article.body), ("Last Men in Aleppo", "Raw footage."))
+        self.assertNotIn(b"\x0b", self.client.get(article.get_absolute_url()).content)
 
     def test_fixtures_and_versions_are_read_normalised(self):
         data = (
