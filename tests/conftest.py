@@ -104,6 +104,16 @@ def fresh_page_cache(page_cache_store):
     pagecache.invalidate()
 
 
+@pytest.fixture(autouse=True)
+def fresh_api_rate(page_cache_store):
+    """Each test starts with the test client's API rate unused: the count is kept in the
+    shared cache for a minute, so a test making hundreds of API requests (the hostile input
+    tests) left the next tests' API requests refused (429) until the minute was over."""
+    from django.core.cache import cache
+
+    cache.delete_many(["throttle_api_127.0.0.1", "throttle_api_127.0.0.1_ends"])
+
+
 @pytest.fixture
 def film():
     """A film with its director and a published review, for the page cache's tests."""
