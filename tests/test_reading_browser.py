@@ -120,6 +120,19 @@ def test_reader_follows_a_film_with_an_arabic_title_to_its_arabic_address(page, 
     assert page.evaluate("decodeURIComponent(location.pathname)") == "/films/بيت/"
 
 
+def test_a_title_in_arabic_keeps_its_place_among_the_words_around_it(page, site):
+    """A title written from right to left, run into a line of left-to-right text, does not
+    pull the numbers after it into its own direction: in the film list, "بيت" comes before
+    its year (which the bidirectional algorithm otherwise shows first: "2019 بيت · Feature
+    film"), as in the films it is beside."""
+    make_film(title="بيت", year=2019)
+    page.goto(f"{site}/films/")
+    item = page.locator(".film-item").filter(has_text="بيت")
+    title = item.get_by_role("link").bounding_box()
+    year = item.locator(".meta").bounding_box()
+    assert title["x"] + title["width"] <= year["x"]
+
+
 def test_reader_searches_from_the_header(page, site):
     page.goto(f"{site}/films/")
     page.get_by_role("searchbox", name="Search the archive").fill("Umar Harah")
