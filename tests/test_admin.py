@@ -1336,9 +1336,27 @@ class ListDatesTests(AdminTestCase):
     @override_settings(TIME_ZONE="Pacific/Auckland")
     def test_years_are_the_sites_local_years(self):
         """New Year's Eve, 12:30 in London, is already New Year's Day in Auckland."""
-        self.publish(at(2019, 12, 31, 12, 30), at(2017, 5))
+        self.publish(at(2019, 12, 31, 12, 30), at(2017, 5), body="Rubble.")
         self.assert_as_django(titles=["2017", "2020"])
+        self.assert_as_django("?q=rubble", titles=["2017", "2020"])
         self.assertEqual(self.year_filter("article"), ["2020", "2017"])
+
+    def test_a_searched_lists_months_are_read_as_stored_on_sqlite(self):
+        """SQLite stores a time as text in UTC: in the site's default time zone, UTC, a
+        searched list's months are the first seven letters of each time, not each time turned
+        into a month by a Python function called for every match (2.4 s for "the" at 100,000
+        articles, against 0.4 s)."""
+        self.publish(at(2019, 1, 31, 23, 59), at(2019, 2), at(2021, 12, 1, 0, 0), body="Rubble.")
+        self.assert_as_django("?q=rubble", titles=["2019", "2021"])
+        titles = ["January 2019", "February 2019"]
+        self.assert_as_django("?q=rubble&published_at__year=2019", titles=titles)
+        response = self.client.get(admin_url("article_changelist", query="?q=rubble"))
+        with CaptureQueriesContext(connection) as queries:
+            admin_dates.date_hierarchy(response.context["cl"])
+        sql = " ".join(query["sql"] for query in queries)
+        self.assertIn("archive_searchdocument", sql)
+        if connection.vendor == "sqlite":
+            self.assertNotIn("django_datetime_trunc", sql)
 
     def test_quotes_by_their_articles_years(self):
         film = make_film()

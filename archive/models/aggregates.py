@@ -6,8 +6,18 @@ and keeps a page's query count fixed. The years a set of pieces was published in
 (`distinct_years`) are read along the publication-time index, not from every row.
 """
 
-from django.db.models import Aggregate, Count, Exists, F, JSONField, OuterRef, Subquery
-from django.db.models.functions import Coalesce, JSONObject
+from django.db import connections
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Subquery,
+)
+from django.db.models.functions import Cast, Coalesce, JSONObject, Substr
 from django.utils import timezone
 
 
@@ -70,3 +80,24 @@ def distinct_years(queryset, field, span=None):
         rows = queryset.model._base_manager.order_by().annotate(**checks).values(*checks)[:1]
         found = next(iter(rows), {})
     return [year for year in range(last, first - 1, -1) if found.get(f"y{year}", True)]
+
+
+def distinct_months(queryset, field):
+    """The (year, month) pairs, in the current time zone, that `field`, a date and time,
+    takes in the rows of `queryset`, in order: for a list whose rows must each be read (a
+    search's matches).
+
+    SQLite stores a time as text, in UTC: in UTC, the site's default time zone, a time's month
+    is its first seven letters ("2019-01"), read in SQLite itself. `datetimes(field, "month")`
+    calls a Python function for every row to find it (2.4 s for the 80,000 matches of "the" at
+    100,000 articles, against 0.4 s). Elsewhere, and in other time zones, the database's own
+    conversion is used.
+    """
+    if connections[queryset.db].vendor == "sqlite" and timezone.get_current_timezone_name() in (
+        "UTC",
+        "Etc/UTC",
+    ):
+        stored = Substr(Cast(field, CharField()), 1, 7)
+        months = queryset.order_by().annotate(month=stored).values_list("month", flat=True)
+        return sorted((int(month[:4]), int(month[5:7])) for month in months.distinct() if month)
+    return sorted({(moment.year, moment.month) for moment in queryset.datetimes(field, "month")})

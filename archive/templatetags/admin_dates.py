@@ -7,7 +7,7 @@ from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.utils import timezone
 
-from ..models.aggregates import date_span, distinct_years
+from ..models.aggregates import date_span, distinct_months, distinct_years
 
 register = template.Library()
 
@@ -26,7 +26,7 @@ def date_hierarchy(cl):
     if not field or any(cl.params.get(f"{field}__{part}") for part in ("year", "month", "day")):
         return admin_list.date_hierarchy(cl)
     if cl.query:
-        months = sorted({(day.year, day.month) for day in cl.queryset.datetimes(field, "month")})
+        months = distinct_months(cl.queryset, field)
         years = sorted({year for year, _ in months})
     else:
         span = date_span(cl.queryset, field)
