@@ -19,7 +19,7 @@ from reversion.models import Version
 
 from . import publishing
 from .models import Article, EarlierSlug, Theme, ThemedItem
-from .themes import parse_themes, split_names
+from .themes import parse_themes, split_names, tidied
 
 THEME_NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length
 
@@ -469,7 +469,7 @@ def record_history(objects, user, comment):
 def clean_theme_name(value, theme_pk, clash_message):
     """A theme name as stored (spacing tidied), refused if it would be several themes or if
     another theme (`clash_message` says what to do) has it in any capitals."""
-    name = " ".join(value.split())
+    name = " ".join(tidied(value).split())
     if len(split_names(name)) != 1:
         raise ValidationError("A theme's name cannot contain commas or semicolons.")
     clash = Theme.objects.filter(name__iexact=name).exclude(pk=theme_pk).first()
@@ -513,7 +513,7 @@ class RenameThemeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_name(self):
-        if " ".join(self.cleaned_data["name"].split()) == self.theme.name:
+        if " ".join(tidied(self.cleaned_data["name"]).split()) == self.theme.name:
             raise ValidationError("This is already the theme's name.")
         return clean_theme_name(
             self.cleaned_data["name"],

@@ -8,6 +8,8 @@ so a theme keeps every word it was given.
 
 import re
 
+from .text import CONTROL_CHARACTERS
+
 SEPARATORS = re.compile(r"[,;\n\r]+")
 QUOTED = re.compile(r'"([^"]*)"')
 
@@ -16,10 +18,11 @@ def parse_themes(text):
     """Split an editor's theme string into distinct theme names, in the order typed.
 
     Commas (or semicolons, or line breaks) separate themes; so do double quotes, as in
-    django-taggit's own syntax: `"civil defence" Syria` is two themes.
+    django-taggit's own syntax: `"civil defence" Syria` is two themes. Control characters are
+    not kept (`tidied`).
     """
     parts = []
-    for index, piece in enumerate(QUOTED.split(text or "")):
+    for index, piece in enumerate(QUOTED.split(tidied(text))):
         parts.extend([piece] if index % 2 else SEPARATORS.split(piece))
     names = []
     seen = set()
@@ -31,13 +34,23 @@ def parse_themes(text):
     return names
 
 
+# NUL stays, for the themes field to refuse it as Django's text fields do.
+NAME_CONTROLS = {code: to for code, to in CONTROL_CHARACTERS.items() if code}
+
+
+def tidied(text):
+    """`text` without control characters (a vertical tab or form feed is a space), which a
+    name pasted from a word processor may hold and no page may show (archive.text)."""
+    return (text or "").translate(NAME_CONTROLS)
+
+
 def split_names(text):
     """The theme names in `text`, a theme chosen in the admin's themes field: split only where
     it holds a comma, semicolon or line break (which no theme has), spacing tidied, and
     otherwise as typed. Quotes and apostrophes are part of the name there: the theme was
     typed whole (`The "Arab Spring"` is one theme, not taggit's quoting of two)."""
     names = []
-    for part in SEPARATORS.split(text or ""):
+    for part in SEPARATORS.split(tidied(text)):
         name = " ".join(part.split())
         if name and name.casefold() not in {seen.casefold() for seen in names}:
             names.append(name)

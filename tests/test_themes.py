@@ -2,8 +2,9 @@ from django import forms
 from django.db import IntegrityError, transaction
 from django.test import TestCase
 
+from archive.forms import RenameThemeForm
 from archive.models import Article, Film, Theme
-from archive.themes import parse_themes, themes_to_string
+from archive.themes import parse_themes, split_names, themes_to_string
 
 from .factories import make_article, make_film
 
@@ -19,6 +20,17 @@ class ParsingTests(TestCase):
     def test_spacing_quotes_and_repeats_are_tidied(self):
         self.assertEqual(parse_themes('  "civil   war" , Civil War, ,'), ["civil war"])
         self.assertEqual(parse_themes(""), [])
+
+    def test_control_characters_pasted_into_a_name_are_not_kept(self):
+        """A theme's name is written into every page that carries it: a control character
+        (pasted from a word processor) would make those pages invalid HTML. A vertical tab or
+        form feed is a space; the others go, as in every other text (archive.text)."""
+        self.assertEqual(parse_themes("civil\x0bdefence, Sy\x01ria"), ["civil defence", "Syria"])
+        self.assertEqual(split_names('The \x07"Arab Spring"\x9f'), ['The "Arab Spring"'])
+        theme = Theme.objects.create(name="War", slug="war")
+        form = RenameThemeForm(data={"name": "War\x07 \x1bcrimes"}, theme=theme)
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.cleaned_data["name"], "War crimes")
 
     def test_quoted_themes_as_in_taggit(self):
         self.assertEqual(parse_themes('"civil defence" Syria'), ["civil defence", "Syria"])
