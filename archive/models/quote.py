@@ -47,14 +47,17 @@ class QuoteQuerySet(models.QuerySet):
         """Quotes a reader sees credited to `person` (`Quote.attribution`): those they are the
         speaker of, and those without a speaker from pieces in whose byline they are.
 
-        One union of ids, each read through an index (the speaker's; the byline's person, then
-        the quotes' article), as `ArticleQuerySet.involving` does: as an OR, the database reads
-        the latest quotes one by one until it has found theirs.
+        Their ids are read first, in one query (a union, each part through an index: the
+        speaker's; the byline's person, then the quotes' article), and the quotes then by id.
+        Given the union as a subquery, PostgreSQL took a byline's average for everyone's (179
+        pieces, for someone with none) and read the latest quotes one by one to merge them
+        with the few it would find (28 ms for six quotes at 200,000); as an OR, likewise.
         """
         bylines = ArticleAuthor.objects.filter(person=person).values("article_id")
         spoken = self.model.objects.filter(speaker=person).order_by().values("pk")
         unsigned = self.model.objects.filter(speaker__isnull=True, article__in=bylines)
-        return self.filter(pk__in=spoken.union(unsigned.order_by().values("pk")))
+        ids = [row["pk"] for row in spoken.union(unsigned.order_by().values("pk"))]
+        return self.filter(pk__in=ids)
 
 
 class Quote(models.Model):
