@@ -1058,23 +1058,20 @@ class ProtectedDeletionTests(AdminTestCase):
             self.assertContains(response, "Rubble and light")
             self.assertTrue(type(obj).objects.filter(pk=obj.pk).exists())
 
+    def deletions(self, model_name, obj):
+        """The answers to deleting `obj` on its own page, then from its list."""
+        yield self.client.post(admin_url(f"{model_name}_delete", obj.pk), {"post": "yes"})
+        yield self.client.post(
+            admin_url(f"{model_name}_changelist"),
+            {"action": "delete_selected", ACTION_CHECKBOX_NAME: [str(obj.pk)], "post": "yes"},
+        )
+
     def test_deleting_a_language_that_films_are_in(self):
         """Not taken off each film silently: the films are named, to change first."""
         arabic = Language.objects.create(code="ar", name="Arabic")
         unused = Language.objects.create(code="da", name="Danish")
         self.film.languages.add(arabic)
-        for url, data in (
-            (admin_url("language_delete", arabic.pk), {"post": "yes"}),
-            (
-                admin_url("language_changelist"),
-                {
-                    "action": "delete_selected",
-                    ACTION_CHECKBOX_NAME: [str(arabic.pk)],
-                    "post": "yes",
-                },
-            ),
-        ):
-            response = self.client.post(url, data)
+        for response in self.deletions("language", arabic):
             self.assertContains(response, "can’t be deleted")
             self.assertContains(
                 response,
@@ -1096,18 +1093,7 @@ class ProtectedDeletionTests(AdminTestCase):
         recipient, unnamed = make_person(name="Kareem Abeed"), make_person(name="Nobody")
         award.recipients.add(recipient)
         make_credit(self.film, recipient, role="producer")
-        for url, data in (
-            (admin_url("person_delete", recipient.pk), {"post": "yes"}),
-            (
-                admin_url("person_changelist"),
-                {
-                    "action": "delete_selected",
-                    ACTION_CHECKBOX_NAME: [str(recipient.pk)],
-                    "post": "yes",
-                },
-            ),
-        ):
-            response = self.client.post(url, data)
+        for response in self.deletions("person", recipient):
             self.assertContains(response, "can’t be deleted")
             self.assertContains(
                 response,
