@@ -240,9 +240,27 @@ class PublicListView(ListView):
         )
         return None, page, page.object_list, page.has_other_pages()
 
+    def filtered_by(self):
+        """What the list is narrowed to, for its title: each filter given and understood, in
+        the form's order ("Review, Last Men in Aleppo (2017)"). A filtered list is a page of
+        its own (its canonical address keeps the filters), so it has a title of its own."""
+        cleaned = getattr(self.filters, "cleaned_data", {})
+        given = []
+        for name, field in self.filters.fields.items():
+            value = cleaned.get(name)
+            if value in (None, ""):
+                continue
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                value = dict(field.choices).get(value, value)
+            given.append(str(value))
+        return ", ".join(given)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             filters=self.filters,
+            filtered_by=self.filtered_by(),
             # The templates write the theme options out themselves: a form widget renders each
             # of hundreds of options through templates of its own, several times slower.
             themes=self.filters.theme_options()

@@ -838,3 +838,35 @@ class SharedLinkDescriptionTests(PublicPageTestCase):
                 meta, shared = self.descriptions(self.client.get(url))
                 self.assertTrue(shared.strip())
                 self.assertEqual(shared, meta)
+
+
+class FilteredListTitleTests(PublicPageTestCase):
+    """A filtered list is a page of its own (its canonical address keeps the filters): its
+    title says what it is narrowed to, rather than every filtered list sharing the list's."""
+
+    @staticmethod
+    def titles(response):
+        html = response.content.decode()
+        title = re.search(r"<title>([^<]*)</title>", html).group(1)
+        shared = re.search(r'<meta property="og:title" content="([^"]*)">', html).group(1)
+        return title, shared
+
+    def test_each_filter_given_is_in_the_title(self):
+        film, person = self.film, self.director
+        cases = [
+            ("/films/?kind=documentary&year=2017", "Films: 2017, Documentary"),
+            (f"/articles/?kind=review&film={film.slug}", f"Articles: Review, {film}"),
+            (f"/articles/?person={person.slug}", f"Articles: {person.name}"),
+            (f"/quotes/?film={film.slug}&person={person.slug}", f"Quotes: {film}, {person.name}"),
+            ("/quotes/?theme=syria", "Quotes: Syria"),
+            ("/quotes/", "Quotes"),
+        ]
+        for url, expected in cases:
+            with self.subTest(url=url):
+                title, shared = self.titles(self.client.get(url))
+                self.assertEqual(title, f"{expected} — Film Archive")
+                self.assertEqual(shared, expected)
+
+    def test_a_filter_not_understood_is_not_in_the_title(self):
+        title, _ = self.titles(self.client.get("/films/?kind=nonsense&year=2017"))
+        self.assertEqual(title, "Films: 2017 — Film Archive")
