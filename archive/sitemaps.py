@@ -15,9 +15,10 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connections
 from django.db.models import Exists, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Greatest
 from django.urls import reverse
 
-from .models import Article, Film, Person, Theme
+from .models import Article, ArticleFilm, Film, Person, Theme
 
 LIMIT = 2_000
 
@@ -127,8 +128,31 @@ class ModelSitemap(IdRangeSitemap):
 
 
 class FilmSitemap(ModelSitemap):
+    """A film's lastmod is its own last change or, if later, the last change readers saw in a
+    public piece about it (published or edited): its page lists them."""
+
     def items(self):
-        return Film.objects.only("slug", "updated_at")
+        pieces = Article.objects.published().filter(films=OuterRef("pk")).order_by()
+        last_piece = pieces.annotate(changed=Greatest("updated_at", "published_at"))
+        return Film.objects.only("slug", "updated_at").annotate(
+            covered=Subquery(last_piece.order_by("-changed").values("changed")[:1])
+        )
+
+    def lastmod(self, item):
+        return max(filter(None, [item.updated_at, item.covered]))
+
+    def get_latest_lastmod(self):
+        """The latest of the films' own changes and of the pieces about films (each from its
+        index, as `latest_public_change` reads them)."""
+        covering = Article.objects.published().filter(
+            Exists(ArticleFilm.objects.filter(article=OuterRef("pk")))
+        )
+        times = [
+            latest(Film.objects.all(), "updated_at"),
+            latest(covering, "updated_at"),
+            latest_publication(covering),
+        ]
+        return max((time for time in times if time), default=None)
 
 
 class ArticleSitemap(ModelSitemap):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from archive.models import Article, Film, Person
 from archive.sitemaps import ModelSitemap
 
-from .factories import WithoutPlannerStatistics, make_film
+from .factories import WithoutPlannerStatistics, make_article, make_film
 from .public_data import BAYT, BAYT_REVIEW, WONG, build_other_scripts
 from .test_pages import PublicPageTestCase
 
@@ -335,6 +335,33 @@ class SitemapTests(PublicPageTestCase):
             }
             address = f"http://testserver{self.scheduled.get_absolute_url()}"
             self.assertEqual(lastmod[address], published_at.date().isoformat())  # a date
+
+    def lastmods(self, section_page):
+        response = self.client.get(section_page)
+        root = ElementTree.fromstring(response.content)
+        return {
+            url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+            for url in root.iter(f"{SITEMAP}url")
+        }
+
+    def test_a_film_changes_when_a_piece_about_it_does(self):
+        """A film's page lists its public pieces: a review published (or edited) changes it,
+        and its lastmod, and the films section's, is then the piece's; a draft about it is no
+        change readers see."""
+        long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        film = make_film(title="Quiet Film", year=1999)
+        Film.objects.filter(pk=film.pk).update(updated_at=long_ago)
+        address = f"http://testserver{film.get_absolute_url()}"
+        make_article(films=[film], title="A draft", status=Article.Status.DRAFT)
+        self.assertEqual(self.lastmods("/sitemap-films.xml")[address], "2020-01-01")
+        review = make_article(films=[film], title="A late review")
+        Article.objects.filter(pk=review.pk).update(
+            updated_at=dt.datetime(2024, 5, 6, tzinfo=dt.UTC),
+            published_at=dt.datetime(2024, 5, 5, tzinfo=dt.UTC),
+        )
+        self.assertEqual(self.lastmods("/sitemap-films.xml")[address], "2024-05-06")
+        section = self.section_pages()["http://testserver/sitemap-films.xml"]
+        self.assertGreaterEqual(section[:10], "2024-05-06")
 
     def test_sitemap_lists_public_pages_only(self):
         addresses = self.all_addresses()
