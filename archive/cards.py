@@ -36,6 +36,8 @@ INK, PAPER, ACCENT, MUTED = "#1d1d1b", "#fdfcf9", "#8a1c1c", "#55554f"
 MARGIN = 80
 TITLE_SIZES = (76, 66, 56, 48)
 TITLE_LINES = 3
+# Whether Pillow lays text out with Raqm (its wheels do), which takes a direction.
+RAQM = features.check("raqm")
 
 
 # Arabic (with its supplements and presentation forms) and Hebrew: in DejaVu Sans, not Serif.
@@ -125,7 +127,7 @@ def write(draw, lines, typeface, y, step, fill, rtl):
     """`lines` from `y`, `step` apart, each in the direction of the whole text they are of
     (`rtl`: a Hebrew title with English words in it reads from the right on every line).
     Where the next line would begin, or None once the card is full."""
-    direction = {"direction": "rtl" if rtl else "ltr"} if features.check("raqm") else {}
+    direction = {"direction": "rtl" if rtl else "ltr"} if RAQM else {}
     for line in lines:
         if y > CARD_SIZE[1] - 60:
             return None

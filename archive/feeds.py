@@ -1,4 +1,3 @@
-import re
 from io import StringIO
 
 from django.contrib.syndication.views import Feed
@@ -11,6 +10,7 @@ from django.utils.html import escape
 from .markup import render_markdown
 from .models import Article, Exchange, Film, Person, Theme
 from .structured_data import SITE_NAME
+from .text import without_controls
 from .views import PERSON_ITEM, ascii_slug_redirect, earlier_slug_redirect
 
 FEED_LENGTH = 30
@@ -45,17 +45,11 @@ class WrittenAtOnce:
         outfile.write(written.getvalue())
 
 
-# The characters XML 1.0 cannot hold: the C0 controls but tab, line feed and carriage return.
-# A vertical tab (a word processor's line break within a paragraph) or a form feed stands
-# between two words, and becomes a space; the others are dropped.
-XML_SPACES = str.maketrans("\x0b\x0c", "  ")
-NOT_XML = re.compile(r"[\x00-\x08\x0e-\x1f]")
-
-
 def xml_text(value):
-    """`value` (a text, a list of them, or anything else, left as it is) as XML can hold it."""
+    """`value` (a text, a list of them, or anything else, left as it is) as XML can hold it:
+    without control characters (`without_controls`, as editors' text is saved)."""
     if isinstance(value, str):
-        return NOT_XML.sub("", value.translate(XML_SPACES))
+        return without_controls(value)
     if isinstance(value, (list, tuple)):
         return [xml_text(item) for item in value]
     return value

@@ -314,13 +314,17 @@ class ArticleEntryTests(AdminTestCase):
         self.assertFalse(interview.exchanges.exists())
         self.assertFalse(interview.quotes.exists())
 
-    def test_two_exchanges_swap_their_anchors_in_one_save(self):
+    def two_exchanges(self):
+        """A draft interview with two exchanges, and the address of its form."""
         interview = make_article(
             films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
         )
         first = make_exchange(interview, self.director, question="First?", answer="One.")
         second = make_exchange(interview, self.director, question="Second?", answer="Two.")
-        url = admin_url("article_change", interview.pk)
+        return interview, first, second, admin_url("article_change", interview.pk)
+
+    def test_two_exchanges_swap_their_anchors_in_one_save(self):
+        interview, first, second, url = self.two_exchanges()
         data = self.open_form(url, "article_form")
         data["exchanges-0-anchor"], data["exchanges-1-anchor"] = [second.anchor], [first.anchor]
         self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
@@ -333,12 +337,7 @@ class ArticleEntryTests(AdminTestCase):
         """Two exchanges made one: the second deleted, the first given its anchor, so that
         links to the second land on the first (a server error: the first was saved while the
         second still held the anchor)."""
-        interview = make_article(
-            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
-        )
-        first = make_exchange(interview, self.director, question="First?", answer="One.")
-        second = make_exchange(interview, self.director, question="Second?", answer="Two.")
-        url = admin_url("article_change", interview.pk)
+        interview, first, second, url = self.two_exchanges()
         data = self.open_form(url, "article_form")
         data["exchanges-0-answer"] = ["One. Two."]
         data["exchanges-0-anchor"] = [second.anchor]
