@@ -18,7 +18,7 @@ from django.db.models import Exists, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 
-from .models import Article, ArticleFilm, Film, Person, Theme
+from .models import Article, ArticleFilm, Credit, Film, Person, Theme
 
 LIMIT = 2_000
 
@@ -171,9 +171,47 @@ class ArticleSitemap(ModelSitemap):
         return max((time for time in times if time), default=None)
 
 
+# How a person is in a piece their page lists: its byline, its interviewer, a question asked or
+# an answer given in it, or among the people it is about.
+PERSON_IN_PIECE = (
+    "bylines__person",
+    "interviewer",
+    "exchanges__interviewer",
+    "exchanges__interviewee",
+    "person_links__person",
+)
+
+
 class PersonSitemap(ModelSitemap):
+    """A person's lastmod is the latest of their own last change, of the films they are credited
+    on, and of the public pieces by, with or about them (published or edited): their page lists
+    all of these. One subquery for each way of being in a piece, each read through its index."""
+
     def items(self):
-        return Person.objects.only("slug", "updated_at")
+        public = Article.objects.published().order_by()
+        pieces = public.annotate(changed=Greatest("updated_at", "published_at"))
+        films = Credit.objects.filter(person=OuterRef("pk")).order_by("-film__updated_at")
+        return Person.objects.only("slug", "updated_at").annotate(
+            credited=Subquery(films.values("film__updated_at")[:1]),
+            **{
+                f"in_piece_{number}": Subquery(
+                    pieces.filter(**{link: OuterRef("pk")})
+                    .order_by("-changed")
+                    .values("changed")[:1]
+                )
+                for number, link in enumerate(PERSON_IN_PIECE)
+            },
+        )
+
+    def lastmod(self, item):
+        pieces = (getattr(item, f"in_piece_{number}") for number in range(len(PERSON_IN_PIECE)))
+        return max(filter(None, [item.updated_at, item.credited, *pieces]))
+
+    def get_latest_lastmod(self):
+        """The latest of the people's own changes and of every public change (films and
+        pieces, `latest_public_change`): a bound that is never earlier than a person's."""
+        times = [latest(Person.objects.all(), "updated_at"), latest_public_change()]
+        return max((time for time in times if time), default=None)
 
 
 def latest_public_change():

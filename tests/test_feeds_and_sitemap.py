@@ -9,10 +9,17 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.models import Article, Film, Person
+from archive.models import Article, ArticleAuthor, Film, Person
 from archive.sitemaps import ModelSitemap
 
-from .factories import WithoutPlannerStatistics, make_article, make_film
+from .factories import (
+    WithoutPlannerStatistics,
+    make_article,
+    make_credit,
+    make_exchange,
+    make_film,
+    make_person,
+)
 from .public_data import BAYT, BAYT_REVIEW, WONG, build_other_scripts
 from .test_pages import PublicPageTestCase
 
@@ -362,6 +369,52 @@ class SitemapTests(PublicPageTestCase):
         self.assertEqual(self.lastmods("/sitemap-films.xml")[address], "2024-05-06")
         section = self.section_pages()["http://testserver/sitemap-films.xml"]
         self.assertGreaterEqual(section[:10], "2024-05-06")
+
+    def test_a_person_changes_with_their_pieces_and_films(self):
+        """A person's page lists the pieces by, with or about them and the films they are
+        credited on: each of these, changed, moves their lastmod; a draft does not."""
+        long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        critic, subject, interviewee = (
+            make_person(name=name) for name in ("Ana Critic", "Bo Subject", "Cy Answers")
+        )
+        film = make_film(title="Credited Film", year=2001)
+        make_credit(film, subject)
+        Person.objects.filter(pk__in=[critic.pk, subject.pk, interviewee.pk]).update(
+            updated_at=long_ago
+        )
+        Film.objects.filter(pk=film.pk).update(updated_at=long_ago)
+
+        def lastmod(person):
+            return self.lastmods("/sitemap-people.xml")[
+                f"http://testserver{person.get_absolute_url()}"
+            ]
+
+        draft = make_article(title="Draft", status=Article.Status.DRAFT)
+        ArticleAuthor.objects.create(article=draft, person=critic)
+        self.assertEqual(lastmod(critic), "2020-01-01")
+        self.assertEqual(lastmod(subject), "2020-01-01")
+
+        review = make_article(title="Signed")
+        ArticleAuthor.objects.create(article=review, person=critic)
+        review.people.add(subject)
+        interview = make_article(title="Talk", kind=Article.Kind.INTERVIEW)
+        make_exchange(interview, interviewee)
+        Article.objects.filter(pk=review.pk).update(
+            updated_at=dt.datetime(2023, 3, 4, tzinfo=dt.UTC),
+            published_at=dt.datetime(2023, 3, 3, tzinfo=dt.UTC),
+        )
+        Article.objects.filter(pk=interview.pk).update(
+            updated_at=dt.datetime(2022, 2, 2, tzinfo=dt.UTC),
+            published_at=dt.datetime(2022, 2, 1, tzinfo=dt.UTC),
+        )
+        self.assertEqual(lastmod(critic), "2023-03-04")
+        self.assertEqual(lastmod(subject), "2023-03-04")
+        self.assertEqual(lastmod(interviewee), "2022-02-02")
+
+        Film.objects.filter(pk=film.pk).update(updated_at=dt.datetime(2025, 6, 7, tzinfo=dt.UTC))
+        self.assertEqual(lastmod(subject), "2025-06-07")
+        section = self.section_pages()["http://testserver/sitemap-people.xml"]
+        self.assertGreaterEqual(section[:10], "2025-06-07")
 
     def test_sitemap_lists_public_pages_only(self):
         addresses = self.all_addresses()

@@ -172,9 +172,9 @@ class QueryCountTests(SmallAndBigFilms, TestCase):
 
     def test_sitemap(self):
         """The index reads a few index entries per section (its id span, its last change and,
-        for articles and the films they are about, the latest publication), not its rows; a
-        section page reads one range of ids."""
-        self.assertEqual(self.count("/sitemap.xml"), 16)
+        for articles and the films and people they concern, the latest publication), not its
+        rows; a section page reads one range of ids."""
+        self.assertEqual(self.count("/sitemap.xml"), 19)
         for section, expected in (
             ("lists", 3),
             ("films", 2),
