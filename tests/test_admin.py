@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from archive.admin.films import FilmAdmin
 from archive.models import Article, Award, Exchange, Film, Language, Person, Quote, Theme
 from archive.templatetags import admin_dates
 
@@ -1204,6 +1205,29 @@ class ChangelistTests(AdminTestCase):
         _, response = self.count_queries(admin_url("quote_changelist"))
         listed = [quote.pk for quote in response.context["cl"].result_list]
         self.assertEqual(listed, sorted(listed, reverse=True))
+
+    def test_film_list_counts_each_films_articles(self):
+        """Each film's number of articles (drafts too), sortable; counted for the rows shown,
+        not for every film: the list's count and its years read the films alone."""
+        self.login(self.editor)
+        self.fill(3)
+        response = self.client.get(admin_url("film_changelist"))
+        counts = {film.title: film.article_count for film in response.context["cl"].result_list}
+        self.assertEqual(
+            counts["Last Men in Aleppo"], Article.objects.filter(films=self.film).count()
+        )
+        self.assertGreaterEqual(counts["Last Men in Aleppo"], 3)
+        self.assertEqual(counts["Film 1"], 1)
+        self.assertEqual(counts["Film 0"], 1)
+        column = FilmAdmin.list_display.index("article_count") + 1
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(admin_url("film_changelist", query=f"?o=-{column}"))
+        listed = [film.article_count for film in response.context["cl"].result_list]
+        self.assertEqual(listed, sorted(listed, reverse=True))
+        self.assertEqual(response.context["cl"].result_list[0].title, "Last Men in Aleppo")
+        for query in queries:
+            if "COUNT(*)" in query["sql"] or "DISTINCT" in query["sql"]:
+                self.assertNotIn("archive_articlefilm", query["sql"])
 
     def test_article_list_shows_status_films_and_themes(self):
         self.login(self.editor)
