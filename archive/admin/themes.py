@@ -5,8 +5,8 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -36,10 +36,11 @@ class ThemeUseFilter(admin.SimpleListFilter):
         return [("yes", "In use"), ("no", "Unused")]
 
     def queryset(self, request, queryset):
+        used = Exists(ThemedItem.objects.filter(tag=OuterRef("pk")))
         if self.value() == "yes":
-            return queryset.filter(total__gt=0)
+            return queryset.filter(used)
         if self.value() == "no":
-            return queryset.filter(total=0)
+            return queryset.filter(~used)
         return queryset
 
 
@@ -66,10 +67,16 @@ class ThemeAdmin(WhereUsedMixin, FoldedSearchMixin, admin.ModelAdmin):
     object_history_template = "admin/object_history.html"
 
     def get_queryset(self, request):
+        """The themes with how many films, articles and quotes carry each: subqueries, counted
+        for the rows shown. As a join grouped by theme, the list's count read every link of
+        every theme, twice (0.25 s of 0.5 at 2,000 themes on 340,000 items)."""
         types = ContentType.objects.get_for_models(Film, Article, Quote)
 
-        def used_by(model):
-            return Count("themed_items", filter=Q(themed_items__content_type=types[model]))
+        def used_by(model=None):
+            items = ThemedItem.objects.filter(tag=OuterRef("pk")).order_by()
+            if model is not None:
+                items = items.filter(content_type=types[model])
+            return Coalesce(Subquery(items.values("tag").annotate(n=Count("pk")).values("n")), 0)
 
         return (
             super()
@@ -78,7 +85,7 @@ class ThemeAdmin(WhereUsedMixin, FoldedSearchMixin, admin.ModelAdmin):
                 film_count=used_by(Film),
                 article_count=used_by(Article),
                 quote_count=used_by(Quote),
-                total=Count("themed_items"),
+                total=used_by(),
             )
         )
 
