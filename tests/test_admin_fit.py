@@ -312,6 +312,23 @@ class WhereUsedTests(AdminTestCase):
         self.assertContains(response, "Quotes (1)")
         self.assertContains(response, f'href="{admin_url("film_change", self.film.pk)}"')
 
+    def test_person_page_counts_each_interview_once(self):
+        """The interviews a person conducts, asks a question in or answers in: each once,
+        however many of these they do in it."""
+        person = make_person(name="Asks And Answers")
+        conducted = make_article(kind=Article.Kind.INTERVIEW, interviewer=person, title="Led")
+        make_exchange(conducted, interviewee=person)
+        make_exchange(conducted, interviewee=self.person, interviewer=person)
+        asked = make_article(kind=Article.Kind.INTERVIEW, title="Asked")
+        make_exchange(asked, interviewee=self.person, interviewer=person)
+        answered = make_article(kind=Article.Kind.INTERVIEW, title="Answered")
+        make_exchange(answered, interviewee=person)
+        make_article(kind=Article.Kind.INTERVIEW, title="Elsewhere")
+        response = self.client.get(admin_url("person_change", person.pk))
+        self.assertContains(response, "Interviews (asking or answering) (3)")
+        for article in (conducted, asked, answered):
+            self.assertContains(response, f'href="{admin_url("article_change", article.pk)}"')
+
     def test_theme_page_lists_what_carries_it(self):
         response = self.client.get(admin_url("theme_change", self.theme.pk))
         self.assertContains(response, "Films (1)")

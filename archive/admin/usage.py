@@ -9,7 +9,6 @@ two queries (a count and the first few) whatever the archive holds.
 from dataclasses import dataclass
 
 from django.contrib.admin.utils import quote as quote_pk
-from django.db.models import Q
 from django.urls import reverse
 
 from ..models import Article, Award, Credit, Film, Person, Quote
@@ -73,11 +72,7 @@ def person_uses(person):
         group("Articles about", Article.objects.filter(people=person).order_by("title")),
         group(
             "Interviews (asking or answering)",
-            Article.objects.filter(
-                Q(interviewer=person)
-                | Q(pk__in=person.questions_asked.values("article_id"))
-                | Q(pk__in=person.answers_given.values("article_id"))
-            ).order_by("title"),
+            Article.objects.filter(pk__in=interviews_with(person)).order_by("title"),
         ),
         group(
             "Quotes",
@@ -85,6 +80,15 @@ def person_uses(person):
             label=lambda quote: f"{quote} — {quote.article}",
         ),
     ]
+
+
+def interviews_with(person):
+    """The ids of the interviews `person` conducts, asks a question in or answers in: one
+    union of reads by their indexes (as an OR, PostgreSQL read every article: 0.3 s)."""
+    conducted = Article.objects.filter(interviewer=person).order_by().values("pk")
+    asked = person.questions_asked.order_by().values("article_id")
+    answered = person.answers_given.order_by().values("article_id")
+    return conducted.union(asked, answered)
 
 
 def theme_uses(theme):
