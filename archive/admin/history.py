@@ -46,6 +46,7 @@ from ..models import (
     Person,
     Quote,
 )
+from .lists import DeepPagePaginator
 from .search import FoldedSearchMixin
 
 # What the history keeps: each of these, with the rows it follows, at every save. Declared here,
@@ -102,6 +103,7 @@ class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
     deletions that explain what stands in their way, and search that folds accents."""
 
     form = EditConflictForm
+    paginator = DeepPagePaginator
     # Addresses typed without a scheme are taken as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     object_history_template = "admin/archive/object_history.html"
