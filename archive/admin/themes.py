@@ -24,6 +24,7 @@ from ..forms import (
 from ..models import Article, Film, Quote, Theme, ThemedItem
 from .articles import outcome
 from .history import SLUG_SCRIPT
+from .lists import WrittenCheckboxes
 from .search import FoldedSearchMixin
 from .usage import WhereUsedMixin, theme_uses
 
@@ -45,7 +46,7 @@ class ThemeUseFilter(admin.SimpleListFilter):
 
 
 @admin.register(Theme)
-class ThemeAdmin(WhereUsedMixin, FoldedSearchMixin, admin.ModelAdmin):
+class ThemeAdmin(WhereUsedMixin, WrittenCheckboxes, FoldedSearchMixin, admin.ModelAdmin):
     """Themes with how much each is used, and the screens to rename, merge and remove them.
 
     Themes are created by tagging; here editors keep them tidy. Each change is shown on a
