@@ -18,7 +18,17 @@ from django.db.models import Exists, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 
-from .models import Article, ArticleFilm, Credit, Film, Person, Theme
+from .models import (
+    Article,
+    ArticleAuthor,
+    ArticleFilm,
+    ArticlePerson,
+    Credit,
+    Exchange,
+    Film,
+    Person,
+    Theme,
+)
 
 LIMIT = 2_000
 
@@ -172,14 +182,29 @@ class ArticleSitemap(ModelSitemap):
 
 
 # How a person is in a piece their page lists: its byline, its interviewer, a question asked or
-# an answer given in it, or among the people it is about.
+# an answer given in it, or among the people it is about (the row, the person's field in it and
+# the way from it to the piece).
 PERSON_IN_PIECE = (
-    "bylines__person",
-    "interviewer",
-    "exchanges__interviewer",
-    "exchanges__interviewee",
-    "person_links__person",
+    (ArticleAuthor, "person", "article"),
+    (Article, "interviewer", ""),
+    (Exchange, "interviewer", "article"),
+    (Exchange, "interviewee", "article"),
+    (ArticlePerson, "person", "article"),
 )
+
+
+def last_piece_change(model, person_field, to_piece):
+    """The latest change readers saw (published or edited) among the public pieces a person
+    is in through `model`'s `person_field`, for each person of the outer query. Read from the
+    person's index: the public rule is checked piece by piece (EXISTS) rather than joined, as
+    SQLite otherwise read all public pieces along the rule's own index for every person."""
+    prefix = f"{to_piece}__" if to_piece else ""
+    public = Article.objects.published().filter(pk=OuterRef(f"{prefix}pk"))
+    rows = model._default_manager.filter(Exists(public), **{person_field: OuterRef("pk")})
+    changed = Greatest(f"{prefix}updated_at", f"{prefix}published_at")
+    return Subquery(
+        rows.order_by().annotate(changed=changed).order_by("-changed").values("changed")[:1]
+    )
 
 
 class PersonSitemap(ModelSitemap):
@@ -188,18 +213,12 @@ class PersonSitemap(ModelSitemap):
     all of these. One subquery for each way of being in a piece, each read through its index."""
 
     def items(self):
-        public = Article.objects.published().order_by()
-        pieces = public.annotate(changed=Greatest("updated_at", "published_at"))
         films = Credit.objects.filter(person=OuterRef("pk")).order_by("-film__updated_at")
         return Person.objects.only("slug", "updated_at").annotate(
             credited=Subquery(films.values("film__updated_at")[:1]),
             **{
-                f"in_piece_{number}": Subquery(
-                    pieces.filter(**{link: OuterRef("pk")})
-                    .order_by("-changed")
-                    .values("changed")[:1]
-                )
-                for number, link in enumerate(PERSON_IN_PIECE)
+                f"in_piece_{number}": last_piece_change(*way)
+                for number, way in enumerate(PERSON_IN_PIECE)
             },
         )
 

@@ -525,3 +525,16 @@ class SitemapIndexPlanTests(WithoutPlannerStatistics, PublicPageTestCase):
                 cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
                 steps = [row[-1] for row in cursor.fetchall()]
             self.assertFalse([step for step in steps if "TEMP B-TREE" in step], query["sql"])
+
+    def test_a_persons_pieces_are_found_from_the_person(self):
+        """Each person's latest piece is looked for through their own links (byline,
+        interviews, questions, answers, pieces about them), never by walking every public
+        piece along the public rule's index for each person of the page."""
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get("/sitemap-people.xml")
+        (page,) = [query["sql"] for query in queries if "archive_articleauthor" in query["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {page}")
+            steps = [row[-1] for row in cursor.fetchall()]
+        self.assertFalse([step for step in steps if "article_public_idx" in step], steps)
+        self.assertFalse([step for step in steps if step.startswith("SCAN")], steps)
