@@ -366,6 +366,12 @@ CONTENT_SECURITY_POLICY = {
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 AXES_CLIENT_IP_CALLABLE = "archive.proxies.client_address"
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+if AXES_FAILURE_LIMIT < 1:
+    # axes locks out once the failures reach the limit: at 0, every sign-in, the first too.
+    raise ImproperlyConfigured(
+        "DJANGO_LOGIN_FAILURE_LIMIT must be 1 or more (failed sign-ins before a lockout), "
+        f"not {AXES_FAILURE_LIMIT}: at 0 no one could sign in."
+    )
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

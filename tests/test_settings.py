@@ -174,6 +174,21 @@ def test_a_name_that_is_none_is_explained(name, value, message):
     assert message in result.stderr
 
 
+def test_a_login_failure_limit_of_zero_is_refused():
+    """django-axes locks a username and address out once their failures reach the limit: at 0
+    every sign-in was refused as "Too many sign-in attempts", the first one with the right
+    password too, so no editor could reach the admin."""
+    result = run_settings("pass", DJANGO_LOGIN_FAILURE_LIMIT="0")
+    assert result.returncode != 0
+    assert "DJANGO_LOGIN_FAILURE_LIMIT must be 1 or more" in result.stderr
+    one = run_settings(
+        "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT)",
+        DJANGO_LOGIN_FAILURE_LIMIT="1",
+    )
+    assert one.returncode == 0, one.stderr
+    assert one.stdout.strip() == "1"
+
+
 def test_time_zone_and_log_level_are_read():
     show = "from django.conf import settings as s; print(s.TIME_ZONE, s.LOG_LEVEL)"
     result = run_settings(show, DJANGO_TIME_ZONE=" Europe/Copenhagen ", DJANGO_LOG_LEVEL="warning")
