@@ -173,6 +173,18 @@ def test_rate_limit_counts_cached_answers(client, film):
         assert get("198.51.100.7").status_code == 200
 
 
+@override_settings(API_RATE="1/min")
+def test_a_refused_request_carries_the_site_policy(client, film, address):
+    """The 429 is answered before Django's CSP middleware runs (the rate is counted above the
+    page cache), and went out with no Content-Security-Policy, while README promises one on
+    every page, feed and API answer; it now carries the site's, as the 200 before it did."""
+    answered = client.get(FILM, REMOTE_ADDR=address)
+    refused = client.get(FILM, REMOTE_ADDR=address)
+    assert refused.status_code == 429
+    assert refused["Content-Security-Policy"] == answered["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in refused["Content-Security-Policy"]
+
+
 @override_settings(API_RATE="20/min")
 def test_rate_limit_holds_under_concurrent_requests():
     """Requests arriving together are each counted: six clients asking eight times at once

@@ -3,6 +3,8 @@
 
 from functools import cache
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.utils import build_policy
 from django.conf import settings
 from django.urls import reverse
 
@@ -48,6 +50,7 @@ class ContentAPIMiddleware:
                 f"try again in {wait} seconds.",
                 headers={"Retry-After": str(wait), "Cache-Control": "no-store"},
             )
+            with_site_policy(response)
         for name, value in CORS_HEADERS.items():
             response[name] = value
         return response
@@ -73,4 +76,13 @@ def as_problem(request, response):
     if response.has_header("Retry-After"):
         headers["Retry-After"] = response["Retry-After"]
     detail = ERRORS_OUTSIDE_THE_API.get(status, "The request could not be answered.")
-    return problem_response(request, status, detail, headers=headers)
+    return with_site_policy(problem_response(request, status, detail, headers=headers))
+
+
+def with_site_policy(response):
+    """A problem made here, above Django's CSP middleware, with the site's
+    Content-Security-Policy all the same, as every other API answer (archive.views'
+    error pages likewise)."""
+    if CSP_HEADER not in response:
+        response[CSP_HEADER] = build_policy()
+    return response
