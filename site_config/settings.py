@@ -164,8 +164,18 @@ DATABASES = {
 # (synchronised scans), rows come back in the same order each time: a search for a word in more
 # documents than it ranks gives the same results, and the same pages of them, each time.
 POSTGRESQL_OPTIONS = "-c jit=off -c synchronize_seqscans=off -c max_parallel_workers_per_gather=0"
+
+
+def with_postgresql_options(options):
+    """The site's session settings, then those the address gives (`?options=-c search_path=…`),
+    which come later and so win."""
+    given = options.get("options", "").strip()
+    options["options"] = f"{POSTGRESQL_OPTIONS} {given}".strip()
+    return options
+
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = POSTGRESQL_OPTIONS
+    with_postgresql_options(DATABASES["default"].setdefault("OPTIONS", {}))
     # A database host that stops answering is given up on (503) rather than holding a worker
     # until gunicorn kills it.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
@@ -204,8 +214,7 @@ if DATABASE_REPLICA_URL:
             "database in DATABASE_URL (postgres://…); unset it to read everything from "
             "DATABASE_URL."
         )
-    replica_options = DATABASES["replica"].setdefault("OPTIONS", {})
-    replica_options["options"] = POSTGRESQL_OPTIONS
+    replica_options = with_postgresql_options(DATABASES["replica"].setdefault("OPTIONS", {}))
     # A replica host that stops answering is given up on (and the primary read) quickly.
     replica_options.setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]

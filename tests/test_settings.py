@@ -95,6 +95,24 @@ def test_database_url():
     ]
 
 
+def test_postgresql_options_in_the_database_url_are_kept():
+    """`?options=-c search_path=archive` (a schema of its own on a shared server) or a
+    statement timeout in DATABASE_URL were dropped without a word: the site's own session
+    settings replaced them. Both now apply, the address's after the site's (so they win)."""
+    result = run_settings(
+        "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])",
+        DATABASE_URL="postgres://editor@db.internal:5432/archive"
+        "?sslmode=require&options=-c%20search_path%3Darchive%20-c%20statement_timeout%3D5000",
+    )
+    assert result.returncode == 0, result.stderr
+    options = result.stdout.strip()
+    assert "'sslmode': 'require'" in options
+    assert (
+        "'options': '-c jit=off -c synchronize_seqscans=off -c max_parallel_workers_per_gather=0"
+        " -c search_path=archive -c statement_timeout=5000'"
+    ) in options
+
+
 def test_a_blank_database_url_is_the_demo_database():
     """An environment file with `DATABASE_URL=` and nothing after it means the default."""
     result = run_settings(
