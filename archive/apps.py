@@ -10,7 +10,7 @@ class ArchiveConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from . import pagecache, search, statistics
+        from . import checks, pagecache, search, statistics  # noqa: F401 (checks registers)
         from .models import theme
 
         search.connect()

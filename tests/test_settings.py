@@ -228,6 +228,20 @@ def test_the_admin_address():
     assert "DJANGO_ADMIN_URL must be a path below the site's root" in root.stderr
 
 
+@pytest.mark.parametrize("address", ["films/", "/api/v1/", "people/someone"])
+def test_an_admin_address_of_the_sites_own_pages_is_refused(address):
+    """DJANGO_ADMIN_URL=films/ was taken as it came: the admin's patterns come first, so every
+    film page answered with the admin's sign-in (302 to /films/login/), and api/v1/ did the
+    same to the whole API. Django's checks (run by `check`, `migrate`, `runserver`) refuse it."""
+    check = "from django.core.management import call_command; call_command('check')"
+    refused = run_settings(check, DJANGO_ADMIN_URL=address)
+    assert refused.returncode != 0
+    assert "archive.E001" in refused.stderr
+    assert "an address of the site's own pages" in refused.stderr
+    own = run_settings(check, DJANGO_ADMIN_URL="desk/")
+    assert own.returncode == 0, own.stderr
+
+
 def test_numbers_are_read():
     result = run_settings(
         "from django.conf import settings as s; print(s.PROXY_COUNT, s.PUBLIC_CACHE_SECONDS)",
