@@ -13,6 +13,7 @@ import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+import redis.connection
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -235,6 +236,23 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # DATABASE_URL spells the database: the port PostgreSQL uses by default, this machine by any
 # of its names, an SQLite file by its real path.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+for location in filter(None, (part.strip() for part in REDIS_URL.split(","))):
+    # Read as the cache will read it, at start: redis-py refuses a malformed address only when
+    # the cache is first used, with an error no request survives. The message names the
+    # variable and never repeats its value, which may hold a password.
+    if not location.startswith(("redis://", "rediss://", "unix://")):
+        problem = "its scheme is not redis://, rediss:// or unix://"
+    else:
+        try:
+            redis.connection.parse_url(location)
+            problem = None
+        except ValueError:
+            problem = "it cannot be read"
+    if problem:
+        raise ImproperlyConfigured(
+            f"REDIS_URL is not a Redis address ({problem}). Write it as "
+            "redis://host:6379/0 (redis://:password@host:6379/0 with a password)."
+        )
 
 
 def database_identity(database):

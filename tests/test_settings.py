@@ -260,6 +260,23 @@ def redis_is_running():
     return True
 
 
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("cache.internal:6379", "its scheme is not redis://, rediss:// or unix://"),
+        ("redis://cache.internal:63 79/0", "it cannot be read"),
+    ],
+)
+def test_a_malformed_redis_url_is_explained(value, reason):
+    """REDIS_URL=cache.internal:6379 (no redis://) was taken as it came: the site started, and
+    then every page and API answer was a 500 (redis-py's ValueError, which the page cache does
+    not take for an unreachable cache). It is refused at start, naming the variable."""
+    result = run_settings("print('started')", REDIS_URL=value)
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert f"REDIS_URL is not a Redis address ({reason})" in result.stderr
+
+
 def test_redis_url_selects_a_shared_cache_that_works():
     if not redis_is_running():
         if os.environ.get("CI"):
