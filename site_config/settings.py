@@ -73,6 +73,14 @@ if not ALLOWED_HOSTS:
             "only (localhost)."
         )
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+for host in ALLOWED_HOSTS:
+    # Django compares a request's host name, without scheme, path or port, with each entry: an
+    # address written as in DJANGO_CSRF_TRUSTED_ORIGINS, or with a port, matches no request.
+    if not re.fullmatch(r"\*|\.?[^/:\s]+|\[[0-9A-Fa-f:.]+\]", host):
+        raise ImproperlyConfigured(
+            f"DJANGO_ALLOWED_HOSTS names host names, without scheme, path or port (such as "
+            f"films.example.org), not {host!r}: no request would match it."
+        )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

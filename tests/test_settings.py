@@ -71,6 +71,25 @@ def test_production_refuses_allowed_hosts_set_to_nothing(hosts):
     assert "DJANGO_ALLOWED_HOSTS is set but names no host" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "hosts", ["https://films.example.org", "films.example.org/", "films.example.org:443"]
+)
+def test_allowed_hosts_that_name_no_host_are_refused(hosts):
+    """DJANGO_ALLOWED_HOSTS=https://films.example.org (written as the CSRF origins beside it
+    are) was taken as it came, and every request was then refused as a bad request (400):
+    Django compares the request's bare host name with each entry."""
+    result = run_settings(
+        "print('started')",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS=f"www.films.example.org, {hosts}",
+    )
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "DJANGO_ALLOWED_HOSTS names host names, without scheme, path or port" in result.stderr
+    assert repr(hosts) in result.stderr
+
+
 def test_allowed_hosts_default_to_this_machine():
     show = "from django.conf import settings as s; print(s.ALLOWED_HOSTS)"
     in_production = run_settings(show, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=GOOD_KEY)
