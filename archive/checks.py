@@ -1,16 +1,29 @@
 """System checks of what the settings alone cannot tell: how they meet the site's addresses."""
 
+import re
+
 from django.conf import settings
 from django.core import checks
 from django.urls import Resolver404, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
 
 
+def literal_prefixes(patterns, prefix=""):
+    """The fixed beginning of every address the patterns answer ("films/", "api/v1/", …)."""
+    for pattern in patterns:
+        text = prefix + str(pattern.pattern).lstrip("^")
+        literal = re.split(r"[<^$(\[\\.*+?]", text, maxsplit=1)[0]
+        if isinstance(pattern, URLResolver):
+            yield from literal_prefixes(pattern.url_patterns, literal)
+        elif literal:
+            yield literal
+
+
 @checks.register(checks.Tags.urls)
 def admin_address_is_its_own(app_configs=None, **kwargs):
-    """DJANGO_ADMIN_URL must not be an address of the site's own pages: the admin's patterns
-    come first, so `films/` put every film page behind the admin's sign-in, and `api/v1/` the
-    whole API."""
+    """DJANGO_ADMIN_URL must not be an address of the site's own pages, nor lie above them: the
+    admin's patterns come first and end with one that takes every address below it, so `films/`
+    put every film page behind the admin's sign-in, and `api/v1/` or `api/` the whole API."""
     admin = settings.ADMIN_URL
     others = [
         pattern
@@ -18,17 +31,20 @@ def admin_address_is_its_own(app_configs=None, **kwargs):
         if getattr(pattern, "namespace", None) != "admin"
     ]
     site = URLResolver(RegexPattern(r"^/"), others)
-    for path in (admin, f"{admin}login/"):
+    taken = [literal for literal in literal_prefixes(others) if literal.startswith(admin)]
+    for path in (f"{admin}login/", admin):
         try:
             site.resolve(f"/{path}")
         except Resolver404:
             continue
-        return [
-            checks.Error(
-                f"DJANGO_ADMIN_URL is {admin!r}, an address of the site's own pages (/{path} "
-                "would be the admin's, and readers sent to its sign-in).",
-                hint="Choose an address of its own, such as desk/.",
-                id="archive.E001",
-            )
-        ]
-    return []
+        taken.insert(0, path)
+    if not taken:
+        return []
+    return [
+        checks.Error(
+            f"DJANGO_ADMIN_URL is {admin!r}, an address of the site's own pages: /{taken[0]} "
+            "would be the admin's, and readers sent to its sign-in.",
+            hint="Choose an address of its own, such as desk/.",
+            id="archive.E001",
+        )
+    ]

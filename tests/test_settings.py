@@ -247,11 +247,12 @@ def test_the_admin_address():
     assert "DJANGO_ADMIN_URL must be a path below the site's root" in root.stderr
 
 
-@pytest.mark.parametrize("address", ["films/", "/api/v1/", "people/someone"])
+@pytest.mark.parametrize("address", ["films/", "/api/v1/", "api", "feeds/", "people/someone"])
 def test_an_admin_address_of_the_sites_own_pages_is_refused(address):
     """DJANGO_ADMIN_URL=films/ was taken as it came: the admin's patterns come first, so every
     film page answered with the admin's sign-in (302 to /films/login/), and api/v1/ did the
-    same to the whole API. Django's checks (run by `check`, `migrate`, `runserver`) refuse it."""
+    same to the whole API; so did api/ or feeds/, above them (the admin's last pattern takes
+    every address below its own). Django's checks (`check`, `migrate`, `runserver`) refuse it."""
     check = "from django.core.management import call_command; call_command('check')"
     refused = run_settings(check, DJANGO_ADMIN_URL=address)
     assert refused.returncode != 0
