@@ -240,8 +240,9 @@ def labelled_turns(paragraphs):
     """The turns of a transcript whose paragraphs start with "Q:"/"A:" or speakers' names.
 
     Returns (paragraphs before the first turn, [(label, text)], interviewee's name) or None if
-    the text is not labelled that way: it needs two labels used at least twice between them,
-    one of which asks.
+    the text is not labelled that way: it needs two labels used four times between them, one
+    of which asks; or, when one of them says it asks ("Q:", "Interviewer:"), a single turn of
+    each (a transcript of one exchange).
     """
     first, turns = None, []
     for index, paragraph in enumerate(paragraphs):
@@ -253,7 +254,7 @@ def labelled_turns(paragraphs):
         elif turns:
             turns[-1][1] += "\n\n" + paragraph
     labels = Counter(label.casefold() for label, _ in turns)
-    if len(labels) != 2 or sum(labels.values()) < 4:
+    if len(labels) != 2 or sum(labels.values()) < (2 if labels.keys() & QUESTION_LABELS else 4):
         return None
     if labels.keys() & QUESTION_LABELS:
         asker = (labels.keys() & QUESTION_LABELS).pop()

@@ -201,6 +201,21 @@ class ReadingTests(SimpleTestCase):
         )
         self.assertEqual(imported.interviewee_name, "")
 
+    def test_one_labelled_exchange_loses_its_labels(self):
+        """A transcript of a single exchange, pasted to add it to an interview: the editor
+        saw "Q:" and "A:" kept in the question and the answer, as if they were words said."""
+        for text, interviewee in [
+            ("Q: Where did you shoot?\nA: In Aleppo.", ""),
+            ("Interviewer: Where did you shoot?\n\nFeras Fayyad: In Aleppo.", "Feras Fayyad"),
+        ]:
+            with self.subTest(text=text):
+                imported = importing.read_text(text, Article.Kind.INTERVIEW)
+                self.assertEqual(
+                    [(e.question, e.answer) for e in imported.exchanges],
+                    [("Where did you shoot?", "In Aleppo.")],
+                )
+                self.assertEqual(imported.interviewee_name, interviewee)
+
     def test_speaker_names_as_prefixes_name_the_interviewee(self):
         text = (
             "Jane Critic: Where did you shoot?\nFeras Fayyad: In Aleppo, with local crews.\n"
