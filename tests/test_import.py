@@ -610,3 +610,22 @@ class TranscriptAdminTests(TestCase):
         response = self.client.post(url, data)
         self.assertContains(response, "There is no question and answer to add.")
         self.assertEqual(self.interview.exchanges.count(), 1)
+
+    def test_an_editor_with_the_interview_open_is_told_of_the_exchanges_added(self):
+        """Exchanges added from a transcript change the interview: another editor who has it
+        open was not told, and saving their form (with a new exchange of their own) put it
+        among the pasted ones without a word; readers' "last changed" did not move either."""
+        change_url = admin_url("article_change", self.interview.pk)
+        opened = form_data(self.client.get(change_url), "article_form")
+        url = admin_url("article_transcript", self.interview.pk)
+        transcript = "Q: Where did you shoot?\nA: In Aleppo."
+        data = form_data(
+            self.client.post(url, {"step": "preview", "text": transcript}), "import-preview"
+        )
+        data["interviewee"] = [str(self.director.pk)]
+        self.assertRedirects(self.client.post(url, data), change_url)
+        opened["title"] = ["Talking, again"]
+        response = self.client.post(change_url, opened)
+        self.assertContains(response, "changed this article")
+        self.interview.refresh_from_db()
+        self.assertEqual(self.interview.title, "Talking")

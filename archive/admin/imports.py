@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .. import importing
-from ..forms import record_history
+from ..forms import mark_changed, record_history
 from ..models import Article, ArticleFilm, Exchange, Film, Person, Theme
 
 
@@ -317,6 +317,8 @@ def save(model_admin, request, article, preview, exchanges):
             return None
         with transaction.atomic():
             importing.add_exchanges(article, exchanges, interviewee)
+            # A change to the article: whoever has it open is told (EditConflictForm).
+            mark_changed([article])
             record_history([article], request.user, "Exchanges added from a transcript.")
             model_admin.log_change(request, article, f"Added {len(exchanges)} exchanges.")
         messages.success(request, f"Added {len(exchanges)} exchanges to “{article}”.")
