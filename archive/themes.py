@@ -7,6 +7,7 @@ so a theme keeps every word it was given.
 """
 
 import re
+import unicodedata
 
 from .text import CONTROL_CHARACTERS
 
@@ -40,8 +41,10 @@ NAME_CONTROLS = {code: to for code, to in CONTROL_CHARACTERS.items() if code}
 
 def tidied(text):
     """`text` without control characters (a vertical tab or form feed is a space), which a
-    name pasted from a word processor may hold and no page may show (archive.text)."""
-    return (text or "").translate(NAME_CONTROLS)
+    name pasted from a word processor may hold and no page may show (archive.text), and in
+    Unicode's composed form (NFC), as all text is saved: "é" typed as "e" and an accent is the
+    same theme as "é"."""
+    return unicodedata.normalize("NFC", (text or "").translate(NAME_CONTROLS))
 
 
 def split_names(text):

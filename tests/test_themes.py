@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.db import IntegrityError, transaction
 from django.test import TestCase
@@ -89,6 +91,26 @@ class ThemeFieldTests(TestCase):
         # Compared as they are written: no wildcard of LIKE's.
         for pattern in ("Ég%", "_gypte", "%"):
             self.assertFalse(Theme.objects.filter(name__iexact=pattern).exists(), pattern)
+
+    def test_an_accent_typed_as_two_characters_is_the_same_theme(self):
+        """A name pasted with its accents decomposed (e + a combining accent, as some systems
+        write it) looks the same: it made a second "Café society" beside the first, with an
+        address of its own, and the rename form stored it so."""
+        make_film().themes.add("Café society", "Égypte")
+        decomposed = unicodedata.normalize("NFD", "café society, ÉGYPTE")
+        form = self.FilmForm(
+            data={"title": "B", "year": 2017, "kind": "documentary", "themes": decomposed}
+        )
+        self.assertTrue(form.is_valid(), form.errors)
+        film = form.save()
+        self.assertEqual(sorted(t.name for t in film.themes.all()), ["Café society", "Égypte"])
+        self.assertEqual(Theme.objects.count(), 2)
+        theme = Theme.objects.get(name="Égypte")
+        form = RenameThemeForm(
+            data={"name": unicodedata.normalize("NFD", "Égypte ancienne")}, theme=theme
+        )
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.cleaned_data["name"], "Égypte ancienne")
 
     def test_themes_shared_across_films_articles_and_quotes(self):
         make_film().themes.add("Aleppo")
