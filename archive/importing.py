@@ -231,7 +231,26 @@ def question_in(paragraph):
     return " ".join(sentences[: last + 1]), " ".join(sentences[last + 1 :])
 
 
-LABEL = re.compile(r"^(?P<label>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})\s*:\s+(?P<said>\S.*)$")
+LABEL = re.compile(
+    r"^(?P<label>[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,3})\s*:\s+(?P<said>\S.*)$"
+)
+# Words written in lower case within a name: "Lars von Trier", "Haifaa al-Mansour".
+NAME_PARTICLES = set(
+    """al el ibn bin ben van von der den de del della di da dos das do du la le ter ten zu y e
+    of""".split()
+)
+
+
+def is_speaker(label):
+    """Whether `label`, the words before a colon, is written as a speaker's name or "Q": each
+    word capitalised (in any alphabet: "Éric Rohmer"), but for particles ("Lars von Trier",
+    "Haifaa al-Mansour"), never the first."""
+    first, *rest = label.split()
+    return first[0].isupper() and all(
+        word[0].isupper() or word.split("-")[0] in NAME_PARTICLES for word in rest
+    )
+
+
 QUESTION_LABELS = {"q", "question", "interviewer"}
 ANSWER_LABELS = {"a", "answer"}
 
@@ -247,7 +266,7 @@ def labelled_turns(paragraphs):
     first, turns = None, []
     for index, paragraph in enumerate(paragraphs):
         match = LABEL.match(paragraph)
-        if match:
+        if match and is_speaker(match["label"]):
             if first is None:
                 first = index
             turns.append([match["label"], match["said"]])

@@ -229,6 +229,27 @@ class ReadingTests(SimpleTestCase):
             ["In Aleppo, with local crews.", "Three years. Who could leave?"],
         )
 
+    def test_speakers_named_with_particles_or_accented_capitals(self):
+        """ "Lars von Trier:" and "Éric Rohmer:" were not read as speakers: their labels stayed
+        in the questions and answers, no interviewee was proposed, and von Trier's answers
+        were taken for questions."""
+        for name in ("Lars von Trier", "Haifaa al-Mansour", "Éric Rohmer"):
+            with self.subTest(name=name):
+                text = (
+                    f"Interviewer: Where did you shoot?\n{name}: At home.\n"
+                    f"Interviewer: For how long?\n{name}: Why do you ask? Years."
+                )
+                imported = importing.read_text(text)
+                self.assertEqual(imported.kind, Article.Kind.INTERVIEW)
+                self.assertEqual(imported.interviewee_name, name)
+                self.assertEqual(
+                    [(e.question, e.answer) for e in imported.exchanges],
+                    [
+                        ("Where did you shoot?", "At home."),
+                        ("For how long?", "Why do you ask? Years."),
+                    ],
+                )
+
     def test_a_review_is_not_split_into_exchanges(self):
         text = "What is left of a city? The film answers slowly.\n\nIt is a portrait. Who else?"
         imported = importing.read_text(text, Article.Kind.REVIEW)
