@@ -1481,3 +1481,51 @@ class GroupsMigrationTests(TestCase):
         editor = User.objects.get(pk=editor.pk)
         self.assertEqual([group.name for group in editor.groups.all()], ["Editors"])
         self.assertTrue(editor.has_perm("archive.publish_article"))
+
+
+class UnreadableChoiceTests(AdminTestCase):
+    """A form posted with something that is no id in a field chosen by autocomplete (a
+    damaged or crafted form) is shown again with the field's error: Django's autocomplete looked
+    the value up as it came to show it again, and every such page answered with a server error."""
+
+    def setUp(self):
+        self.login(self.editor)
+
+    def test_each_form_with_autocompletes_says_what_is_wrong(self):
+        interview = make_article(kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT)
+        article = self.new_interview_data(interviewer="abc")
+        article["film_links-0-film"] = ["abc"]
+        film = self.open_form(admin_url("film_add"), "film_form")
+        film.update(title=["A film"], year=["2017"], languages=["abc"])
+        add_row(film, "credits", person="abc", role="director")
+        quote = {"text": "Words.", "article": "abc", "film": "abc", "speaker": "abc"}
+        no_exchanges = {"exchanges-TOTAL_FORMS": "0", "exchanges-INITIAL_FORMS": "0"}
+        posts = [
+            (admin_url("article_add"), article),
+            (admin_url("film_add"), film),
+            (admin_url("quote_add"), quote),
+            (admin_url("article_import"), {"step": "preview", "text": "Words.", "films": "ab"}),
+            (
+                admin_url("article_import"),
+                {
+                    "step": "save",
+                    "kind": "review",
+                    "title": "T",
+                    "interviewee": "abc",
+                    **no_exchanges,
+                },
+            ),
+            (
+                admin_url("article_transcript", interview.pk),
+                {"step": "preview", "text": "Q: Why?\nA: Because.", "interviewee": "abc"},
+            ),
+        ]
+        for url, data in posts:
+            with self.subTest(url=url, step=data.get("step")):
+                response = self.client.post(url, data)
+                if data.get("films") == "ab":
+                    self.assertContains(response, "“ab” is not a valid value.")
+                else:
+                    self.assertContains(response, "Select a valid choice")
+        self.assertEqual(Article.objects.count(), 1)
+        self.assertFalse(Film.objects.filter(title="A film").exists())

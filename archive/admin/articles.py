@@ -37,6 +37,7 @@ from ..models import (
 from . import imports
 from .history import ArchiveAdmin
 from .lists import PublicationYearFilter, ThemeFilter, theme_names
+from .widgets import ReadableAutocompletes
 
 
 def may_publish(request):
@@ -69,7 +70,7 @@ class PublicationFilter(admin.SimpleListFilter):
         }.get(self.value())
 
 
-class ArticlePartInline:
+class ArticlePartInline(ReadableAutocompletes):
     """A part of an article (byline, links, exchanges, quotes): as locked as the article."""
 
     def has_add_permission(self, request, obj=None):

@@ -8,17 +8,17 @@ from ..models import ArticleFilm, Award, Credit, Film, Language, Person
 from .history import ArchiveAdmin, work_link
 from .lists import ThemeFilter, theme_names
 from .usage import WhereUsedMixin, film_uses, person_uses
-from .widgets import SearchableSelectMultiple
+from .widgets import ReadableAutocompletes, SearchableSelectMultiple
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(ReadableAutocompletes, admin.TabularInline):
     model = Credit
     extra = 1
     autocomplete_fields = ["person"]
     fields = ["person", "role", "order", "credited_as", "note"]
 
 
-class AwardInline(admin.StackedInline):
+class AwardInline(ReadableAutocompletes, admin.StackedInline):
     model = Award
     extra = 0
     autocomplete_fields = ["recipients"]

@@ -48,6 +48,7 @@ from ..models import (
 )
 from .lists import DeepPagePaginator, WrittenCheckboxes
 from .search import FoldedSearchMixin
+from .widgets import ReadableAutocompletes
 
 # What the history keeps: each of these, with the rows it follows, at every save. Declared here,
 # before any ArchiveAdmin is registered: VersionAdmin registers a model it finds unregistered
@@ -98,7 +99,7 @@ def work_link(admin_site, work):
     )
 
 
-class ArchiveAdmin(WrittenCheckboxes, FoldedSearchMixin, VersionAdmin):
+class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, VersionAdmin):
     """History with comparison, themes chosen with autocomplete, edit conflicts detected,
     deletions that explain what stands in their way, and search that folds accents."""
 

@@ -10,7 +10,6 @@ saved, so nothing is kept on the server in between.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -21,12 +20,16 @@ from django.urls import reverse
 from .. import importing
 from ..forms import mark_changed, record_history
 from ..models import Article, ArticleFilm, Exchange, Film, Person, Theme
+from .widgets import ReadableAutocompleteSelect, ReadableAutocompleteSelectMultiple
 
 
 def autocomplete(form_field, model, name, admin_site):
     """Choose in `form_field` with the admin's autocomplete, as for `model`'s field `name`."""
-    widget = AutocompleteSelectMultiple if form_field.widget.allow_multiple_selected else None
-    widget = (widget or AutocompleteSelect)(model._meta.get_field(name), admin_site)
+    widget = (
+        ReadableAutocompleteSelectMultiple
+        if form_field.widget.allow_multiple_selected
+        else ReadableAutocompleteSelect
+    )(model._meta.get_field(name), admin_site)
     widget.choices = form_field.choices
     form_field.widget = widget
 

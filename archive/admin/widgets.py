@@ -2,6 +2,8 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 
 
 class SearchableSelectMultiple(forms.SelectMultiple):
@@ -33,3 +35,50 @@ class SearchableSelectMultiple(forms.SelectMultiple):
                 ]
             },
         )
+
+
+class ReadableValues:
+    """An autocomplete that shows a form again whatever was posted in it: Django's looks the
+    chosen values up in the database as they came, and a value that is no id ("abc", from a
+    crafted or damaged form) made the form's page, shown again with its error, a server error.
+    Such a value is left out of what is shown; the form's field refuses it with its message."""
+
+    def optgroups(self, name, value, attr=None):
+        opts = self.field.remote_field.model._meta
+        target = opts.get_field(getattr(self.field.remote_field, "field_name", opts.pk.attname))
+
+        def readable(choice):
+            try:
+                target.to_python(choice)
+            except ValidationError:
+                return False
+            return True
+
+        return super().optgroups(name, [choice for choice in value if readable(choice)], attr)
+
+
+class ReadableAutocompleteSelect(ReadableValues, AutocompleteSelect):
+    pass
+
+
+class ReadableAutocompleteSelectMultiple(ReadableValues, AutocompleteSelectMultiple):
+    pass
+
+
+class ReadableAutocompletes:
+    """For a ModelAdmin or inline: its autocomplete fields show whatever was posted in them
+    (ReadableValues)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ReadableAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ReadableAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
