@@ -357,6 +357,16 @@ class CommandTests(TestCase):
             call_command("import_text", str(INTERVIEW_SEED), "--kind", "interview")
         self.assertFalse(Article.objects.exists())
 
+    def test_a_film_named_twice_is_linked_once(self):
+        """`--film` given twice for the same film (as a script may) failed with a database
+        error and a traceback instead of importing the piece."""
+        film = make_film(title="The White Helmets", year=2016, slug="the-white-helmets")
+        call_command(
+            "import_text", str(REVIEW_SEED), "--film", film.slug, "--film", film.slug,
+            stdout=StringIO(),
+        )  # fmt: skip
+        self.assertEqual(list(Article.objects.get().films.filter(pk=film.pk)), [film])
+
     def test_a_text_opening_with_a_long_address_gets_a_title_that_fits(self):
         """Copied from a page with its 300-character address first: the proposed title is cut
         to the 250 characters a title holds (PostgreSQL refused the draft with a traceback)."""

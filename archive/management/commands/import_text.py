@@ -49,7 +49,8 @@ class Command(BaseCommand):
             found = Film.objects.filter(slug=slug).first()
             if found is None:
                 raise CommandError(f"No film has the slug “{slug}”.")
-            films.append(found)
+            if found not in films:
+                films.append(found)
         person = None
         if interviewee:
             person = Person.objects.filter(slug=interviewee).first()
