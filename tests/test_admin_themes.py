@@ -1,6 +1,8 @@
 """Themes in the admin: chosen with autocomplete while tagging, and kept tidy on the theme
 screens (rename, merge, remove unused), each showing what it will change before it does."""
 
+from urllib.parse import quote
+
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -247,6 +249,16 @@ class TaggingTests(AdminTestCase):
         self.assertFalse(response.json()["pagination"]["more"])
         response = self.client.get(admin_url("theme_autocomplete", query="?page=x&term=%00"))
         self.assertEqual(response.status_code, 200)
+
+    def test_autocomplete_finds_a_theme_typed_with_its_accent_decomposed(self):
+        """ "café" typed as "cafe" and a combining accent (as some keyboards and systems send
+        it) offered only to create a new theme, though saving it gives the existing one."""
+        self.login(self.editor)
+        Theme.objects.create(name="Café society", slug="cafe-society")
+        response = self.client.get(
+            admin_url("theme_autocomplete", query="?term=" + quote("cafe\u0301"))
+        )
+        self.assertEqual([result["id"] for result in response.json()["results"]], ["Café society"])
 
     def test_autocomplete_is_for_staff_who_tag(self):
         self.assertEqual(self.client.get(admin_url("theme_autocomplete")).status_code, 302)
