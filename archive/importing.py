@@ -321,16 +321,22 @@ def read_text(text, kind=None):
     """The parts of a draft found in `text` (see ImportedText).
 
     `kind` is one of Article.Kind; left out, the text is taken for an interview if it holds
-    at least two questions with their answers, else for a review. Only an interview is split
-    into exchanges; a review's or feature's paragraphs all make its body.
+    at least two questions with their answers, labelled as turns or put to someone ("you"),
+    else for a review. Only an interview is split into exchanges; a review's or feature's
+    paragraphs all make its body.
     """
     paragraphs, dropped = paragraphs_of(text)
     if not paragraphs:
         raise ImportRefused("Once the page's debris is dropped, no text is left to import.")
     intro, exchanges, interviewee = exchanges_of(paragraphs)
     if kind is None:
+        # A review's rhetorical questions ("What is left of a city? The film answers…") are
+        # answered in their paragraph too: an interview's questions are put to someone.
         answered = [exchange for exchange in exchanges if exchange.answer]
-        kind = Article.Kind.INTERVIEW if len(answered) >= 2 else Article.Kind.REVIEW
+        put = [exchange for exchange in answered if ADDRESSED.search(exchange.question)]
+        labelled = labelled_turns(paragraphs) is not None
+        interview = len(answered) >= 2 and (labelled or len(put) >= 2)
+        kind = Article.Kind.INTERVIEW if interview else Article.Kind.REVIEW
     imported = ImportedText(kind=kind, dropped=dropped)
     if kind == Article.Kind.INTERVIEW:
         imported.paragraphs, imported.exchanges = intro, exchanges

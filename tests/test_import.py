@@ -250,6 +250,21 @@ class ReadingTests(SimpleTestCase):
                     ],
                 )
 
+    def test_a_review_asking_questions_of_its_own_is_a_review(self):
+        """Two paragraphs of a review opening with a rhetorical question made it an interview
+        in the preview; made a review again there, each such paragraph came back as two (the
+        "question" and its "answer")."""
+        text = (
+            "A hard film to watch.\n\n"
+            "What is left of a city after years of bombing? The film answers slowly.\n\n"
+            "Khaled digs through the rubble.\n\n"
+            "Can a documentary change anything? Fayyad seems to doubt it.\n\n"
+            "It won at Sundance."
+        )
+        imported = importing.read_text(text)
+        self.assertEqual(imported.kind, Article.Kind.REVIEW)
+        self.assertEqual(imported.body, text)
+
     def test_a_review_is_not_split_into_exchanges(self):
         text = "What is left of a city? The film answers slowly.\n\nIt is a portrait. Who else?"
         imported = importing.read_text(text, Article.Kind.REVIEW)
