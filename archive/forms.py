@@ -283,16 +283,27 @@ class ArticleAdminForm(EditConflictForm):
     """The rules of publication (archive/publishing.py), where an editor can set them
     (contributors cannot: the status and time are read-only to them)."""
 
+    # The article as it stood before a revert put a version's values in the form (set by
+    # ArticleAdmin): reverting to a version scheduled for a time that has passed since is
+    # publishing at a past time, refused as in the form. None: the form's own instance.
+    standing = None
+
     def clean(self):
         cleaned_data = super().clean()
         if "status" not in self.fields or "published_at" not in self.fields:
             return cleaned_data
+        standing = self.instance if self.standing is None else self.standing
+        time_changed = "published_at" in self.changed_data
+        if self.standing is not None:
+            # To the second, as the form shows it.
+            was, now = self.standing.published_at, cleaned_data.get("published_at")
+            time_changed = time_changed or (was and was.replace(microsecond=0)) != now
         try:
             cleaned_data["published_at"] = publishing.publication_time(
                 cleaned_data.get("status"),
                 cleaned_data.get("published_at"),
-                time_changed="published_at" in self.changed_data,
-                was_public=self.instance.is_public,
+                time_changed=time_changed,
+                was_public=standing.is_public,
                 first_published_elsewhere=bool(cleaned_data.get("source_name")),
             )
         except ValidationError as error:

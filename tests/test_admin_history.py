@@ -1,13 +1,17 @@
 """The history editors keep (django-reversion): who changed what and when, two versions compared,
 a version reverted to, a deleted article recovered with its parts and themes."""
 
+import datetime as dt
+
+import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.utils import timezone
 from reversion.models import Version
 
 from archive.models import Article, ArticleFilm, Exchange, Film, Quote, Theme
 
 from .factories import make_article, make_credit, make_exchange, make_film, make_quote
-from .test_admin import BODY, AdminTestCase, add_row, admin_url, form_data
+from .test_admin import BODY, AdminTestCase, add_row, admin_url, form_data, split_time
 
 
 def names(obj):
@@ -124,6 +128,44 @@ class HistoryTests(AdminTestCase):
             ["Because nobody else was filming there."],
         )
         self.assertIn("Reverted", Version.objects.get_for_object(article)[0].revision.get_comment())
+
+    def test_reverting_to_a_schedule_whose_time_has_passed_is_refused(self):
+        """A piece scheduled, then taken back to draft before its time: reverting to the
+        scheduled version once the time had passed published it at once, under a past date
+        it never had, which the form refuses ("This time has already passed"). Reverting a
+        public piece to an earlier version keeps its date."""
+        article = make_article(films=[self.film], status=Article.Status.DRAFT)
+        url = admin_url("article_change", article.pk)
+        for fields in [
+            {"status": "published", **split_time(timezone.now() + dt.timedelta(days=1))},
+            {"status": "draft", "published_at_0": "", "published_at_1": ""},
+        ]:
+            data = self.open_form(url, "article_form")
+            data.update({name: [value] for name, value in fields.items()})
+            self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        scheduled = Version.objects.get_for_object(article)[1]
+        with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+            revision = admin_url("article_revision", article.pk, scheduled.pk)
+            response = self.client.post(revision, self.open_form(revision, "article_form"))
+            self.assertContains(response, "This time has already passed")
+            article.refresh_from_db()
+            self.assertEqual((article.status, article.published_at), ("draft", None))
+            # Published now, reverting to the version before the last change keeps its time.
+            data = self.open_form(url, "article_form")
+            data["status"] = ["published"]
+            self.client.post(url, data)
+            article.refresh_from_db()
+            published_at = article.published_at
+            data = self.open_form(url, "article_form")
+            data["title"] = ["Retitled"]
+            self.client.post(url, data)
+            earlier = Version.objects.get_for_object(article)[1]
+            revision = admin_url("article_revision", article.pk, earlier.pk)
+            response = self.client.post(revision, self.open_form(revision, "article_form"))
+            self.assertRedirects(response, admin_url("article_changelist"))
+            article.refresh_from_db()
+            self.assertEqual(article.published_at, published_at)
+            self.assertNotEqual(article.title, "Retitled")
 
     def test_reverting_a_change_of_address_keeps_the_address_used_meanwhile(self):
         """A film's or an article's slug changed, then reverted: the address it had in between

@@ -5,6 +5,7 @@ that publish, unpublish and add themes, and the preview link.
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -383,7 +384,15 @@ class ArticleAdmin(ArchiveAdmin):
             super().change_view, request, object_id, form_url, extra_context
         )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "article_before_revert", None) is not None:
+            form = type(form.__name__, (form,), {"standing": request.article_before_revert})
+        return form
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        # As it stands, before reversion writes the version into its row (ArticleAdminForm).
+        request.article_before_revert = self.get_object(request, unquote(object_id))
         return self._checking_quotes(
             super().revision_view, request, object_id, version_id, extra_context
         )
