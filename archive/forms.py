@@ -34,7 +34,9 @@ class ThemesWidget(AutocompleteSelectMultiple):
     Enter chooses the highlighted one, and an existing theme differing only in capitals is the
     only suggestion for it. A theme that does not exist yet is typed whole ("civil defence"
     stays one theme) and created by choosing the last suggestion, "Create new theme “…”",
-    never by a comma or by Enter on a half-typed name. Values are theme names, not ids.
+    never by a comma or by Enter on a half-typed name. Commas and semicolons typed separate
+    themes, as saving reads them: "war, peace" is offered, and chosen, as two new themes.
+    Values are theme names, not ids.
     static/archive/admin/themes.js sets Select2 up (a script file: the admin runs under a
     Content Security Policy without inline scripts).
     """

@@ -202,9 +202,7 @@ def last_piece_change(model, person_field, to_piece):
     public = Article.objects.published().filter(pk=OuterRef(f"{prefix}pk"))
     rows = model._default_manager.filter(Exists(public), **{person_field: OuterRef("pk")})
     changed = Greatest(f"{prefix}updated_at", f"{prefix}published_at")
-    return Subquery(
-        rows.order_by().annotate(changed=changed).order_by("-changed").values("changed")[:1]
-    )
+    return Subquery(rows.annotate(changed=changed).order_by("-changed").values("changed")[:1])
 
 
 class PersonSitemap(ModelSitemap):

@@ -281,6 +281,36 @@ def test_enter_chooses_the_highlighted_existing_theme(site, tab):
     assert Theme.objects.count() == 3
 
 
+def test_themes_typed_with_commas_are_chosen_as_several(site, tab):
+    """Commas and semicolons separate themes, as saving reads them: "war, peace; exile" is
+    offered as three new themes and shown as three, not as one that is saved as three."""
+    url, _ = site
+    sign_in(tab, url)
+    tab.goto(f"{url}/admin/archive/article/add/")
+    field = tab.locator("#id_themes + .select2 .select2-search__field")
+    field.click()
+    field.press_sequentially("war, peace; exile")
+    create = tab.locator(".select2-results__option .theme-create")
+    expect(create).to_have_text("Create new themes “war”, “peace”, “exile”")
+    field.press("Enter")
+    assert [name.strip("×\n ") for name in chosen_themes(tab)] == ["war", "peace", "exile"]
+    field.press_sequentially("Syria, WAR")
+    expect(create).to_have_text("Create new themes “Syria”, “WAR”")
+    field.press("Enter")
+    assert [name.strip("×\n ") for name in chosen_themes(tab)] == [
+        "war",
+        "peace",
+        "exile",
+        "Syria",
+    ]
+    tab.get_by_label("Title:").fill("Three themes")
+    tab.get_by_label("Body:").fill("Rescuers dig through the rubble.")
+    tab.get_by_role("button", name="Save", exact=True).last.click()
+    tab.wait_for_url(f"{url}/admin/archive/article/")
+    article = Article.objects.get(title="Three themes")
+    assert sorted(article.themes.names(), key=str.casefold) == ["exile", "peace", "Syria", "war"]
+
+
 def clipped_themes(page):
     """The chosen themes of the page's themes field whose names the field cuts off."""
     return page.locator("#id_themes + .select2 .select2-selection__choice").evaluate_all(
