@@ -335,6 +335,33 @@ class HistoryTests(AdminTestCase):
             sorted(theme.name for theme in article.themes.all()), ["Syria", "civil defence"]
         )
 
+    def test_recovering_a_piece_scheduled_for_a_time_since_passed_is_refused(self):
+        """A piece deleted while it was scheduled, recovered once its time had passed: it went
+        public at once under a date it never had. The editor is asked for a new time, as the
+        form asks ("This time has already passed"); given one, it is scheduled again."""
+        tomorrow = timezone.now() + dt.timedelta(days=1)
+        article = make_article(films=[self.film], title="Scheduled, then deleted")
+        Article.objects.filter(pk=article.pk).update(published_at=tomorrow)
+        response = self.client.post(admin_url("article_delete", article.pk), {"post": "yes"})
+        self.assertRedirects(response, admin_url("article_changelist"))
+        version = Version.objects.get_deleted(Article).get()
+        url = admin_url("article_recover", version.pk)
+        with time_machine.travel(tomorrow + dt.timedelta(days=1)):
+            response = self.client.post(url, form_data(self.client.get(url), "article_form"))
+            self.assertContains(response, "This time has already passed")
+            self.assertFalse(Article.objects.exists())
+            data = form_data(self.client.get(url), "article_form")
+            data.update(
+                {
+                    name: [value]
+                    for name, value in split_time(timezone.now() + dt.timedelta(days=3)).items()
+                }
+            )
+            self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+            article = Article.objects.get(title="Scheduled, then deleted")
+            self.assertEqual(article.status, Article.Status.PUBLISHED)
+            self.assertFalse(article.is_public)
+
     def test_recovering_a_deleted_film_with_its_credits(self):
         film = make_film(title="Forgotten film")
         make_credit(film, self.director)

@@ -3,10 +3,14 @@ Articles with their byline, links, exchanges and quotes; who may publish them, t
 that publish, unpublish and add themes, and the preview link.
 """
 
+from types import SimpleNamespace
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
@@ -14,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from reversion.models import Version
 
 from .. import publishing
 from ..forms import (
@@ -187,6 +192,26 @@ class QuoteInline(ArticlePartInline, admin.StackedInline):
                 article.exchanges.all() if article is not None else Exchange.objects.none()
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def public_when_deleted(version):
+    """Whether the deleted article kept by `version` was public when it was deleted: published,
+    at a time that had come by then. The admin's log says when it was deleted; without an
+    entry (deleted elsewhere), the version's own time, when it was last saved, is taken."""
+    fields = version.field_dict
+    if fields.get("status") != Article.Status.PUBLISHED or not fields.get("published_at"):
+        return False
+    deletion = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id=str(version.object_id),
+            action_flag=DELETION,
+        )
+        .order_by("-action_time")
+        .values_list("action_time", flat=True)
+        .first()
+    )
+    return fields["published_at"] <= (deletion or version.revision.date_created)
 
 
 @admin.register(Article)
@@ -398,6 +423,14 @@ class ArticleAdmin(ArchiveAdmin):
         )
 
     def recover_view(self, request, version_id, extra_context=None):
+        # Public again only if it was public when it was deleted: recovering a piece that was
+        # scheduled for a time that has passed since is publishing at a past time, refused as
+        # in the form (the editor gives it a new time).
+        version = Version.objects.get_for_model(Article).filter(pk=version_id).first()
+        if version is not None:
+            request.article_before_revert = SimpleNamespace(
+                published_at=None, is_public=public_when_deleted(version)
+            )
         return self._checking_quotes(super().recover_view, request, version_id, extra_context)
 
     def get_deleted_objects(self, objs, request):
