@@ -9,14 +9,18 @@ key index, however deep in the section it is. A page may hold fewer than LIMIT a
 ids of deleted or unpublished items leave gaps), never more.
 """
 
+import datetime
 from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connections
 from django.db.models import Exists, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from .models import (
     Article,
@@ -290,3 +294,33 @@ sitemaps = {
     "people": PersonSitemap,
     "themes": ThemeSitemap,
 }
+
+
+def section(request, section):
+    """A page of one section: Django's sitemap view (its pages, lastmods and headers), with the
+    addresses written here rather than by its template, which took three fifths of a page of
+    2,000 addresses (0.3 s) to write them. The same XML, each `lastmod` a date."""
+    response = sitemap_views.sitemap(request, sitemaps, section=section)
+    response.content = urlset(response.context_data["urlset"])
+    return response
+
+
+def urlset(urls):
+    entries = []
+    for url in urls:
+        entry = [f"<url><loc>{escape(url['location'])}</loc>"]
+        if lastmod := url.get("lastmod"):
+            if isinstance(lastmod, datetime.datetime) and timezone.is_aware(lastmod):
+                lastmod = timezone.localtime(lastmod)
+            entry.append(f"<lastmod>{lastmod:%Y-%m-%d}</lastmod>")
+        if changefreq := url.get("changefreq"):
+            entry.append(f"<changefreq>{escape(changefreq)}</changefreq>")
+        if priority := url.get("priority"):
+            entry.append(f"<priority>{escape(priority)}</priority>")
+        entries.append("".join(entry) + "</url>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(entries)
+        + "</urlset>\n"
+    )

@@ -5,6 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from archive.pagecache import public_page as public
+from archive.sitemaps import section as sitemap_section
 from archive.sitemaps import sitemaps
 from archive.views import healthz, robots_txt
 
@@ -16,12 +17,7 @@ urlpatterns = [
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
-    path(
-        "sitemap-<section>.xml",
-        public(sitemap_views.sitemap, params=("p",)),
-        {"sitemaps": sitemaps},
-        name="sitemap_section",
-    ),
+    path("sitemap-<section>.xml", public(sitemap_section, params=("p",)), name="sitemap_section"),
     path("robots.txt", public(robots_txt), name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("archive.api.urls")),
