@@ -1,12 +1,37 @@
+import importlib
 import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connections
+from django.db.migrations.loader import MigrationLoader
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 from django.test import override_settings
 
 from .admin_pages import signed_in  # noqa: F401 (the admin browser tests' fixture)
+
+GROUPS_MIGRATION = importlib.import_module("archive.migrations.0004_editors_and_contributors")
+
+
+@receiver(post_migrate, sender=django_apps.get_app_config("archive"))
+def groups_after_flush(using, **kwargs):
+    """The editors' groups again after a transactional test has flushed the database.
+
+    A flush empties every table and then re-creates only what post_migrate makes (content
+    types, permissions), not the groups a data migration made (0004). In one process the
+    tests that flush run last; the tests shared out among processes (pytest-xdist) run in
+    another order, and the tests after a flush found no "Editors" group."""
+    from django.contrib.auth.models import Group
+
+    names = [GROUPS_MIGRATION.EDITORS, GROUPS_MIGRATION.CONTRIBUTORS]
+    if Group.objects.using(using).filter(name__in=names).count() < len(names):
+        state = MigrationLoader(connections[using]).project_state()
+        GROUPS_MIGRATION.create_groups(state.apps, None)
+
 
 # Playwright's sync API and pytest-django's live server share one process in the browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
