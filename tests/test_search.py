@@ -344,7 +344,9 @@ class FilterTests(SearchTestCase):
         self.assertContains(first, "More pages match “zorbanian” than one search ranks")
         ranked = int(re.search(r"these are (\d+) of them", first.content.decode())[1])
         self.assertEqual(len(titles(first)), ranked)
-        self.assertTrue(5 <= ranked < 8)
+        # Five title matches and five others, each read in no particular order (PostgreSQL
+        # stops at the fifth it finds): together five to eight of the eight.
+        self.assertTrue(5 <= ranked <= 8)
         self.assertEqual(titles(first), titles(again))
         self.assertContains(self.search("zorbanian"), "8 results for “zorbanian”")
 
