@@ -55,6 +55,11 @@ def along_index(queryset):
     return queryset.model._base_manager.filter(Exists(queryset.filter(pk=OuterRef("pk"))))
 
 
+def latest_of(times):
+    """The latest of `times`, leaving out those there are not (None); None if none is."""
+    return max((time for time in times if time), default=None)
+
+
 def latest(queryset, field):
     """The latest value of `field` (which leads an index) among `queryset`."""
     rows = along_index(queryset).order_by(f"-{field}")
@@ -155,14 +160,17 @@ class FilmSitemap(ModelSitemap):
     public piece about it (published or edited): its page lists them."""
 
     def items(self):
+        return Film.objects.only("slug", "updated_at")
+
+    def page_rows(self, page):
         pieces = Article.objects.published().filter(films=OuterRef("pk")).order_by()
         last_piece = pieces.annotate(changed=Greatest("updated_at", "published_at"))
-        return Film.objects.only("slug", "updated_at").annotate(
+        return page.annotate(
             covered=Subquery(last_piece.order_by("-changed").values("changed")[:1])
         )
 
     def lastmod(self, item):
-        return max(filter(None, [item.updated_at, item.covered]))
+        return latest_of([item.updated_at, item.covered])
 
     def get_latest_lastmod(self):
         """The latest of the films' own changes and of the pieces about films (each from its
@@ -175,7 +183,7 @@ class FilmSitemap(ModelSitemap):
             latest(covering, "updated_at"),
             latest_publication(covering),
         ]
-        return max((time for time in times if time), default=None)
+        return latest_of(times)
 
 
 class ArticleSitemap(ModelSitemap):
@@ -191,7 +199,7 @@ class ArticleSitemap(ModelSitemap):
     def get_latest_lastmod(self):
         published = self.items()
         times = [latest(published, "updated_at"), latest_publication(published)]
-        return max((time for time in times if time), default=None)
+        return latest_of(times)
 
 
 # How a person is in a piece their page lists: its byline, its interviewer, a question asked or
@@ -239,14 +247,14 @@ class PersonSitemap(ModelSitemap):
         )
 
     def lastmod(self, item):
-        pieces = (getattr(item, f"in_piece_{number}") for number in range(len(PERSON_IN_PIECE)))
-        return max(filter(None, [item.updated_at, item.credited, *pieces]))
+        pieces = [getattr(item, f"in_piece_{number}") for number in range(len(PERSON_IN_PIECE))]
+        return latest_of([item.updated_at, item.credited, *pieces])
 
     def get_latest_lastmod(self):
         """The latest of the people's own changes and of every public change (films and
         pieces, `latest_public_change`): a bound that is never earlier than a person's."""
         times = [latest(Person.objects.all(), "updated_at"), latest_public_change()]
-        return max((time for time in times if time), default=None)
+        return latest_of(times)
 
 
 def latest_public_change():
@@ -258,7 +266,7 @@ def latest_public_change():
         latest(published, "updated_at"),
         latest_publication(published),
     ]
-    return max((time for time in times if time), default=None)
+    return latest_of(times)
 
 
 def latest_publication(published):
