@@ -27,7 +27,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from archive.admin.films import FilmAdmin
-from archive.admin.lists import DeepPagePaginator
+from archive.admin.lists import DeepPagePaginator, ThemeFilter
 from archive.models import (
     Article,
     Award,
@@ -1475,11 +1475,11 @@ def test_article_and_quote_lists_filter_by_year(admin_client):
     assert "Old words." not in admin_client.get("/admin/archive/quote/?year=2020").content.decode()
 
 
-def facet_of(response, title):
-    """The labels of one filter of a list shown with its counts ("Show counts")."""
+def facet_of(response, title, shown="display"):
+    """The labels (or another part) of one filter's choices on a list."""
     for spec in response.context["cl"].filter_specs:
         if spec.title == title:
-            return [choice["display"] for choice in spec.choices(response.context["cl"])]
+            return [choice[shown] for choice in spec.choices(response.context["cl"])]
     raise AssertionError(f"no filter {title!r}")
 
 
@@ -1518,9 +1518,69 @@ def test_show_counts_with_thousands_of_themes(admin_client):
     )
     response = admin_client.get("/admin/archive/article/?_facets=True")
     assert response.status_code == 200
-    shown = facet_of(response, "theme")
-    assert len(shown) == 1701
-    assert shown[1] == "theme 0000 (1)" and shown[-1] == "theme 1699 (1)"
+    assert facet_of(response, "theme") == ["All"]
+    response = admin_client.get("/admin/archive/article/?_facets=True&theme=THEME+1699")
+    assert facet_of(response, "theme") == ["All", "theme 1699 (1)"]
+
+
+class ThemeFinderTests(AdminTestCase):
+    """Past a few dozen themes, the theme filter of the article, film and quote lists is a
+    field that finds a theme by name, rather than a link for each theme."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.film = make_film(title="Salt")
+        cls.war = make_article(films=[cls.film], title="A review of war")
+        cls.other = make_article(films=[cls.film], title="Another review")
+        cls.war.themes.add("Civil war")
+        themes = Theme.objects.bulk_create(
+            Theme(name=f"theme {n:02}", slug=f"theme-{n:02}")
+            for n in range(ThemeFilter.LINKS_AT_MOST)
+        )
+        kind = ContentType.objects.get_for_model(Article)
+        ThemedItem.objects.bulk_create(
+            ThemedItem(tag=theme, content_type=kind, object_id=cls.other.pk) for theme in themes
+        )
+
+    def test_a_field_rather_than_a_link_for_each_theme(self):
+        self.login(self.editor)
+        response = self.client.get(admin_url("article_changelist"))
+        self.assertContains(response, "Find a theme")
+        self.assertNotContains(response, "?theme=theme-01")
+        # A film's themes are few: a link each.
+        response = self.client.get(admin_url("film_changelist"))
+        self.assertNotContains(response, "Find a theme")
+
+    def test_a_theme_found_by_name_in_any_capitals(self):
+        """The field keeps the list's other filters, search and order; the theme it finds
+        is then chosen as its link would choose it."""
+        self.login(self.editor)
+        response = self.client.get(
+            admin_url("article_changelist", query="?kind=review&o=1&theme=civil+WAR")
+        )
+        self.assertEqual([a.title for a in response.context["cl"].result_list], ["A review of war"])
+        self.assertEqual(facet_of(response, "theme"), ["All", "Civil war"])
+        self.assertEqual(facet_of(response, "theme", "selected"), [False, True])
+        self.assertContains(response, 'href="?kind=review&amp;o=1&amp;theme=civil-war"')
+        response = self.client.get(admin_url("article_changelist", query="?kind=review&o=1"))
+        self.assertContains(response, '<input type="hidden" name="kind" value="review">')
+        self.assertContains(response, '<input type="hidden" name="o" value="1">')
+
+    def test_no_theme_of_that_name(self):
+        self.login(self.editor)
+        response = self.client.get(admin_url("article_changelist", query="?theme=peace"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(list(response.context["cl"].result_list), [])
+        self.assertContains(response, "No theme is called “peace”.")
+
+    def test_suggestions_come_from_the_themes_autocomplete(self):
+        self.login(self.editor)
+        response = self.client.get(admin_url("article_changelist"))
+        url = admin_url("theme_autocomplete")
+        self.assertContains(response, f'data-autocomplete="{url}"')
+        names = self.client.get(url, {"term": "civ"}).json()["results"]
+        self.assertEqual([theme["text"] for theme in names], ["Civil war"])
 
 
 class GroupsMigrationTests(TestCase):

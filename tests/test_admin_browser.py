@@ -17,6 +17,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from archive.admin.lists import ThemeFilter
 from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
 from archive.models import Article, Person, Theme
 
@@ -147,6 +148,29 @@ def test_editor_merges_two_themes(site, tab):
     expect(tab.locator(".messagelist")).to_contain_text("Merged the themes into “Syria”")
     assert list(Theme.objects.values_list("name", flat=True)) == ["Syria"]
     assert [t.name for t in Article.objects.get().themes.all()] == ["Syria"]
+
+
+def test_editor_finds_a_theme_among_many_to_filter_the_articles(site, tab):
+    """Past a few dozen themes, the article list's theme filter is a field: typing part of a
+    name suggests the themes that have it, and sending one shows the articles carrying it."""
+    url, film = site
+    make_article(films=[film], title="On the rescuers").themes.add("Civil defence")
+    make_article(films=[film], title="On the city").themes.add("Aleppo")
+    filler = make_article(films=[film], title="Filler")
+    filler.themes.add(*(f"theme {n:02}" for n in range(ThemeFilter.LINKS_AT_MOST)))
+    sign_in(tab, url)
+    tab.goto(f"{url}/admin/archive/article/?o=1")
+    field = tab.get_by_label("Find a theme")
+    field.press_sequentially("civil")
+    expect(tab.locator("#theme-finder-names option")).to_have_count(1)
+    assert tab.locator("#theme-finder-names option").get_attribute("value") == "Civil defence"
+    field.fill("civil defence")
+    field.press("Enter")
+    expect(tab.locator("#result_list")).to_contain_text("On the rescuers")
+    expect(tab.locator("#result_list")).not_to_contain_text("On the city")
+    chosen = tab.locator("details[data-filter-title=theme] li.selected")
+    expect(chosen).to_have_text("Civil defence")
+    assert "o=1" in tab.url
 
 
 def test_the_slug_filled_in_is_the_one_saved(site, tab):
