@@ -1,4 +1,5 @@
 import functools
+import heapq
 import operator
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.encoding import iri_to_uri
+from django.utils.html import escape
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -263,9 +265,9 @@ class PublicListView(ListView):
             filtered_by=self.filtered_by(),
             # The templates write the theme options out themselves: a form widget renders each
             # of hundreds of options through templates of its own, several times slower.
-            themes=self.filters.theme_options()
+            themes=self.filters.offered_options()
             if isinstance(self.filters, ThemeFilterForm)
-            else [],
+            else None,
             query=query_without_page(self.request),
             **kwargs,
         )
@@ -341,6 +343,55 @@ def distinct_values(model, field, descending=False):
         return [value for (value,) in cursor.fetchall()]
 
 
+THEME_OPTIONS_AT_MOST = 100
+
+
+@dataclass(frozen=True)
+class ThemeOptions:
+    """A theme select's `<option>`s, written, and how many themes it might have offered."""
+
+    html: str
+    carried: int
+
+    @property
+    def all_offered(self):
+        return self.carried <= THEME_OPTIONS_AT_MOST
+
+    @property
+    def all_label(self):
+        return f"All {self.carried:,} themes"
+
+    def including(self, theme):
+        """The options with `theme`, the one chosen, among them even where it is not one the
+        select offers (one of the themes left out of a long list, named in the address by a
+        theme page's link), first."""
+        if theme is None or f'<option value="{escape(theme.slug)}">' in self.html:
+            return self
+        return ThemeOptions(rendered_options([(theme.slug, theme.name)]) + self.html, self.carried)
+
+
+def offered_themes(themes, counted=None):
+    """The options of a theme select for `themes`, in name order: all of them, or past
+    THEME_OPTIONS_AT_MOST, the most used of them (by `counted`, the index of the count that
+    matters in `theme_counts`: a film's, an article's or a quote's; all three if None). A
+    select of 2,000 themes is no way to find one, and was most of its page (110 KB of a list
+    page's 150); the themes page lists them all, and a theme's page is its items."""
+    rows = list(themes.values_list("pk", "slug", "name"))
+    carried = len(rows)
+    if carried > THEME_OPTIONS_AT_MOST:
+        counts = theme_counts()
+        used = (lambda n: sum(n)) if counted is None else operator.itemgetter(counted)
+        most = set(
+            heapq.nlargest(
+                THEME_OPTIONS_AT_MOST,
+                rows,
+                key=lambda row: (used(counts.get(row[0], (0, 0, 0))), -row[0]),
+            )
+        )
+        rows = [row for row in rows if row in most]
+    return ThemeOptions(rendered_options((slug, name) for _, slug, name in rows), carried)
+
+
 class ThemeFilterForm(forms.Form):
     """A list's filters, one of them a theme: a theme some item of the list carries.
 
@@ -352,6 +403,7 @@ class ThemeFilterForm(forms.Form):
     theme = forms.ModelChoiceField(
         required=False, queryset=Theme.objects.none(), to_field_name="slug"
     )
+    counted = None  # which of a theme's counts (`theme_counts`) is of the list's items
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -365,12 +417,16 @@ class ThemeFilterForm(forms.Form):
 
     @classmethod
     def theme_options(cls):
-        """The `<option>` of each theme the filter offers (the same on every page of the list),
-        for the `options` tag: a few hundred on a large archive, so kept written."""
+        """The themes the filter offers, the same on every page of the list (`offered_themes`),
+        kept written for the `options` tag."""
         return pagecache.shared_value(
             f"{cls.__name__}:theme-options",
-            lambda: rendered_options(cls.carried_themes().values_list("slug", "name")),
+            lambda: offered_themes(cls.carried_themes(), cls.counted),
         )
+
+    def offered_options(self):
+        """This page's theme options: the list's, with the theme chosen."""
+        return self.theme_options().including(getattr(self, "cleaned_data", {}).get("theme"))
 
 
 class FilmFilterForm(ThemeFilterForm):
@@ -379,6 +435,8 @@ class FilmFilterForm(ThemeFilterForm):
     field_order = ["year", "kind", "theme"]
     year = forms.IntegerField(required=False, min_value=1870, max_value=2100)
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Film.Kind.choices])
+
+    counted = 0
 
     @staticmethod
     def items():
@@ -435,6 +493,8 @@ class ArticleFilterForm(ThemeFilterForm):
         to_field_name="slug",
         widget=forms.HiddenInput,
     )
+
+    counted = 1
 
     @staticmethod
     def items():
@@ -930,6 +990,8 @@ class QuoteFilterForm(ThemeFilterForm):
     )
     field_order = ["film", "person", "theme"]
 
+    counted = 2
+
     @staticmethod
     def items():
         return Quote.objects.published()
@@ -1084,9 +1146,8 @@ def search_view(request):
             # Written out like the lists' filters: a form widget renders each of hundreds of
             # themes through templates of its own (25 ms on a large archive).
             "theme_options": pagecache.shared_value(
-                "search:theme-options",
-                lambda: rendered_options(Theme.objects.public().values_list("slug", "name")),
-            ),
+                "search:theme-options", lambda: offered_themes(Theme.objects.public())
+            ).including(cleaned.get("theme")),
             "noindex": True,
         },
     )

@@ -8,7 +8,7 @@ film, article or quote, so that they cost the same on a large archive as on a sm
 
 import datetime as dt
 import re
-from unittest import skipUnless
+from unittest import mock, skipUnless
 
 from django.db import connection
 from django.test import TestCase
@@ -22,7 +22,9 @@ from .factories import WithoutPlannerStatistics, make_article, make_film, make_q
 
 def options(response, name):
     """The values a <select name=...> of the page offers, in order, without its empty one."""
-    select = re.search(rf'<select name="{name}">(.*?)</select>', response.content.decode(), re.S)
+    select = re.search(
+        rf'<select name="{name}"[^>]*>(.*?)</select>', response.content.decode(), re.S
+    )
     return [value for value in re.findall(r'<option value="([^"]*)"', select[1]) if value]
 
 
@@ -99,6 +101,47 @@ class FilterOptionTests(TestCase):
             for name in ("year", "kind", "theme"):
                 with self.subTest(url=url, name=name):
                     self.assertEqual(options(response, name), [])
+
+
+class LongThemeListTests(TestCase):
+    """Past a hundred themes (THEME_OPTIONS_AT_MOST, made 2 here), a list's theme filter offers
+    the themes most used by what it lists, in name order, and links to the themes page for
+    the rest; a theme left out is still offered, chosen, when the address names it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        films = [make_film(title=f"Film {n}") for n in range(3)]
+        for film in films:
+            film.themes.add("rare")
+        for n, names in enumerate([["common", "middle", "rare"], ["common", "middle"], ["common"]]):
+            make_article(films=films[:1], title=f"Piece {n}").themes.add(*names)
+        for n in range(4):  # seen by no reader: they do not make "hidden" the most used
+            draft = make_article(title=f"Draft {n}", status=Article.Status.DRAFT)
+            draft.themes.add("hidden", "rare")
+
+    def setUp(self):
+        patcher = mock.patch("archive.views.THEME_OPTIONS_AT_MOST", 2)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_the_most_used_themes_of_each_list(self):
+        for url, expected in (
+            ("/articles/", ["common", "middle"]),
+            ("/films/", ["rare"]),
+            ("/search/?q=piece", ["common", "rare"]),  # films, articles and quotes together
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(options(response, "theme"), expected)
+        response = self.client.get("/articles/")
+        self.assertContains(response, '<a class="all-themes" href="/themes/">All 3 themes</a>')
+        self.assertNotContains(self.client.get("/films/"), "All 1 themes")
+
+    def test_a_theme_left_out_is_offered_when_chosen(self):
+        response = self.client.get("/articles/?theme=rare")
+        self.assertEqual([a.title for a in response.context["object_list"]], ["Piece 0"])
+        self.assertEqual(options(response, "theme"), ["rare", "common", "middle"])
+        self.assertContains(response, '<option value="rare" selected>rare</option>', html=False)
 
 
 @skipUnless(connection.vendor == "sqlite", "PostgreSQL chooses plans by table sizes")
