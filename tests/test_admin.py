@@ -1504,6 +1504,19 @@ def test_show_counts_counts_each_theme_and_year(admin_client):
     assert facet_of(response, "theme") == ["All", "war (1)"]
 
 
+@override_settings(TIME_ZONE="Asia/Tokyo")
+def test_show_counts_years_in_the_sites_time_zone(admin_client):
+    """An article published on 31 December at 20:00 UTC was published in the next year in
+    Tokyo: the year filter and its count say so alike."""
+    article = make_article(title="A new year's review")
+    moment = dt.datetime(2019, 12, 31, 20, 0, tzinfo=dt.UTC)
+    Article.objects.filter(pk=article.pk).update(published_at=moment)
+    response = admin_client.get("/admin/archive/article/?_facets=True")
+    assert facet_of(response, "year published") == ["All", "2020 (1)"]
+    response = admin_client.get("/admin/archive/article/?year=2020")
+    assert [a.title for a in response.context["cl"].result_list] == ["A new year's review"]
+
+
 def test_show_counts_with_thousands_of_themes(admin_client):
     """ "Show counts" on a list whose items carry more themes than PostgreSQL takes columns in
     a row (1,664): Django's own facets asked for one count per theme in one row, and the

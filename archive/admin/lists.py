@@ -9,13 +9,13 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractYear, Lower
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from ..models import Theme, ThemedItem
-from ..models.aggregates import distinct_years
+from ..models.aggregates import distinct_years, year_of
 from ..themes import tidied
 
 
@@ -133,12 +133,12 @@ class PublicationYearFilter(admin.SimpleListFilter):
 
     def get_facet_queryset(self, changelist):
         """The counts beside each year, read in one query grouped by year (in the current time
-        zone, as the filter reads a year). Django's own way counts each year's rows in a
+        zone, as the filter reads a year: `year_of`). Django's own way counts each year's rows in a
         subquery of its own: 1.7 s for the quotes of 30 years at 200,000 quotes."""
         listed = changelist.get_queryset(self.request, exclude_parameters=[self.parameter_name])
         counts = dict(
             listed.order_by()
-            .annotate(facet_year=ExtractYear(self.field))
+            .annotate(facet_year=year_of(listed, self.field))
             .values_list("facet_year")
             .annotate(n=Count("pk"))
         )

@@ -13,11 +13,12 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     JSONField,
     OuterRef,
     Subquery,
 )
-from django.db.models.functions import Cast, Coalesce, JSONObject, Substr
+from django.db.models.functions import Cast, Coalesce, ExtractYear, JSONObject, Substr
 from django.utils import timezone
 
 
@@ -82,6 +83,24 @@ def distinct_years(queryset, field, span=None):
     return [year for year in range(last, first - 1, -1) if found.get(f"y{year}", True)]
 
 
+def stored_in_local_time(queryset):
+    """Whether `queryset`'s database stores a time as text in the current time zone: SQLite,
+    which stores it in UTC, while the site's time zone is UTC (its default)."""
+    return connections[queryset.db].vendor == "sqlite" and (
+        timezone.get_current_timezone_name() in ("UTC", "Etc/UTC")
+    )
+
+
+def year_of(queryset, field):
+    """`field`'s year in the current time zone, computed by `queryset`'s database: where a
+    time is stored as text in that zone (`stored_in_local_time`), its first four letters;
+    Django's ExtractYear calls a Python function on every row there (0.6 s for the years of
+    200,000 quotes)."""
+    if stored_in_local_time(queryset):
+        return Cast(Substr(Cast(field, CharField()), 1, 4), IntegerField())
+    return ExtractYear(field)
+
+
 def distinct_months(queryset, field):
     """The (year, month) pairs, in the current time zone, that `field`, a date and time,
     takes in the rows of `queryset`, in order: for a list whose rows must each be read (a
@@ -93,10 +112,7 @@ def distinct_months(queryset, field):
     100,000 articles, against 0.4 s). Elsewhere, and in other time zones, the database's own
     conversion is used.
     """
-    if connections[queryset.db].vendor == "sqlite" and timezone.get_current_timezone_name() in (
-        "UTC",
-        "Etc/UTC",
-    ):
+    if stored_in_local_time(queryset):
         stored = Substr(Cast(field, CharField()), 1, 7)
         months = queryset.order_by().annotate(month=stored).values_list("month", flat=True)
         return sorted((int(month[:4]), int(month[5:7])) for month in months.distinct() if month)
