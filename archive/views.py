@@ -50,6 +50,7 @@ from .models.slugs import TransliteratedSlugField, transliterated
 from .models.theme import carrying, public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 from .templatetags.choices import rendered_options
+from .templatetags.items import initial_of
 
 # The columns the items of a list show (templatetags/items.py): a list reads only these, as
 # a page of 30 quotes builds four objects per quote, and whole rows (biographies, synopses,
@@ -948,7 +949,16 @@ class ThemeListView(ListView):
         for theme in themes:
             films, articles, quotes = counts.get(theme.pk, (0, 0, 0))
             theme.film_count, theme.article_count, theme.quote_count = films, articles, quotes
-        return super().get_context_data(themes=themes, **kwargs)
+        return super().get_context_data(themes=themes, initials=theme_initials(themes), **kwargs)
+
+
+def theme_initials(themes):
+    """(initial, anchor) of the initials of a long list of `themes`, for a row of links to
+    where each begins; a short list has none."""
+    if len(themes) <= THEME_OPTIONS_AT_MOST:
+        return []
+    initials = dict.fromkeys(initial_of(theme.name) for theme in themes)
+    return [(initial, f"initial-{n}") for n, initial in enumerate(initials, start=1)]
 
 
 class ThemeDetailView(FollowsEarlierSlugs, DetailView):

@@ -1,4 +1,6 @@
+import re
 import unicodedata
+from unittest import mock
 
 from django import forms
 from django.db import IntegrityError, transaction
@@ -201,3 +203,38 @@ class PublicCountTests(TestCase):
         self.assertEqual(public & hidden, set())
         self.assertEqual(public | hidden, set(Article.objects.values_list("pk", flat=True)))
         self.assertEqual(len(hidden), 3)
+
+
+class ThemesPageTests(TestCase):
+    """The themes page lists every public theme with its counts; past a hundred themes
+    (THEME_OPTIONS_AT_MOST, made 3 here) it begins with a link to where each initial begins."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_film(title="Salt").themes.add("Aleppo", "art", "Beirut", "1948", "Zagreb")
+
+    def rows(self, response):
+        return re.findall(
+            r'<tr( id="[^"]+")?><th scope="row"><a href="([^"]+)">', response.content.decode()
+        )
+
+    def test_a_short_list_has_no_initials(self):
+        response = self.client.get("/themes/")
+        self.assertNotContains(response, 'aria-label="Themes by initial"')
+        self.assertEqual(len(self.rows(response)), 5)
+
+    def test_initials_lead_to_where_each_begins(self):
+        with mock.patch("archive.views.THEME_OPTIONS_AT_MOST", 3):
+            response = self.client.get("/themes/")
+        links = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', response.content.decode())
+        self.assertEqual([initial for _, initial in links], ["#", "A", "B", "Z"])
+        anchored = {anchor.strip()[4:-1]: url for anchor, url in self.rows(response) if anchor}
+        self.assertEqual(
+            {initial: anchored[anchor] for anchor, initial in links},
+            {
+                "#": "/themes/1948/",
+                "A": "/themes/aleppo/",
+                "B": "/themes/beirut/",
+                "Z": "/themes/zagreb/",
+            },
+        )

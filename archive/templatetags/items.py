@@ -111,6 +111,13 @@ class ItemWriter:
             f'<a href="{passage}">{kind} “{escape(source.title)}”</a>{film}</figcaption>\n</figure>'
         )
 
+    def theme_row(self, theme, anchor=None):
+        where = f' id="{anchor}"' if anchor else ""
+        return (
+            f'<tr{where}><th scope="row">{self.link(theme, theme.name)}</th><td>{theme.film_count}'
+            f"</td><td>{theme.article_count}</td><td>{theme.quote_count}</td></tr>"
+        )
+
 
 def link(url, text, inner=""):
     """`<a href="url">text</a>`, the text in `<inner>` if given."""
@@ -149,3 +156,23 @@ def quote_items(quotes, show_film=False):
 def byline(article):
     """The authors, linked, and the date of publication."""
     return mark_safe(ItemWriter().byline(article))  # noqa: S308
+
+
+@register.simple_tag
+def theme_rows(themes, initials=None):
+    """A row of the themes table for each theme: its name and counts; the first theme of each
+    initial in `initials` (initial, anchor) carries the anchor."""
+    writer = ItemWriter()
+    anchors = dict(initials or ())
+    rows = []
+    for theme in themes:
+        anchor = anchors.pop(initial_of(theme.name), None)
+        rows.append(writer.theme_row(theme, anchor))
+    return mark_safe("\n".join(rows))  # noqa: S308
+
+
+def initial_of(name):
+    """A name's initial as an index of names shows it: its first letter in capitals, "#" for
+    a name that begins with no letter."""
+    first = name[:1]
+    return first.upper() if first.isalpha() else "#"
