@@ -615,7 +615,7 @@ class ErrorTests(APITestCase):
                     self.assertEqual(response["Allow"], "GET, HEAD, OPTIONS")
         response = self.client.post(f"{API}/")
         self.assertProblem(response, 405)
-        self.assertEqual(response["Allow"], "GET, HEAD")
+        self.assertEqual(response["Allow"], "GET, HEAD, OPTIONS")
 
 
 class CrossOriginTests(APITestCase):
@@ -640,6 +640,25 @@ class CrossOriginTests(APITestCase):
         self.assertEqual(response["Access-Control-Allow-Origin"], "*")
         self.assertEqual(response["Access-Control-Allow-Methods"], "GET, HEAD, OPTIONS")
         self.assertIn("If-None-Match", response["Access-Control-Allow-Headers"])
+
+    def test_preflight_of_the_reference(self):
+        """A partner's page reading the reference with a header of its own asks first, as it
+        does of every other address under the API: it was refused (405, `Allow: GET, HEAD`),
+        though OPTIONS writes nothing."""
+        response = self.client.options(
+            f"{API}/",
+            headers={
+                "Origin": "https://partner.example",
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "If-None-Match",
+            },
+        )
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(response["Allow"], "GET, HEAD, OPTIONS")
+        self.assertEqual(response["Access-Control-Allow-Origin"], "*")
+        self.assertEqual(response["Access-Control-Allow-Methods"], "GET, HEAD, OPTIONS")
+        self.assertIn("If-None-Match", response["Access-Control-Allow-Headers"])
+        self.assertEqual(response.content, b"")
 
     def test_head(self):
         response = self.client.head(f"{API}/films/")

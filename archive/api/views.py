@@ -13,7 +13,7 @@ from functools import wraps
 
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import Lower, RowNumber
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.encoding import iri_to_uri
@@ -32,11 +32,20 @@ from .pagination import KeysetPagination
 from .problems import problem_response
 from .reference import described
 
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 PREFLIGHT_HEADERS = {
-    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Methods": ALLOWED_METHODS,
     "Access-Control-Allow-Headers": "If-None-Match",
     "Access-Control-Max-Age": "86400",
 }
+
+
+def preflight(response):
+    """`response` (an empty 204) as the answer to a CORS preflight, or to a client asking what
+    the address allows."""
+    for name, value in PREFLIGHT_HEADERS.items():
+        response[name] = value
+    return response
 
 
 def public_endpoint(view, params=()):
@@ -62,10 +71,7 @@ class ReadOnly:
 
     def options(self, request, *args, **kwargs):
         """A CORS preflight, or a client asking what the address allows."""
-        response = Response(status=204)
-        for name, value in PREFLIGHT_HEADERS.items():
-            response[name] = value
-        return response
+        return preflight(Response(status=204))
 
 
 class PublicList(ReadOnly, generics.ListAPIView):
@@ -278,10 +284,15 @@ class Schema(ReadOnly, SpectacularJSONAPIView):
 @csrf_exempt
 def reference(request):
     """The API's reference, for people: the OpenAPI description written out as a page of the
-    site (no script, nothing fetched from elsewhere)."""
+    site (no script, nothing fetched from elsewhere). OPTIONS is answered as at every other
+    address of the API."""
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204, headers={"Allow": ALLOWED_METHODS})
+        del response["Content-Type"]
+        return preflight(response)
     if request.method not in ("GET", "HEAD"):
-        detail = "The API is read-only: GET and HEAD only."
-        return problem_response(request, 405, detail, headers={"Allow": "GET, HEAD"})
+        detail = "The API is read-only: GET, HEAD and OPTIONS only."
+        return problem_response(request, 405, detail, headers={"Allow": ALLOWED_METHODS})
     return render(request, "api/reference.html", {"api": described()})
 
 
