@@ -549,9 +549,10 @@ def signed_in(request):
     holds a user. Asked only of a request with a session cookie, before the session and
     authentication middleware have run; a session whose user is gone or whose password has
     changed still counts as signed in here, so such a reader is served a fresh page, never a
-    stored one."""
+    stored one. A key holding a NUL (a crafted cookie, `sessionid="…\\000"`) names no session
+    and is not looked up: PostgreSQL's driver refuses the character, a server error."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if not key:
+    if not key or "\x00" in key:
         return False
     try:
         return SESSION_KEY in import_module(settings.SESSION_ENGINE).SessionStore(key)

@@ -108,6 +108,19 @@ class APIFuzzTests(TestCase):
                 with self.subTest(path=path, query=query):
                     self.assertAnswered(f"{self.example_path(path)}?{query}")
 
+    def test_hostile_session_cookies(self):
+        """A session cookie is read before the page cache answers, to know whether an editor
+        is signed in: one holding a NUL (sent quoted, `sessionid="abcdefgh\\000ijkl"`) made
+        every address of the API a 500 on PostgreSQL, whose driver refuses the character. No
+        session has such a key: the request is answered as anyone's."""
+        addresses = [self.example_path(path) for path in self.operations]
+        anyones = [self.client.get(address).content for address in addresses]
+        for cookie in ("abcdefgh\x00ijkl", "\x00" * 8, "x" * 5_000):
+            self.client.cookies["sessionid"] = cookie
+            for address, content in zip(addresses, anyones, strict=True):
+                with self.subTest(address=address, cookie=cookie[:20]):
+                    self.assertEqual(self.assertAnswered(address).content, content)
+
     def test_odd_addresses_under_the_api(self):
         for address in (
             "nothing",
