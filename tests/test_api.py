@@ -231,6 +231,8 @@ class ArticleTests(APITestCase):
         self.assertEqual(found, ["Rubble 0", "Rubble 2", "Rubble 4", "Rubble 6"])
 
     def test_review(self):
+        """Its quotes as every object is: with the address of its page on the site (`url`,
+        which a quote's summary lacked) and its own in the API."""
         review = self.json(f"{API}/articles/an-unforgettable-portrait/")
         self.assertEqual(review["kind"], "review")
         self.assertEqual(review["standfirst"], "A review of the rescuers' film.")
@@ -244,6 +246,7 @@ class ArticleTests(APITestCase):
                 {
                     "id": self.body_quote.pk,
                     "text": self.body_quote.text,
+                    "url": f"http://testserver/quotes/{self.body_quote.pk}/",
                     "passage_url": f"http://testserver/articles/an-unforgettable-portrait/#quote-{self.body_quote.pk}",
                     "api_url": f"http://testserver/api/v1/quotes/{self.body_quote.pk}/",
                 }
@@ -353,6 +356,35 @@ class ThemeTests(APITestCase):
         self.film.themes.add("حلب")
         theme = self.json(f"{API}/themes/حلب/")
         self.assertEqual(theme["name"], "حلب")
+
+
+class AddressTests(APITestCase):
+    def test_every_object_has_its_page_and_its_api_address(self):
+        """Each film, person, article, quote and theme, whole or as a summary inside another,
+        carries both absolute addresses: a quote listed in its article had no `url`."""
+
+        def objects(value):
+            if isinstance(value, dict):
+                yield value
+                value = list(value.values())
+            if isinstance(value, list):
+                for item in value:
+                    yield from objects(item)
+
+        for url in (
+            f"{API}/films/last-men-in-aleppo/",
+            f"{API}/people/feras-fayyad/",
+            f"{API}/articles/",
+            f"{API}/articles/an-unforgettable-portrait/",
+            f"{API}/articles/fayyad-on-filming/",
+            f"{API}/quotes/",
+            f"{API}/themes/",
+        ):
+            for found in objects(self.json(url)):
+                if "api_url" in found:
+                    with self.subTest(url=url, object=found.get("slug", found.get("id"))):
+                        self.assertTrue(found.get("url", "").startswith("http://testserver/"))
+                        self.assertTrue(found["api_url"].startswith("http://testserver/api/"))
 
 
 class OtherScriptTests(APITestCase):

@@ -287,12 +287,13 @@ class ExchangeSerializer(serializers.ModelSerializer):
 
 
 class ArticleQuote(serializers.ModelSerializer):
+    url = PageURL(help_text="The quote's address on the site; it leads to the passage.")
     api_url = api_url("quote_detail", lookup="pk")
     passage_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Quote
-        fields = ["id", "text", "passage_url", "api_url"]
+        fields = ["id", "text", "url", "passage_url", "api_url"]
 
     def get_passage_url(self, quote) -> str:
         return self.context["request"].build_absolute_uri(quote.passage_url)
