@@ -210,6 +210,15 @@ class ArticleTests(APITestCase):
         self.assertEqual(titles("q=humanity"), ["Fayyad on filming"])
         self.assertEqual(titles("q=unpublished"), [])
 
+    def test_a_q_of_spaces_is_no_search(self):
+        """A search box sent as it was left (`q=+`) asks for nothing, as an empty `q` does and
+        as the site's search reads it: it was a 400, "This field may not be blank"."""
+        for path in ("films", "people", "articles", "quotes"):
+            with self.subTest(path=path):
+                self.assertEqual(
+                    self.results(f"{API}/{path}/?q=+%20"), self.results(f"{API}/{path}/?q=")
+                )
+
     def test_q_narrows_the_list_to_every_match_in_the_lists_order(self):
         """`q` is the site's search as a filter: every public piece matching it, newest first,
         combined with the other filters, however many more match than the search page ranks."""

@@ -46,6 +46,7 @@ class Filters(serializers.Serializer):
     search_kind = None
     q = serializers.CharField(
         required=False,
+        allow_blank=True,  # spaces only: no search, as an empty `q`
         max_length=search.MAX_QUERY_LENGTH,
         help_text="Words to search for, as the site's search reads them (phrases in quotes, "
         "-exclusions, or); the matches in the list's order.",
