@@ -14,12 +14,13 @@ import tempfile
 from io import StringIO
 from pathlib import Path
 from unittest import mock
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import SimpleTestCase, TestCase
+from django.test import Client, SimpleTestCase, TestCase
 
 from archive import importing
 from archive.models import Article, Exchange, Film, Quote, Theme
@@ -564,6 +565,85 @@ class ImportAdminTests(TestCase):
             "Paste the text or choose a .txt file.",
         )
         self.assertFalse(Article.objects.exists())
+
+    def test_a_text_too_long_to_read_gets_the_form_back_with_the_limit(self):
+        """A text beyond what Django reads of a form (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB),
+        pasted or left in the split, gets the import form back saying the limit, as a shorter
+        text over the limit does: it got a bare "Bad Request" page. Nothing is saved."""
+        text = "The rescuers dig on, and the film answers slowly. " * 60_000  # 3 MB
+        for step in ["preview", "save"]:
+            for encoding in ["multipart", "urlencoded"]:
+                with self.subTest(step=step, encoding=encoding):
+                    data = {"step": step, "text": text, "body": text}
+                    if encoding == "multipart":
+                        response = self.client.post(admin_url("article_import"), data)
+                    else:
+                        response = self.client.post(
+                            admin_url("article_import"),
+                            urlencode(data),
+                            content_type="application/x-www-form-urlencoded",
+                        )
+                    self.assertContains(response, 'id="import-form"')
+                    self.assertContains(response, "The text is longer than the limit of 1 MB")
+        interview = make_article(kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT)
+        response = self.client.post(
+            admin_url("article_transcript", interview.pk), {"step": "preview", "text": text}
+        )
+        self.assertContains(response, "The text is longer than the limit of 1 MB")
+        self.assertEqual(Article.objects.get(), interview)
+
+    def test_the_import_checks_the_csrf_token_itself(self):
+        """Exempt from the CSRF middleware so as to answer a text too long to read, the import
+        and the transcript still refuse a post without the token, as the rest of the admin."""
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.contributor)
+        interview = make_article(kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT)
+        for url in [admin_url("article_import"), admin_url("article_transcript", interview.pk)]:
+            for step in ["preview", "save"]:
+                with self.subTest(url=url, step=step):
+                    response = client.post(url, {"step": step, "text": "Q: Why?\n\nA: So."})
+                    self.assertEqual(response.status_code, 403)
+
+    def test_a_text_over_the_limit_is_refused_by_the_server_not_cut_by_the_browser(self):
+        """The text box sets no maxlength: a browser cut a pasted text at a million characters
+        without a word, and the import went on with what was left."""
+        response = self.client.get(admin_url("article_import"))
+        self.assertContains(response, 'name="text"')
+        self.assertNotContains(response, "maxlength")
+        response = self.client.post(
+            admin_url("article_import"), {"step": "preview", "text": "word " * 250_000}
+        )
+        self.assertContains(response, "The text is longer than the limit of 1 MB")
+
+    def test_an_interview_of_nearly_the_limit_imports_as_a_browser_sends_it(self):
+        """An interview of nearly 1 MB goes through both steps, posted as a browser posts each
+        form, in Arabic (two bytes a letter, nine once percent-encoded) as in English."""
+        answer = "حلب مدينة صامدة، والمنقذون يحفرون بأيديهم تحت القصف كل يوم. " * 30
+        turn = f"Q: What did the rescuers tell you?\n\nA: {answer}\n\nA long silence.\n\n"
+        text = turn * (950_000 // len(turn.encode()))  # 300 exchanges, each answer 3 KB
+        self.assertLess(len(text.encode()), importing.MAX_BYTES)
+        response = self.client.post(
+            admin_url("article_import"),
+            {"step": "preview", "text": text, "kind": "interview"},
+        )
+        self.assertContains(response, "Check the split")
+        data = form_data(response, "import-preview")
+        data["title"] = ["The rescuers"]
+        data["interviewee"] = [str(self.director.pk)]
+        form = re.search(r'<form [^>]*id="import-preview"[^>]*>', response.content.decode())
+        if 'enctype="multipart/form-data"' in form[0]:
+            response = self.client.post(admin_url("article_import"), data)
+        else:
+            response = self.client.post(
+                admin_url("article_import"),
+                urlencode(data, doseq=True),
+                content_type="application/x-www-form-urlencoded",
+            )
+        article = Article.objects.get()
+        self.assertRedirects(
+            response, admin_url("article_change", article.pk), fetch_redirect_response=False
+        )
+        self.assertEqual(article.exchanges.count(), text.count("Q: "))
 
     def test_utf16_and_latin1_uploads_are_read(self):
         text = "Café society in Aleppo. The White Helmets dig on."

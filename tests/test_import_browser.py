@@ -113,3 +113,20 @@ def test_editor_imports_the_interview_corrects_the_split_and_saves_the_draft(sit
         reader.goto(f"{url}{film.get_absolute_url()}")
         assert reader.get_by_role("link", name=article.title).count() == 1
         reader.context.close()
+
+
+def test_a_text_too_long_to_read_gets_the_form_back_with_the_limit(site, browser):
+    """A 3 MB text pasted into "Import text" is refused on the form, in the page the editor
+    sees: Chromium cut it at the box's million characters, and the import went on."""
+    url, _, _ = site
+    with csp_recording_page(browser, 1280) as tab:
+        sign_in(tab, url)
+        tab.goto(f"{url}/admin/archive/article/import/")
+        tab.locator("#id_text").focus()
+        tab.keyboard.insert_text("The rescuers dig on, and the film answers slowly. " * 60_000)
+        tab.get_by_role("button", name="Show the split").click()
+        expect(tab.locator(".field-text .errorlist")).to_contain_text(
+            "The text is longer than the limit of 1 MB"
+        )
+        assert tab.get_by_role("heading", level=1).inner_text() == "Import text"
+    assert not Article.objects.exists()

@@ -10,12 +10,13 @@ saved, so nothing is kept on the server in between.
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_protect
 
 from .. import importing
 from ..forms import mark_changed, record_history
@@ -39,7 +40,8 @@ class ImportTextForm(forms.Form):
         label="text",
         required=False,
         strip=False,
-        max_length=importing.MAX_BYTES,
+        # No max_length: a browser would cut a longer text at the box's maxlength without a
+        # word. The limit is checked on the text as it came (importing.check_text).
         widget=forms.Textarea(attrs={"rows": 14, "class": "vLargeTextField"}),
         help_text="Paste the text as you received it: page debris is dropped and listed.",
     )
@@ -70,8 +72,10 @@ class ImportTextForm(forms.Form):
         "proposed.",
     )
 
-    def __init__(self, *args, admin_site, transcript=False, **kwargs):
+    def __init__(self, *args, admin_site, transcript=False, unread_size=None, **kwargs):
+        """`unread_size`: the size of a post too large to read, refused as the text's."""
         super().__init__(*args, **kwargs)
+        self.unread_size = unread_size
         if transcript:
             del self.fields["kind"], self.fields["films"]
             self.fields["text"].help_text = (
@@ -84,6 +88,14 @@ class ImportTextForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.unread_size is not None:
+            raise forms.ValidationError(
+                {
+                    "text": f"The text is longer than the limit of {importing.MAX_SIZE_LABEL}: "
+                    f"{self.unread_size / 1_000_000:.1f} MB were sent. Import a shorter text, "
+                    "or split it."
+                }
+            )
         text, upload = data.get("text", ""), data.get("file")
         if self.errors:
             return data
@@ -232,6 +244,24 @@ def transcript_view(model_admin, request, object_id):
 
 
 def two_steps(model_admin, request, article):
+    """A text beyond what Django reads of a form (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB) cannot be
+    read at all: the form comes back empty, saying the limit. The CSRF middleware, which reads
+    the form first, would answer it with a bare 400, so the views are exempt from it and the
+    token is checked here, once the form could be read."""
+    try:
+        request.POST  # noqa: B018
+    except RequestDataTooBig:
+        form = ImportTextForm(
+            {},
+            admin_site=model_admin.admin_site,
+            transcript=article is not None,
+            unread_size=int(request.META.get("CONTENT_LENGTH") or 0),
+        )
+        return render_text_form(model_admin, request, article, form)
+    return csrf_protect(read_steps)(request, model_admin, article)
+
+
+def read_steps(request, model_admin, article):
     site, transcript = model_admin.admin_site, article is not None
     step = request.POST.get("step") if request.method == "POST" else None
     if step == "save":
@@ -248,9 +278,13 @@ def two_steps(model_admin, request, article):
     if step == "preview" and form.is_valid():
         preview, exchanges = proposed(form.cleaned_data, site, article)
         return render_preview(model_admin, request, article, preview, exchanges)
+    return render_text_form(model_admin, request, article, form)
+
+
+def render_text_form(model_admin, request, article, form):
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": f"Paste a transcript into “{article}”" if transcript else "Import text",
+        "title": f"Paste a transcript into “{article}”" if article is not None else "Import text",
         "opts": model_admin.opts,
         "original": article,
         "form": form,
