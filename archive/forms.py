@@ -144,30 +144,59 @@ def version_token(instance):
     return instance.updated_at.isoformat() if instance.updated_at else ""
 
 
-def reopen_vanished_rows(data, prefix, model):
-    """A formset's submitted `data` in which the rows of objects deleted since the form was
-    opened (a quote deleted on its own page, an exchange in another editor's save) are new rows
-    holding what the form holds: kept as existing rows, they would name an object that is gone
-    and fail on a field the editor cannot see, on every save. The object they belonged to has
-    changed meanwhile, which the form says (EditConflictForm); saving again saves them anew."""
+class OwnRowsFormSet(BaseInlineFormSet):
+    """The rows of a film's or an article's inline (credits, exchanges, quotes…). A row posted
+    with the id of a row that is not one of this object's (deleted since the form was opened,
+    moved to another article, another film's credit in a crafted form, no row at all) is
+    shown again as a new row, with what the form holds and a message, and nothing is saved:
+    saving again adds it, knowingly. Django's formsets take such an id for a new row: an added
+    row was saved as a copy, here, of another film's credit; an existing one was left out of
+    the save without a word, or, kept as an existing row, failed on a field the editor cannot
+    see on every save."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reopened = []
+        if self.is_bound:
+            self.data, self.reopened = reopen_foreign_rows(
+                self.data, self.prefix, self.model, self.get_queryset()
+            )
+
+    def clean(self):
+        super().clean()
+        noun = self.instance._meta.verbose_name
+        for index in self.reopened:
+            form = self.forms[index]
+            if not self._should_delete_form(form):
+                form.add_error(
+                    None,
+                    f"This row is not one of this {noun}’s: it was deleted after you opened "
+                    "the page, or belongs elsewhere. Nothing has been saved. It is shown here "
+                    "as a new row: save again to add it, or remove it.",
+                )
+
+
+def reopen_foreign_rows(data, prefix, model, own_rows):
+    """A formset's submitted `data` in which the rows posted with an id that is not among
+    `own_rows` are new rows (their id emptied, an existing row's moved after the existing ones),
+    and the indexes those rows now have."""
     try:
         initial = int(data[f"{prefix}-INITIAL_FORMS"])
         total = int(data[f"{prefix}-TOTAL_FORMS"])
     except (KeyError, ValueError):
-        return data
+        return data, []
+    initial = min(initial, total)
     pk_name = model._meta.pk.name
-    ids = {}
-    for index in range(min(initial, total)):
-        try:
-            ids[index] = int(data.get(f"{prefix}-{index}-{pk_name}", ""))
-        except ValueError:
-            continue
-    existing = set(model._default_manager.filter(pk__in=ids.values()).values_list("pk", flat=True))
-    vanished = [index for index, pk in ids.items() if pk not in existing]
-    if not vanished:
-        return data
-    kept = [index for index in range(initial) if index not in vanished]
-    order = [*kept, *vanished, *range(initial, total)]
+    posted = {index: data.get(f"{prefix}-{index}-{pk_name}", "") for index in range(total)}
+    ids = [pk for pk in posted.values() if pk.isdigit()]
+    own = {str(pk) for pk in own_rows.filter(pk__in=ids).values_list("pk", flat=True)}
+    # An id of no row of this object's, or one that does not read as an id (a damaged form).
+    foreign = [index for index, pk in posted.items() if pk and pk not in own]
+    if not foreign:
+        return data, []
+    kept = [index for index in range(initial) if index not in foreign]
+    order = [*kept, *(index for index in range(initial) if index in foreign)]
+    order += range(initial, total)
     rows = {index: f"{prefix}-{index}-" for index in range(total)}
     reopened = data.copy()
     for key in list(reopened):
@@ -178,10 +207,10 @@ def reopen_vanished_rows(data, prefix, model):
             if key.startswith(rows[old_index]):
                 name = key[len(rows[old_index]) :]
                 reopened.setlist(f"{prefix}-{new_index}-{name}", values)
-        if old_index in vanished:
+        if old_index in foreign:
             reopened.setlist(f"{prefix}-{new_index}-{pk_name}", [""])
     reopened[f"{prefix}-INITIAL_FORMS"] = str(len(kept))
-    return reopened
+    return reopened, [new_index for new_index, old in enumerate(order) if old in foreign]
 
 
 def rows_made_new(data, prefix, parent_model, model):
@@ -336,7 +365,7 @@ class ExchangeForm(forms.ModelForm):
                 self.fields[name].error_messages["required"] = message
 
 
-class ExchangeFormSet(BaseInlineFormSet):
+class ExchangeFormSet(OwnRowsFormSet):
     """An interview's exchanges, numbered in order: a new one goes after the last."""
 
     def get_form_kwargs(self, index):
@@ -424,7 +453,7 @@ class ArticleQuoteForm(forms.ModelForm):
         return ValidationError(messages)
 
 
-class ArticleQuoteFormSet(BaseInlineFormSet):
+class ArticleQuoteFormSet(OwnRowsFormSet):
     def __init__(self, *args, refused=None, **kwargs):
         self.refused = refused or {}
         super().__init__(*args, **kwargs)

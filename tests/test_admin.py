@@ -31,6 +31,7 @@ from archive.admin.lists import DeepPagePaginator, ThemeFilter
 from archive.models import (
     Article,
     Award,
+    Credit,
     Exchange,
     Film,
     Language,
@@ -1045,6 +1046,120 @@ class DeletedWhileOpenTests(AdminTestCase):
         self.assertContains(response, "Someone deleted this film, after you opened it.")
         self.assertContains(response, "A synopsis written with care.")
         self.assertContains(response, f'value="{self.director.pk}" selected')
+
+
+class ForeignRowTests(AdminTestCase):
+    """A form whose inline row carries the id of another film's credit, another interview's
+    exchange, or of no row at all (a crafted form, or one whose row was deleted meanwhile): the
+    row is refused with a message, shown as a new row, and nothing is saved. Django's formsets
+    take an id they do not know for a new row: an added row was saved as a copy on this film or
+    article, an existing one was dropped without a word."""
+
+    REFUSED = "This row is not one of this {}’s"
+
+    def setUp(self):
+        self.login(self.editor)
+        self.other_film = make_film(title="The White Helmets", year=2016)
+
+    def post_credit_row(self, credit_id, added=False, film=None):
+        film = film or self.film
+        url = admin_url("film_change", film.pk)
+        data = self.open_form(url, "film_form")
+        row = {"person": str(self.film_critic.pk), "role": "producer", "note": "Mine."}
+        if added:
+            add_row(data, "credits", id=str(credit_id), **row)
+        else:
+            data.update({f"credits-0-{name}": [value] for name, value in row.items()})
+            data["credits-0-id"] = [str(credit_id)]
+        return self.client.post(url, data)
+
+    def test_a_credit_of_another_film_is_refused_and_left_alone(self):
+        make_credit(self.film, self.director)
+        theirs = make_credit(self.other_film, self.director, note="Theirs.")
+        for added in [False, True]:
+            with self.subTest(added=added):
+                response = self.post_credit_row(theirs.pk, added=added)
+                self.assertContains(response, self.REFUSED.format("film"))
+                self.assertEqual(Credit.objects.count(), 2)
+                theirs.refresh_from_db()
+                self.assertEqual((theirs.film, theirs.note), (self.other_film, "Theirs."))
+                self.assertEqual(self.film.credits.get().person, self.director)
+
+    def test_a_row_of_no_credit_is_refused(self):
+        make_credit(self.film, self.director)
+        for credit_id in ["999999", "abc"]:
+            for added in [False, True]:
+                with self.subTest(credit_id=credit_id, added=added):
+                    response = self.post_credit_row(credit_id, added=added)
+                    self.assertContains(response, self.REFUSED.format("film"))
+                    self.assertEqual(Credit.objects.count(), 1)
+
+    def test_a_row_deleted_meanwhile_is_refused_not_copied(self):
+        """A credit deleted after the film's page was opened, the film itself unchanged (not in
+        the admin): saving the page says so rather than making the credit again."""
+        credit = make_credit(self.film, self.director)
+        url = admin_url("film_change", self.film.pk)
+        data = self.open_form(url, "film_form")
+        data["credits-0-note"] = ["Mine."]
+        credit.delete()
+        response = self.client.post(url, data)
+        self.assertContains(response, self.REFUSED.format("film"))
+        self.assertContains(response, "deleted after you opened")
+        self.assertFalse(Credit.objects.exists())
+        # Shown again as a new row, as the form held it: saving again adds it, knowingly.
+        self.assertContains(response, 'value="Mine."')
+        self.client.post(url, form_data(response, "film_form"))
+        self.assertEqual(self.film.credits.get().note, "Mine.")
+
+    def test_every_inline_refuses_another_objects_row(self):
+        interview, _ = self.quoted_interview()
+        other_interview = make_article(
+            films=[self.other_film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
+        )
+        exchange = make_exchange(other_interview, self.director, answer="It took a hundred years.")
+        make_quote(
+            other_interview,
+            self.other_film,
+            "a hundred years",
+            speaker=self.director,
+            exchange=exchange,
+        )
+        for article in [interview, other_interview]:
+            article.bylines.create(person=self.film_critic)
+            article.person_links.create(person=self.director)
+        for film in [self.film, self.other_film]:
+            make_credit(film, self.director)
+            Award.objects.create(
+                film=film, body="Sundance", year=2017, category="Grand Jury Prize", outcome="won"
+            )
+        inlines = [
+            (interview, other_interview, "bylines", "article"),
+            (interview, other_interview, "film_links", "article"),
+            (interview, other_interview, "person_links", "article"),
+            (interview, other_interview, "exchanges", "article"),
+            (interview, other_interview, "quotes", "article"),
+            (self.film, self.other_film, "credits", "film"),
+            (self.film, self.other_film, "awards", "film"),
+        ]
+        every_inline = {
+            inline.model for model_admin in admin_site._registry.values()
+            for inline in model_admin.inlines
+        }  # fmt: skip
+        self.assertEqual(
+            {getattr(mine, prefix).model for mine, _, prefix, _ in inlines}, every_inline
+        )
+        for mine, theirs, prefix, noun in inlines:
+            with self.subTest(prefix):
+                rows = getattr(theirs, prefix)
+                before = (sorted(rows.values_list("pk", flat=True)), rows.model.objects.count())
+                url = admin_url(f"{noun}_change", mine.pk)
+                data = self.open_form(url, f"{noun}_form")
+                data[f"{prefix}-0-id"] = [str(rows.get().pk)]
+                response = self.client.post(url, data)
+                self.assertContains(response, self.REFUSED.format(noun))
+                after = (sorted(rows.values_list("pk", flat=True)), rows.model.objects.count())
+                self.assertEqual(after, before)
+                self.assertEqual(getattr(mine, prefix).count(), 1)
 
 
 class ProtectedDeletionTests(AdminTestCase):

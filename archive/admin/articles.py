@@ -42,9 +42,8 @@ from ..models import (
     SearchDocument,
 )
 from . import imports
-from .history import ArchiveAdmin
+from .history import ArchiveAdmin, ArchiveInline
 from .lists import PublicationYearFilter, ThemeFilter, theme_names
-from .widgets import ReadableAutocompletes
 
 
 def may_publish(request):
@@ -77,7 +76,7 @@ class PublicationFilter(admin.SimpleListFilter):
         }.get(self.value())
 
 
-class ArticlePartInline(ReadableAutocompletes):
+class ArticlePartInline(ArchiveInline):
     """A part of an article (byline, links, exchanges, quotes): as locked as the article."""
 
     def has_add_permission(self, request, obj=None):

@@ -5,20 +5,20 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from ..models import ArticleFilm, Award, Credit, Film, Language, Person
-from .history import ArchiveAdmin, work_link
+from .history import ArchiveAdmin, ArchiveInline, work_link
 from .lists import ThemeFilter, theme_names
 from .usage import WhereUsedMixin, film_uses, person_uses
-from .widgets import ReadableAutocompletes, SearchableSelectMultiple
+from .widgets import SearchableSelectMultiple
 
 
-class CreditInline(ReadableAutocompletes, admin.TabularInline):
+class CreditInline(ArchiveInline, admin.TabularInline):
     model = Credit
     extra = 1
     autocomplete_fields = ["person"]
     fields = ["person", "role", "order", "credited_as", "note"]
 
 
-class AwardInline(ReadableAutocompletes, admin.StackedInline):
+class AwardInline(ArchiveInline, admin.StackedInline):
     model = Award
     extra = 0
     autocomplete_fields = ["recipients"]

@@ -29,8 +29,8 @@ from taggit.managers import TaggableManager
 from .. import history, publishing
 from ..forms import (
     EditConflictForm,
+    OwnRowsFormSet,
     record_history,
-    reopen_vanished_rows,
     rows_made_new,
     themes_field,
 )
@@ -99,6 +99,13 @@ def work_link(admin_site, work):
     )
 
 
+class ArchiveInline(ReadableAutocompletes):
+    """For every inline of an ArchiveAdmin (credits, awards, an article's parts): rows that are
+    not the object's own are refused (OwnRowsFormSet), and autocompletes show what was posted."""
+
+    formset = OwnRowsFormSet
+
+
 class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, VersionAdmin):
     """History with comparison, themes chosen with autocomplete, edit conflicts detected,
     deletions that explain what stands in their way, and search that folds accents."""
@@ -122,8 +129,6 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
             return kwargs
         if getattr(request, "deleted_since_opened", None) is not None:
             kwargs["data"] = rows_made_new(kwargs["data"], prefix, self.model, inline.model)
-        else:
-            kwargs["data"] = reopen_vanished_rows(kwargs["data"], prefix, inline.model)
         return kwargs
 
     # Saving what was deleted meanwhile.
