@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase
+from django.urls import reverse
 from reversion.models import Version
 
 from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
@@ -265,6 +266,40 @@ class DemoKeepsEditorsWorkTests(TestCase):
         self.assertFalse(Theme.objects.filter(name__iexact="cinematography").exists())
         demo("--reset", "--no-input")
         self.assertTrue(Article.objects.filter(slug="last-men-in-aleppo-review").exists())
+
+    def test_themes_an_editor_deleted_stay_deleted(self):
+        """A theme an editor deleted (on its page, from the list, or among the unused) is not
+        made again, nor put back on a piece the demo loads now: every run brought it back."""
+        editor = get_user_model().objects.create_superuser("edith", "edith@example.org", "pw")
+        self.client.force_login(editor)
+        review = Article.objects.get(slug="last-men-in-aleppo-review")
+        kept = sorted(set(review.themes.names()) - {"civil war", "cinematography"})
+        war, camera, ethics = (
+            Theme.objects.get(name=name)
+            for name in ["civil war", "cinematography", "documentary ethics"]
+        )
+        self.client.post(reverse("admin:archive_theme_delete", args=[war.pk]), {"post": "yes"})
+        self.client.post(
+            reverse("admin:archive_theme_changelist"),
+            {"action": "delete_selected", "_selected_action": [camera.pk], "post": "yes"},
+        )
+        ethics.themed_items.all().delete()
+        self.client.post(reverse("admin:archive_theme_remove_unused"), {"theme": [ethics.pk]})
+        self.assertFalse(Theme.objects.filter(pk__in=[war.pk, camera.pk, ethics.pk]).exists())
+        # The review is missing (never in this archive): loaded now, without those themes.
+        Version.objects.get_for_object(review).delete()
+        review.delete()
+        themes = Theme.objects.count()
+
+        output = demo()
+        self.assertEqual(Theme.objects.count(), themes)
+        deleted = ["civil war", "cinematography", "documentary ethics"]
+        self.assertFalse(Theme.objects.filter(name__in=deleted).exists())
+        self.assertIn("Deleted by an editor, not loaded again: 3 themes", output)
+        review = Article.objects.get(slug="last-men-in-aleppo-review")
+        self.assertEqual(sorted(review.themes.names()), kept)
+        demo("--reset", "--no-input")
+        self.assertEqual(Theme.objects.filter(name__in=deleted).count(), 3)
 
     def test_rows_of_other_work_are_never_written_over(self):
         """The demo's ids are its own: a film an editor made under one of them stays."""

@@ -304,6 +304,7 @@ class ThemeAdmin(WhereUsedMixin, WrittenCheckboxes, FoldedSearchMixin, admin.Mod
             ]
             unused = unused.filter(pk__in=listed)
             names = [theme.name for theme in unused]
+            self.log_deletions(request, unused)  # as Django's own deletions are
             unused.delete()
             self.message_user(request, outcome("Removed", names, "unused theme"), messages.SUCCESS)
             return redirect("admin:archive_theme_changelist")

@@ -7,7 +7,8 @@ natural key (slug, name or code; or an earlier slug, if an editor changed it) an
 if missing, with its parts (a film's credits and awards, an article's byline, links, exchanges
 and quotes, the themes of each). What is already there is left exactly as it is, parts
 included, and the command says so; a film, person or article an editor deleted (the history
-keeps it) stays deleted, and a theme renamed or merged is not made again. Putting the demo
+keeps it) stays deleted, as does a theme or language an editor deleted (the admin's log says
+so), and a theme renamed or merged is not made again. Putting the demo
 text back over an editor's changes is `--reset`, which lists what it will replace, asks first,
 and keeps a version of each replaced item in the history.
 """
@@ -18,8 +19,10 @@ from collections import Counter
 import reversion
 from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -228,6 +231,22 @@ def theme_called(name):
     return Theme.objects.filter(name__iexact=current).first()
 
 
+def deleted_keys(model):
+    """What identifies the demo's works of `model` that an editor deleted (`deletion_key`): the
+    slugs of films, people and articles, whose history keeps them; the names of themes and
+    languages, which have no history, from the admin's log of their deletion."""
+    if model in REPLACEABLE:
+        return deleted_slugs(model)
+    names = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), action_flag=DELETION
+    ).values_list("object_repr", flat=True)
+    return {name.lower() for name in names}
+
+
+def deletion_key(work):
+    return work.slug if type(work) in REPLACEABLE else str(work).lower()
+
+
 def deleted_slugs(model):
     """The slugs of `model`'s works an editor deleted: those the history keeps a version of."""
     if not reversion.is_registered(model):
@@ -252,7 +271,7 @@ def load_demo(records, reset=False):
     new_ids = {}  # (model, id in the demo) -> id in the archive, for each row loaded now
     loading = set()  # (model, id in the archive) of the works loaded now
     added, kept, replaced, links, deleted = [], [], [], [], []
-    deleted_by_editors = {} if reset else {model: deleted_slugs(model) for model in REPLACEABLE}
+    deleted_by_editors = {} if reset else {model: deleted_keys(model) for model in WORKS}
     if reset:
         keep_versions(present_works(records), "Before `manage.py demo --reset`.")
     demo = serializers.deserialize("python", records, handle_forward_references=True)
@@ -267,8 +286,8 @@ def load_demo(records, reset=False):
             if existing is not None and not (reset and model in REPLACEABLE):
                 kept.append(existing)
                 continue
-            gone = deleted_by_editors.get(model)  # slugs, for films, people and articles
-            if existing is None and gone and obj.slug in gone:
+            gone = deleted_by_editors.get(model)
+            if existing is None and gone and deletion_key(obj) in gone:
                 deleted.append(obj)  # an editor deleted it: that is their change too
                 continue
             if existing is None:
@@ -301,7 +320,10 @@ def load_demo(records, reset=False):
         if key in new_ids:
             if row.deferred_fields:  # its theme is spelled otherwise here, or was renamed
                 [name] = next(iter(row.deferred_fields.values()))
-                link.tag = theme_called(name)
+                theme = theme_called(name)
+                if theme is None:  # or an editor deleted it
+                    continue
+                link.tag = theme
             link.pk, link.object_id = None, new_ids[key]
             if isinstance(link, EarlierSlug):  # the slug may still be that of a deleted work
                 link.pk = (
