@@ -20,7 +20,16 @@ from django.urls import reverse
 from reversion.models import Version
 
 from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
-from archive.models import Article, EarlierSlug, Film, Person, Quote, Theme
+from archive.models import (
+    Article,
+    ArticleFilm,
+    Credit,
+    EarlierSlug,
+    Film,
+    Person,
+    Quote,
+    Theme,
+)
 
 from .factories import make_article, make_film
 from .processes import django_environment, run_django
@@ -300,6 +309,27 @@ class DemoKeepsEditorsWorkTests(TestCase):
         self.assertEqual(sorted(review.themes.names()), kept)
         demo("--reset", "--no-input")
         self.assertEqual(Theme.objects.filter(name__in=deleted).count(), 3)
+
+    def test_a_work_loaded_again_leaves_out_what_an_editor_deleted(self):
+        """A film missing from the archive (never here: a partial restore) is loaded with its
+        credits and awards, less the credit of a person an editor deleted, who stays deleted:
+        the demo stopped there with a database error, having loaded nothing."""
+        film = Film.objects.get(slug="the-white-helmets")
+        person = Person.objects.get(slug="joanna-natasegara")
+        Credit.objects.filter(person=person).delete()
+        person.delete()  # its history keeps it (the demo's first version)
+        ArticleFilm.objects.filter(film=film).delete()
+        Quote.objects.filter(film=film).delete()
+        Version.objects.get_for_object(film).delete()
+        film.delete()
+        output = demo()
+        film = Film.objects.get(slug="the-white-helmets")
+        credited = [credit.person.slug for credit in film.credits.all()]
+        self.assertEqual(credited, ["orlando-von-einsiedel"])
+        self.assertEqual(film.awards.count(), 1)
+        self.assertFalse(Person.objects.filter(slug="joanna-natasegara").exists())
+        self.assertIn("Loaded 1 film.", output)
+        self.assertIn("Deleted by an editor, not loaded again: 1 person", output)
 
     def test_rows_of_other_work_are_never_written_over(self):
         """The demo's ids are its own: a film an editor made under one of them stays."""

@@ -231,6 +231,35 @@ def theme_called(name):
     return Theme.objects.filter(name__iexact=current).first()
 
 
+def refer_to_archive(row):
+    """Point the demo's `row` at the works it names that the deserializer did not find by their
+    natural key: found under an earlier slug, or gone, if an editor deleted them (a credit's
+    person, an award's recipient). False if the row cannot go without one: it is not loaded.
+    """
+    for field, keys in row.deferred_fields.items():
+        model = field.remote_field.model
+        if field.many_to_many:
+            row.m2m_data[field.name] = [
+                work.pk for key in keys if (work := archived(model, key)) is not None
+            ]
+            continue
+        work = archived(model, keys)
+        if work is None and not field.null:
+            return False
+        setattr(row.object, field.attname, work.pk if work is not None else None)
+    return True
+
+
+def archived(model, key):
+    """The archive's work of `model` that the demo names by natural `key`, or None."""
+    if issubclass(model, SluggedModel):
+        return by_slug(model, key[0])
+    try:
+        return model._default_manager.get_by_natural_key(*key)
+    except model.DoesNotExist:
+        return None
+
+
 def deleted_keys(model):
     """What identifies the demo's works of `model` that an editor deleted (`deletion_key`): the
     slugs of films, people and articles, whose history keeps them; the names of themes and
@@ -290,6 +319,8 @@ def load_demo(records, reset=False):
             if existing is None and gone and deletion_key(obj) in gone:
                 deleted.append(obj)  # an editor deleted it: that is their change too
                 continue
+            if not refer_to_archive(row):
+                continue
             if existing is None:
                 obj.pk = None
                 added.append(obj)
@@ -307,10 +338,12 @@ def load_demo(records, reset=False):
             loading.add((model, obj.pk))
         else:
             work, column = PARTS[model]
-            if (work, getattr(obj, column)) not in loading:
+            if (work, getattr(obj, column)) not in loading or not refer_to_archive(row):
                 continue
             if model is Quote and obj.exchange_id:
-                obj.exchange_id = new_ids[(Exchange, obj.exchange_id)]
+                obj.exchange_id = new_ids.get((Exchange, obj.exchange_id))
+                if obj.exchange_id is None:  # its exchange was left out: its source is gone
+                    continue
             obj.pk = None
             row.save()
         new_ids[(model, demo_id)] = obj.pk
