@@ -234,6 +234,10 @@ if DATABASE_REPLICA_URL:
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# An interview's page posts eight fields an exchange: Django's 1,000 refused every save of one
+# past about 120 exchanges (a long interview imported from text has hundreds) with a bare 400.
+# A form's size stays capped by DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The cache is shared by every worker and app server: Redis when REDIS_URL is set, otherwise
