@@ -1102,7 +1102,7 @@ class ForeignRowTests(AdminTestCase):
 
     def test_a_row_of_no_credit_is_refused(self):
         make_credit(self.film, self.director)
-        for credit_id in ["999999", "abc"]:
+        for credit_id in ["999999", "abc", "²"]:
             for added in [False, True]:
                 with self.subTest(credit_id=credit_id, added=added):
                     response = self.post_credit_row(credit_id, added=added)
