@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from unittest import mock
 
+from django.conf import settings
 from django.core.cache import cache
 from django.test import TestCase
 from django.utils import timezone
@@ -633,7 +634,8 @@ class ErrorTests(APITestCase):
                 self.assertEqual(list(problem["errors"]), [parameter])
 
     def test_a_query_string_too_long_to_read_is_a_problem_too(self):
-        query = "&".join(f"x{number}=1" for number in range(1200))
+        fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1
+        query = "&".join(f"x{number}=1" for number in range(fields))
         self.assertProblem(self.client.get(f"{API}/films/?{query}"), 400)
 
     def test_unknown_addresses(self):
