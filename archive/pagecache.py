@@ -611,6 +611,10 @@ def answer(request, response, status):
     if response.cookies:
         patch_cache_control(response, private=True)
     if response.has_header("ETag"):
+        if not response.has_header("Last-Modified"):
+            # A page with no modification date ignores If-Unmodified-Since (RFC 9110, 13.1.4);
+            # Django's check takes the missing date for a later one and answers 412.
+            request.META.pop("HTTP_IF_UNMODIFIED_SINCE", None)
         response = get_conditional_response(request, etag=response["ETag"], response=response)
     if status:
         response["Cache-Status"] = f"{CACHE_NAME}; {status}"

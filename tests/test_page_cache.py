@@ -74,6 +74,18 @@ def test_if_none_match_gets_304_without_a_body_fresh_and_cached(client, film):
     assert client.get(FILM_PAGE, headers={"If-None-Match": '"other"'}).status_code == 200
 
 
+def test_if_unmodified_since_is_ignored_by_a_page_without_a_date(client, film):
+    """Pages carry an ETag and no Last-Modified: a reader's If-Unmodified-Since is ignored
+    (RFC 9110, 13.1.4), as it is no precondition they can fail. Django's check took the missing
+    date for a later one and answered every such request 412, from the cache too. If-Match is
+    still a precondition."""
+    old = {"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}
+    for url in [FILM_PAGE, FILM_PAGE, "/api/v1/films/"]:
+        response = client.get(url, headers=old)
+        assert response.status_code == 200, url
+    assert client.get(FILM_PAGE, headers={"If-Match": '"other"'}).status_code == 412
+
+
 def test_every_cacheable_response_has_an_etag(client, film):
     urls = ["/", "/films/", FILM_PAGE, "/themes/", "/quotes/", "/feeds/articles/",
             "/feeds/articles/atom/", "/sitemap.xml", "/robots.txt", "/search/?q=war"]  # fmt: skip
