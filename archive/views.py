@@ -51,6 +51,7 @@ from .models.theme import carrying, public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 from .templatetags.choices import rendered_options
 from .templatetags.items import initial_of
+from .text import sort_key
 
 # The columns the items of a list show (templatetags/items.py): a list reads only these, as
 # a page of 30 quotes builds four objects per quote, and whole rows (biographies, synopses,
@@ -302,7 +303,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             articles=articles,
             featured_films=featured_films,
-            themes=sorted(themes.values(), key=lambda theme: theme.name.casefold()),
+            themes=sorted(themes.values(), key=lambda theme: sort_key(theme.name)),
             **kwargs,
         )
 
@@ -372,12 +373,12 @@ class ThemeOptions:
 
 
 def offered_themes(themes, counted=None):
-    """The options of a theme select for `themes`, in name order: all of them, or past
+    """The options of a theme select for `themes`, A to Z (`sort_key`): all of them, or past
     THEME_OPTIONS_AT_MOST, the most used of them (by `counted`, the index of the count that
     matters in `theme_counts`: a film's, an article's or a quote's; all three if None). A
     select of 2,000 themes is no way to find one, and was most of its page (110 KB of a list
     page's 150); the themes page lists them all, and a theme's page is its items."""
-    rows = list(themes.values_list("pk", "slug", "name"))
+    rows = sorted(themes.values_list("pk", "slug", "name"), key=lambda row: sort_key(row[2]))
     carried = len(rows)
     if carried > THEME_OPTIONS_AT_MOST:
         counts = theme_counts()
@@ -944,7 +945,9 @@ class ThemeListView(ListView):
         return Theme.objects.public()
 
     def get_context_data(self, **kwargs):
-        themes = list(self.object_list)
+        # A to Z as people and films go (accents and case folded), which no database order of
+        # the names gives: in theirs, accented initials came after Z.
+        themes = sorted(self.object_list, key=lambda theme: sort_key(theme.name))
         counts = theme_counts()
         for theme in themes:
             films, articles, quotes = counts.get(theme.pk, (0, 0, 0))

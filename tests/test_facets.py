@@ -92,6 +92,17 @@ class FilterOptionTests(TestCase):
             with self.subTest(slug=slug):
                 self.assertEqual(self.client.get(f"/themes/{slug}/").status_code, 404)
 
+    def test_themes_are_offered_a_to_z_accents_folded(self):
+        """As the lists of people and films go: "Égypte" between "culture" and "exile", not
+        after "on a film" and every other name in Latin letters."""
+        make_film(title="Nile").themes.add("Égypte", "exile", "culture", "Ärzte")
+        for url in ("/films/", "/search/?q=nile"):
+            with self.subTest(url=url):
+                self.assertEqual(
+                    options(self.client.get(url), "theme")[:5],
+                    ["arzte", "culture", "egypte", "exile", "on-a-film"],
+                )
+
     def test_an_empty_archive_offers_no_year_kind_or_theme(self):
         Quote.objects.all().delete()
         Article.objects.all().delete()

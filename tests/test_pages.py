@@ -49,6 +49,17 @@ class HomePageTests(PublicPageTestCase):
             html=True,
         )
 
+    def test_themes_a_to_z_accents_folded(self):
+        """The home page's themes go A to Z as the lists of people and films do: "Égypte"
+        among the Es, not after "Syria"."""
+        article = make_article(title="On the Nile")
+        article.themes.add("Égypte", "Syria", "exile")
+        names = re.findall(
+            r'<li><a href="/themes/[^"]+/">([^<]+)</a>', self.client.get("/").content.decode()
+        )
+        self.assertLess(names.index("Égypte"), names.index("exile"))
+        self.assertLess(names.index("exile"), names.index("Syria"))
+
     def test_title_description_and_canonical(self):
         response = self.client.get("/")
         self.assertContains(response, "<title>Film Archive</title>", html=True)

@@ -238,3 +238,27 @@ class ThemesPageTests(TestCase):
                 "Z": "/themes/zagreb/",
             },
         )
+
+    def test_accented_names_are_listed_among_their_letters(self):
+        """Themes go A to Z as people and films do, accents and case folded: "Ärzte" among
+        the As, "Égypte" and "émigrés" among the Es. In the database's order of names,
+        accented initials came after Z, each under an initial of its own ("Ä", "É")."""
+        make_film(title="Nile").themes.add("Égypte", "exile", "Ärzte", "émigrés")
+        with mock.patch("archive.views.THEME_OPTIONS_AT_MOST", 3):
+            response = self.client.get("/themes/")
+        self.assertEqual(
+            [url for _, url in self.rows(response)],
+            [
+                "/themes/1948/",
+                "/themes/aleppo/",
+                "/themes/art/",
+                "/themes/arzte/",
+                "/themes/beirut/",
+                "/themes/egypte/",
+                "/themes/emigres/",
+                "/themes/exile/",
+                "/themes/zagreb/",
+            ],
+        )
+        links = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', response.content.decode())
+        self.assertEqual([initial for _, initial in links], ["#", "A", "B", "E", "Z"])

@@ -22,6 +22,7 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
 from ..addresses import PagePaths
+from ..text import fold
 
 register = template.Library()
 
@@ -172,7 +173,8 @@ def theme_rows(themes, initials=None):
 
 
 def initial_of(name):
-    """A name's initial as an index of names shows it: its first letter in capitals, "#" for
-    a name that begins with no letter."""
-    first = name[:1]
+    """A name's initial as an index of names shows it: its first letter in capitals, a Latin
+    one in ASCII as names are sorted ("Égypte" under E, see archive.text.sort_key), "#" for a
+    name that begins with no letter."""
+    first = fold(name[:1])[:1]
     return first.upper() if first.isalpha() else "#"
