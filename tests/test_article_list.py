@@ -108,6 +108,19 @@ class ArticleListTests(PublicPageTestCase):
                     f'<link rel="canonical" href="http://testserver/articles/{canonical}">',
                 )
 
+    def test_canonical_address_writes_each_filter_one_way(self):
+        """`?year=2012.0`, `?year=+2012` and `?year=02012` are the list of `?year=2012`, and
+        name it as their address: each named itself, so that one list was several pages to a
+        search engine."""
+        make_article(title="From 2012", published_at=timezone.now().replace(year=2012))
+        for query in ("year=2012.0", "year=+2012", "year=02012", "year=%202012%20"):
+            with self.subTest(query=query):
+                response = self.client.get(f"/articles/?{query}")
+                self.assertEqual(titles(response), ["From 2012"])
+                self.assertContains(
+                    response, '<link rel="canonical" href="http://testserver/articles/?year=2012">'
+                )
+
     def test_bad_parameters_give_a_clear_answer(self):
         response = self.client.get("/articles/?kind=nonsense&year=abc&theme=nope&film=nope")
         self.assertEqual(response.status_code, 200)

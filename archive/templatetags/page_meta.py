@@ -27,6 +27,10 @@ def canonical_url(context):
     filters = context.get("filters")
     for name in filters.errors if filters is not None else ():
         query.pop(name, None)
+    # Each filter understood written one way (`?year=2012`, not `2012.0` or `+2012`).
+    for name, value in getattr(filters, "cleaned_data", {}).items():
+        if name in query and value not in (None, ""):
+            query[name] = str(filters.fields[name].prepare_value(value))
     position = getattr(page, "query", None)  # a keyset page (archive.pagination) says it
     if position is not None:
         query.update(QueryDict(position))
