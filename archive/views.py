@@ -572,6 +572,12 @@ class FilmDetailView(FollowsEarlierSlugs, DetailView):
         )),
     )  # fmt: skip
 
+    def get_queryset(self):
+        # Whether a public quote is about the film beyond its pull quotes, read with the film:
+        # made per request, as what is public depends on the time (scheduled pieces).
+        others = Quote.objects.published().filter(film=OuterRef("pk"), featured=False)
+        return super().get_queryset().annotate(other_quotes=Exists(others))
+
     def get_object(self, queryset=None):
         film = super().get_object(queryset)
         film.language_list = sorted(
@@ -584,6 +590,7 @@ class FilmDetailView(FollowsEarlierSlugs, DetailView):
         return film
 
     articles_per_kind = 10
+    featured_quotes = 12
 
     def get_context_data(self, **kwargs):
         film = self.object
@@ -598,11 +605,13 @@ class FilmDetailView(FollowsEarlierSlugs, DetailView):
             .filter(latest__lte=self.articles_per_kind + 1)
         )
         by_id = {article.pk: article for article in articles}
-        quotes = list(
+        featured = shortlist(
             Quote.objects.published()
             .filter(film=film, featured=True)
-            .select_related("speaker", "article")[:12]
+            .select_related("speaker", "article"),
+            self.featured_quotes,
         )
+        quotes = featured.items
         for quote in quotes:
             quote.film = film
             quote.article = by_id.setdefault(quote.article_id, quote.article)
@@ -622,6 +631,9 @@ class FilmDetailView(FollowsEarlierSlugs, DetailView):
             interviews=of_kind(Article.Kind.INTERVIEW),
             other_articles=of_kind(Article.Kind.FEATURE),
             featured_quotes=quotes,
+            # The rest are in the quotes list, filtered by the film: a link from here is the
+            # only way to it.
+            more_quotes=featured.more or film.other_quotes,
             related_films=film.related_films(),
             structured_data=structured_data.movie(self.request, film, reviews.items),
             **kwargs,

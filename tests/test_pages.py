@@ -153,6 +153,25 @@ class FilmPageTests(PublicPageTestCase):
             self.response, f'href="/articles/{self.interview.slug}/#quote-{self.answer_quote.pk}"'
         )
 
+    def test_quotes_not_featured_are_reached_from_the_film(self):
+        """The page shows the film's pull quotes; its other quotes are in the quotes list,
+        filtered by the film (`/quotes/?film=`), which only a film page's link leads to. Every
+        quote here is featured and shown: no link. A draft's or a scheduled piece's quotes
+        make no link either."""
+        link = "/quotes/?film=last-men-in-aleppo"
+        self.assertNotContains(self.response, link)
+        make_quote(self.review, self.film, "unforgettable portrait")
+        response = self.client.get("/films/last-men-in-aleppo/")
+        self.assertContains(
+            response,
+            f'<a href="{link}">All quotes on <cite>Last Men in Aleppo</cite></a>',
+            html=True,
+        )
+        self.assertNotContains(response, "<p>unforgettable portrait</p>", html=True)
+        listed = self.client.get(link)
+        self.assertContains(listed, "<p>unforgettable portrait</p>", html=True)
+        self.assertNothingHidden(listed)
+
     def test_themes_and_related_films_saying_what_they_share(self):
         self.assertContains(self.response, 'href="/themes/civil-defence/"')
         self.assertContains(self.response, 'href="/films/the-white-helmets/"')
