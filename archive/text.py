@@ -72,12 +72,18 @@ def fold(text):
     return NON_ASCII.sub(fold_character, text)
 
 
+# Punctuation a title or a name may open with ("¡Alambrista!", "...And Justice for All",
+# "“Weird Al” Yankovic", "#MeToo"), up to its first letter or digit.
+LEADING_PUNCTUATION = re.compile(r"^[\W_]+(?=\w)")
+
+
 def sort_key(text):
     """Where `text` (a name, a title) goes in an A–Z list: its Latin letters folded to ASCII
     and to one case, so that "bell hooks" comes before "Zelda", and "Émile" among the Es
-    (in a byte-wise order, accented and lower-case initials came after Z). Other scripts keep
-    their own letters, after the Latin ones."""
-    return fold(text).casefold()
+    (in a byte-wise order, accented and lower-case initials came after Z), read from its first
+    letter or digit ("¡Alambrista!" among the As, not after Z). Other scripts keep their own
+    letters, after the Latin ones."""
+    return LEADING_PUNCTUATION.sub("", fold(text).casefold())
 
 
 class NormalisedFormField(forms.CharField):

@@ -588,6 +588,31 @@ class PersonListTests(PublicPageTestCase):
         api = [person["name"] for person in self.client.get("/api/v1/people/").json()["results"]]
         self.assertLess(api.index("bell hooks"), api.index("Zelda Zonk"))
 
+    def test_a_to_z_reads_past_leading_punctuation(self):
+        """A title or a name that opens with punctuation goes where its first letter puts it,
+        as a reader looks for it: "¡Alambrista!" among the As, "“Weird Al” Yankovic" among the
+        Ws, not after Z (nor "(500) Days of Summer" before "1917")."""
+        make_person(name="“Weird Al” Yankovic")
+        make_person(name="Zelda Zonk")
+        for title in ("Zodiac", "¡Alambrista!", "...And Justice for All", "Amour", "1917"):
+            make_film(title=title, year=2000)
+        make_film(title="(500) Days of Summer", year=2009)
+        content = self.client.get("/people/").content.decode()
+        names = ["“Weird Al” Yankovic", "Zelda Zonk"]
+        positions = [content.index(f">{name}</a>") for name in names]
+        self.assertEqual(positions, sorted(positions))
+        content = self.client.get("/films/").content.decode()
+        titles = [
+            "1917",
+            "(500) Days of Summer",
+            "¡Alambrista!",
+            "Amour",
+            "...And Justice for All",
+            "Zodiac",
+        ]
+        positions = [content.index(f"<cite>{title}</cite>") for title in titles]
+        self.assertEqual(positions, sorted(positions))
+
     def test_initials_offered_are_those_someone_has(self):
         response = self.client.get("/people/")
         for letter in "afkz":

@@ -125,3 +125,6 @@ class SortKeyTests(TestCase):
         row.save()  # raw, as loaddata saves
         self.assertEqual(Person.objects.get(pk=900).sort_name, "olafur")
         self.assertEqual(sort_key("خالد عمر"), "خالد عمر")  # other scripts keep their letters
+        self.assertEqual(sort_key("¡Alambrista!"), "alambrista!")
+        self.assertEqual(sort_key("“Weird Al” Yankovic"), "weird al” yankovic")
+        self.assertEqual(sort_key("?!"), "?!")  # nothing to read past

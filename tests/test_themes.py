@@ -262,3 +262,24 @@ class ThemesPageTests(TestCase):
         )
         links = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', response.content.decode())
         self.assertEqual([initial for _, initial in links], ["#", "A", "B", "E", "Z"])
+
+    def test_a_name_opening_with_punctuation_is_under_its_first_letter(self):
+        """A theme opening with punctuation, "#MeToo", is among the Ms and under M in the
+        initials, as a reader looks for it; "1948", which has no letter, stays first, under
+        "#"."""
+        make_film(title="Tarana").themes.add("#MeToo")
+        with mock.patch("archive.views.THEME_OPTIONS_AT_MOST", 3):
+            response = self.client.get("/themes/")
+        self.assertEqual(
+            [url for _, url in self.rows(response)],
+            [
+                "/themes/1948/",
+                "/themes/aleppo/",
+                "/themes/art/",
+                "/themes/beirut/",
+                "/themes/metoo/",
+                "/themes/zagreb/",
+            ],
+        )
+        links = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', response.content.decode())
+        self.assertEqual([initial for _, initial in links], ["#", "A", "B", "M", "Z"])

@@ -22,7 +22,7 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
 from ..addresses import PagePaths
-from ..text import fold
+from ..text import sort_key
 
 register = template.Library()
 
@@ -173,8 +173,8 @@ def theme_rows(themes, initials=None):
 
 
 def initial_of(name):
-    """A name's initial as an index of names shows it: its first letter in capitals, a Latin
-    one in ASCII as names are sorted ("Égypte" under E, see archive.text.sort_key), "#" for a
-    name that begins with no letter."""
-    first = fold(name[:1])[:1]
+    """A name's initial as an index of names shows it, where the name is sorted
+    (archive.text.sort_key): its first letter in capitals, a Latin one in ASCII ("Égypte"
+    under E, "#MeToo" under M), "#" for a name that begins with no letter."""
+    first = sort_key(name)[:1]
     return first.upper() if first.isalpha() else "#"
