@@ -283,3 +283,29 @@ class ThemesPageTests(TestCase):
         )
         links = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', response.content.decode())
         self.assertEqual([initial for _, initial in links], ["#", "A", "B", "M", "Z"])
+
+
+class GivenOrderTests(TestCase):
+    """An object's themes show in the order its editor gave them, as the admin's field shows
+    them, on every page and feed: read for a page with others' (prefetched), they came in
+    whatever order the database's plan gave, here that of the themes' ids, and a restored
+    backup or SQLite's statistics could change it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        Theme.objects.create(name="war", slug="war")  # an older theme, given second below
+        cls.film = make_film(title="Order")
+        cls.article = make_article(films=[cls.film], title="Ordered piece")
+        for obj in (cls.film, cls.article):
+            obj.themes.add("Syria")
+            obj.themes.add("war")
+
+    def test_pages_and_feeds_show_the_themes_in_the_order_given(self):
+        self.assertEqual([theme.name for theme in self.film.themes.all()], ["Syria", "war"])
+        for url in ("/films/order/", f"/articles/{self.article.slug}/"):
+            with self.subTest(url=url):
+                content = self.client.get(url).content.decode()
+                listed = re.search(r'<ul class="themes"[^>]*>(.*?)</ul>', content, re.S)[1]
+                self.assertEqual(re.findall(r">([^<]+)</a>", listed), ["Syria", "war"])
+        feed = self.client.get("/feeds/articles/").content.decode()
+        self.assertEqual(re.findall(r"<category>([^<]*)</category>", feed), ["Syria", "war"])

@@ -15,7 +15,7 @@ from .images import Illustrated
 from .person import Person
 from .related import RelatedList
 from .slugs import SluggedModel, SlugManager, TransliteratedSlugField, unique_slug
-from .theme import ThemedItem
+from .theme import GIVEN_ORDER, ThemedItem
 
 
 def public_condition(prefix=""):
@@ -174,6 +174,7 @@ class Article(Illustrated, SluggedModel):
     themes = TaggableManager(
         verbose_name="themes",
         through=ThemedItem,
+        ordering=GIVEN_ORDER,
         blank=True,
         help_text="Separate themes with commas; a theme may have several words.",
     )

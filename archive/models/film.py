@@ -13,7 +13,7 @@ from .images import Illustrated
 from .person import Person
 from .related import RelatedList
 from .slugs import SluggedModel, TransliteratedSlugField
-from .theme import ThemedItem
+from .theme import GIVEN_ORDER, ThemedItem
 
 
 class CodeManager(models.Manager):
@@ -109,6 +109,7 @@ class Film(Illustrated, SluggedModel):
     themes = TaggableManager(
         verbose_name="themes",
         through=ThemedItem,
+        ordering=GIVEN_ORDER,
         blank=True,
         help_text="Separate themes with commas; a theme may have several words.",
     )

@@ -12,7 +12,7 @@ from .article import Article, ArticleAuthor, Exchange, public_condition
 from .film import Film
 from .person import Person
 from .related import RelatedList
-from .theme import ThemedItem
+from .theme import GIVEN_ORDER, ThemedItem
 
 TYPOGRAPHIC_MARKS = str.maketrans(
     {
@@ -111,6 +111,7 @@ class Quote(models.Model):
     themes = TaggableManager(
         verbose_name="themes",
         through=ThemedItem,
+        ordering=GIVEN_ORDER,
         blank=True,
         help_text="Separate themes with commas; a theme may have several words.",
     )

@@ -274,6 +274,14 @@ class FoldedIExact(IExact):
 Theme._meta.get_field("name").register_lookup(FoldedIExact)
 
 
+# A film's, an article's or a quote's themes in the order its editor gave them (their links'
+# ids), read for one object or prefetched for many: taggit orders them so only for one object,
+# and a prefetch (list pages, feeds, the film and article pages) read them in whatever order
+# the database's plan gave ("war, Syria" by the themes' ids, for "Syria, war"), which SQLite's
+# statistics or a restored backup could change.
+GIVEN_ORDER = ["themed_items__pk"]
+
+
 class ThemedItem(GenericTaggedItemBase):
     """Links a theme to a film, an article or a quote."""
 
