@@ -147,9 +147,15 @@ def env_database(name, default=None, **options):
     value = os.environ.get(name, "").strip() or default
     try:
         database = dj_database_url.parse(value, **options)
+        reason = None
     except ValueError as error:
         unknown = isinstance(error, dj_database_url.UnknownSchemeError)
         reason = "its scheme is unknown" if unknown else "it cannot be read"
+    if reason is None and database["ENGINE"] == "django.db.backends.postgresql":
+        # Django asks for the name only at the first query: every page, /healthz too, was a 500.
+        if not database["NAME"] and not database.get("OPTIONS", {}).get("service"):
+            reason = "it names no database"
+    if reason:
         raise ImproperlyConfigured(
             f"{name} is not a database address ({reason}). Write it as "
             "postgres://user:password@host:5432/name (characters such as @, : or / in the "

@@ -162,6 +162,34 @@ def test_a_malformed_database_address_is_explained(name, value, reason):
     assert "s3cret" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "postgres://archive:s3cret@db.internal:5432"),
+        ("DATABASE_URL", "postgres://archive:s3cret@db.internal:5432/"),
+        ("DATABASE_REPLICA_URL", "postgres://archive:s3cret@db-replica.internal"),
+    ],
+)
+def test_a_postgresql_address_without_a_database_is_explained(name, value):
+    """DATABASE_URL=postgres://archive:…@db.internal:5432, the database's name forgotten, let
+    the site start, and then every page, /healthz included, was a 500 ("settings.DATABASES is
+    improperly configured. Please supply the NAME"). It is refused at start, naming the
+    variable; a service file's `?service=` still names the database."""
+    environ = {"DATABASE_URL": "postgres://archive@db.internal/archive", name: value}
+    result = run_settings("print('started')", **environ)
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert f"{name} is not a database address (it names no database)" in result.stderr
+    assert "s3cret" not in result.stderr
+    service = run_settings(
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['OPTIONS']['service'])",
+        DATABASE_URL="postgres://?service=archive",
+    )
+    assert service.returncode == 0, service.stderr
+    assert service.stdout.strip() == "archive"
+
+
 def test_a_replica_must_be_postgresql():
     result = run_settings(
         "pass",
