@@ -9,6 +9,7 @@ DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README.md).
 import hashlib
 import os
 import re
+import urllib.parse
 import zoneinfo
 from pathlib import Path
 
@@ -266,6 +267,11 @@ for location in filter(None, (part.strip() for part in REDIS_URL.split(","))):
             problem = None
         except ValueError:
             problem = "it cannot be read"
+        # redis-py drops a path that is no number (redis://host:6379/cache) without a word and
+        # uses database 0, perhaps another application's.
+        path = urllib.parse.urlsplit(location).path
+        if not problem and location.startswith("redis") and not re.fullmatch(r"/?[0-9]*", path):
+            problem = "its database is not a number"
     if problem:
         raise ImproperlyConfigured(
             f"REDIS_URL is not a Redis address ({problem}). Write it as "

@@ -313,12 +313,16 @@ def redis_is_running():
     [
         ("cache.internal:6379", "its scheme is not redis://, rediss:// or unix://"),
         ("redis://cache.internal:63 79/0", "it cannot be read"),
+        ("redis://cache.internal:6379/cache", "its database is not a number"),
+        ("redis://cache.internal:6379/1/pages", "its database is not a number"),
     ],
 )
 def test_a_malformed_redis_url_is_explained(value, reason):
     """REDIS_URL=cache.internal:6379 (no redis://) was taken as it came: the site started, and
     then every page and API answer was a 500 (redis-py's ValueError, which the page cache does
-    not take for an unreachable cache). It is refused at start, naming the variable."""
+    not take for an unreachable cache). A database that is no number (redis://…/cache) was
+    dropped without a word by redis-py, which then used database 0, perhaps another
+    application's. Each is refused at start, naming the variable."""
     result = run_settings("print('started')", REDIS_URL=value)
     assert result.returncode != 0
     assert "started" not in result.stdout
