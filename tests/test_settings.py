@@ -290,6 +290,22 @@ def test_an_admin_address_of_the_sites_own_pages_is_refused(address):
     assert own.returncode == 0, own.stderr
 
 
+def test_blank_static_and_media_roots_are_the_defaults():
+    """An environment file with `DJANGO_STATIC_ROOT=` and nothing after it means the default,
+    as for every other variable: it was the current directory, so `collectstatic` copied the
+    site's static files among the project's own (and `DJANGO_MEDIA_ROOT= ` stored uploads in a
+    directory named by a space)."""
+    result = run_settings(
+        "from django.conf import settings as s; print(s.STATIC_ROOT); print(s.MEDIA_ROOT)",
+        DJANGO_STATIC_ROOT="",
+        DJANGO_MEDIA_ROOT=" ",
+    )
+    assert result.returncode == 0, result.stderr
+    static_root, media_root = result.stdout.splitlines()
+    assert Path(static_root) == PROJECT / "staticfiles"
+    assert Path(media_root) == PROJECT / "media"
+
+
 def test_numbers_are_read():
     result = run_settings(
         "from django.conf import settings as s; print(s.PROXY_COUNT, s.PUBLIC_CACHE_SECONDS)",
