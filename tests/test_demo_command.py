@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from importlib import import_module
 from pathlib import Path
@@ -168,6 +169,46 @@ def test_demo_serves_the_archive(tmp_path):
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert f"username “{DEMO_USERNAME}”" in output
+
+
+def test_demo_served_on_every_interface_answers_other_machines(tmp_path):
+    """README: `python manage.py demo 0.0.0.0:8080` serves on another address. Another machine
+    reaches it by this machine's address or name, which every request named in its Host and
+    got "400 Bad Request" for (DisallowedHost: only localhost was allowed)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    env["DJANGO_CACHE_DIR"] = str(tmp_path / "cache")
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "demo", f"0.0.0.0:{port}"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    from_elsewhere = urllib.request.Request(
+        f"http://127.0.0.1:{port}/films/last-men-in-aleppo/",
+        headers={"Host": f"archive-demo.example.net:{port}"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(from_elsewhere, timeout=5) as response:
+                    page = response.read().decode()
+                break
+            except urllib.error.HTTPError as error:
+                raise AssertionError(f"the demo answered {error.code}") from error
+            except OSError as error:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    output = server.stdout.read()
+                    raise AssertionError(f"the demo did not start:\n{output}") from error
+                time.sleep(0.3)
+        assert "Last Men in Aleppo" in page
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
 
 
 def test_a_production_archive_on_sqlite_gets_no_demo_account(tmp_path):

@@ -14,6 +14,8 @@ and keeps a version of each replaced item in the history.
 """
 
 import json
+import os
+import re
 from collections import Counter
 
 import reversion
@@ -26,6 +28,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.commands.runserver import naiveip_re
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -76,6 +79,19 @@ PARTS_OF = {
     Film: ["credits", "awards"],
     Article: ["quotes", "exchanges", "bylines", "film_links", "person_links"],
 }
+
+
+def hosts_served(addrport):
+    """The host names the demo answers to, beside this machine's own (DJANGO_ALLOWED_HOSTS
+    unset), when it serves on `addrport`. On one address, that address; on every interface
+    (`0.0.0.0:8080`), any: other machines reach it by names and addresses this one cannot list
+    (its address on the network, a container's name), and each was refused with a 400."""
+    match = re.match(naiveip_re, addrport)
+    if not match or not match["addr"]:
+        return []
+    if match["addr"] in ("0", "0.0.0.0", "[::]"):
+        return ["*"]
+    return [match["addr"]]
 
 
 class Command(BaseCommand):
@@ -140,6 +156,8 @@ class Command(BaseCommand):
         if no_serve:
             self.stdout.write(self.style.SUCCESS("The demo archive is ready."))
             return
+        if not os.environ.get("DJANGO_ALLOWED_HOSTS", "").strip():
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, *hosts_served(addrport)]
         self.stdout.write(self.style.SUCCESS(f"Serving the demo at http://{addrport}/"))
         call_command("runserver", addrport, use_reloader=False)
 
