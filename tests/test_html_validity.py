@@ -58,7 +58,13 @@ def demo_pages(db, tmp_path):
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(path)
-    for template in ("400.html", "500.html", "503.html", "registration/locked_out.html"):
+    for template in (
+        "400.html",
+        "403_csrf.html",
+        "500.html",
+        "503.html",
+        "registration/locked_out.html",
+    ):
         path = tmp_path / template.replace("/", "-")
         path.write_text(render_to_string(template))
         files.append(path)

@@ -247,3 +247,19 @@ class ErrorPagesCarryThePolicyTests(TestCase):
         response = self.client.get("/films/no-such-film/", HTTP_HOST="films.example.org")
         self.assertEqual(response.status_code, 404)
         self.assertEqual(len(response.headers["Content-Security-Policy"].split(", ")), 1)
+
+
+class RefusedFormTests(TestCase):
+    """A form refused by Django's CSRF check (a sign-in from a page left open after signing in
+    in another tab, cookies blocked) was Django's own page, styled inline: under the site's
+    policy the browser refused its styles (a CSP violation on the admin's sign-in) and the
+    editor saw raw text telling them to read Django's documentation."""
+
+    def test_a_refused_form_gets_the_sites_page_without_inline_styles(self):
+        client = self.client_class(enforce_csrf_checks=True)
+        response = client.post("/admin/login/", {"username": "editor", "password": "p"})
+        self.assertContains(response, "Your form could not be sent", status_code=403)
+        self.assertContains(response, "Film Archive", status_code=403)
+        self.assertNotContains(response, "<style", status_code=403)
+        self.assertNotContains(response, " style=", status_code=403)
+        self.assertIn("style-src 'self'", response["Content-Security-Policy"])
