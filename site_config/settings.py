@@ -307,13 +307,19 @@ if REDIS_URL:
         }
     }
 else:
+    CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", "").strip() or BASE_DIR / ".cache")
+    # Django makes the directory when the cache is first used: one it cannot make stopped every
+    # command (migrate, collectstatic) with a bare OSError, and left the workers without cache.
+    nearest = next(p for p in (CACHE_DIR.absolute(), *CACHE_DIR.absolute().parents) if p.exists())
+    if not nearest.is_dir() or not os.access(nearest, os.W_OK | os.X_OK):
+        raise ImproperlyConfigured(
+            f"DJANGO_CACHE_DIR must be a directory the site can write to, or make, not "
+            f"{str(CACHE_DIR)!r} ({str(nearest)!r} is not one)."
+        )
     CACHES = {
         "default": {
             "BACKEND": "archive.filecache.FileCache",
-            "LOCATION": str(
-                Path(os.environ.get("DJANGO_CACHE_DIR", "").strip() or BASE_DIR / ".cache")
-                / CACHE_NAMESPACE
-            ),
+            "LOCATION": str(CACHE_DIR / CACHE_NAMESPACE),
             "TIMEOUT": None,
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }

@@ -306,6 +306,25 @@ def test_blank_static_and_media_roots_are_the_defaults():
     assert Path(media_root) == PROJECT / "media"
 
 
+def test_a_cache_directory_that_cannot_be_made_is_explained(tmp_path):
+    """Django makes the cache's directory when the cache is first used: one it could not make
+    (below a file, or where the site may not write) stopped `migrate`, `collectstatic` and
+    every other command with a bare NotADirectoryError or PermissionError naming no variable,
+    and left gunicorn's workers without a cache."""
+    a_file = tmp_path / "cache"
+    a_file.write_text("")
+    result = run_settings("print('started')", DJANGO_CACHE_DIR=str(a_file / "pages"))
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "DJANGO_CACHE_DIR must be a directory the site can write to" in result.stderr
+    to_be_made = run_settings(
+        "from django.conf import settings as s; print(s.CACHES['default']['LOCATION'])",
+        DJANGO_CACHE_DIR=str(tmp_path / "not-yet" / "cache"),
+    )
+    assert to_be_made.returncode == 0, to_be_made.stderr
+    assert to_be_made.stdout.startswith(str(tmp_path / "not-yet" / "cache"))
+
+
 def test_numbers_are_read():
     result = run_settings(
         "from django.conf import settings as s; print(s.PROXY_COUNT, s.PUBLIC_CACHE_SECONDS)",
