@@ -82,6 +82,13 @@ for host in ALLOWED_HOSTS:
             f"DJANGO_ALLOWED_HOSTS names host names, without scheme, path or port (such as "
             f"films.example.org), not {host!r}: no request would match it."
         )
+    if "*" in host and host != "*":
+        # Django reads a "*" inside a name as a letter: *.films.example.org matched nothing.
+        raise ImproperlyConfigured(
+            f"DJANGO_ALLOWED_HOSTS allows a name and its subdomains with a leading dot (such as "
+            f".films.example.org), and any host with * alone, not {host!r}: no request would "
+            "match it."
+        )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

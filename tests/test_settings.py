@@ -90,6 +90,32 @@ def test_allowed_hosts_that_name_no_host_are_refused(hosts):
     assert repr(hosts) in result.stderr
 
 
+@pytest.mark.parametrize("hosts", ["*.films.example.org", "films.*"])
+def test_allowed_hosts_with_a_wildcard_inside_a_name_are_refused(hosts):
+    """DJANGO_ALLOWED_HOSTS=*.films.example.org, written as a certificate's wildcard, matched
+    no request (Django takes a name's "*" as a letter; its own way to allow subdomains is a
+    leading dot), and every request was refused as a bad request (400). The message names
+    the way that works."""
+    result = run_settings(
+        "print('started')",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS=hosts,
+    )
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert repr(hosts) in result.stderr
+    assert ".films.example.org" in result.stderr
+    allowed = run_settings(
+        "from django.conf import settings as s; print(s.ALLOWED_HOSTS)",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS=".films.example.org,*",
+    )
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.strip() == "['.films.example.org', '*']"
+
+
 def test_allowed_hosts_default_to_this_machine():
     show = "from django.conf import settings as s; print(s.ALLOWED_HOSTS)"
     in_production = run_settings(show, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=GOOD_KEY)
