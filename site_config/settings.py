@@ -90,6 +90,17 @@ for host in ALLOWED_HOSTS:
             "match it."
         )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+for origin in CSRF_TRUSTED_ORIGINS:
+    # Compared whole with a form's Origin header, scheme://host[:port]: a path, even "/",
+    # matches no form (Django's own check, not run in gunicorn, looks only for the scheme).
+    if not re.fullmatch(
+        r"https?://(\*\.)?[^/:\s*]+(:[0-9]+)?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]+)?", origin
+    ):
+        raise ImproperlyConfigured(
+            f"DJANGO_CSRF_TRUSTED_ORIGINS names origins, a scheme and a host name (and a port), "
+            f"without a path (such as https://films.example.org), not {origin!r}: no form "
+            "would match it."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -116,6 +116,37 @@ def test_allowed_hosts_with_a_wildcard_inside_a_name_are_refused(hosts):
     assert allowed.stdout.strip() == "['.films.example.org', '*']"
 
 
+@pytest.mark.parametrize(
+    "origins",
+    ["films.example.org", "https://films.example.org/", "https://films.example.org/admin/"],
+)
+def test_csrf_trusted_origins_that_name_no_origin_are_refused(origins):
+    """An origin is a scheme and a host (and a port), as a browser's Origin header sends it:
+    `https://films.example.org/`, copied from the address bar, matched no form, and every
+    sign-in through a proxy that renames the host was refused (403, "Origin checking failed")
+    by a site that had started without a word (Django's own check runs with `check` and
+    `migrate`, not in gunicorn, and took the slash for part of the origin)."""
+    result = run_settings(
+        "print('started')",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_CSRF_TRUSTED_ORIGINS=f"https://www.films.example.org, {origins}",
+    )
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "DJANGO_CSRF_TRUSTED_ORIGINS names origins" in result.stderr
+    assert repr(origins) in result.stderr
+    trusted = run_settings(
+        "from django.conf import settings as s; print(s.CSRF_TRUSTED_ORIGINS)",
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://films.example.org, https://*.example.org, "
+        "http://127.0.0.1:8000",
+    )
+    assert trusted.returncode == 0, trusted.stderr
+    assert trusted.stdout.strip() == (
+        "['https://films.example.org', 'https://*.example.org', 'http://127.0.0.1:8000']"
+    )
+
+
 def test_allowed_hosts_default_to_this_machine():
     show = "from django.conf import settings as s; print(s.ALLOWED_HOSTS)"
     in_production = run_settings(show, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=GOOD_KEY)
