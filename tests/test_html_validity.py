@@ -60,6 +60,7 @@ def demo_pages(db, tmp_path):
         files.append(path)
     for template in (
         "400.html",
+        "403.html",
         "403_csrf.html",
         "500.html",
         "503.html",

@@ -249,17 +249,30 @@ class ErrorPagesCarryThePolicyTests(TestCase):
         self.assertEqual(len(response.headers["Content-Security-Policy"].split(", ")), 1)
 
 
-class RefusedFormTests(TestCase):
-    """A form refused by Django's CSRF check (a sign-in from a page left open after signing in
-    in another tab, cookies blocked) was Django's own page, styled inline: under the site's
-    policy the browser refused its styles (a CSP violation on the admin's sign-in) and the
-    editor saw raw text telling them to read Django's documentation."""
+class ForbiddenPagesTests(TestCase):
+    """A request refused with 403 gets the site's own page, under the site's policy."""
 
     def test_a_refused_form_gets_the_sites_page_without_inline_styles(self):
+        """A form refused by Django's CSRF check (a sign-in from a page left open after
+        signing in in another tab, cookies blocked) was Django's own page, styled inline:
+        under the site's policy the browser refused its styles (a CSP violation on the
+        admin's sign-in) and the editor saw raw text telling them to read Django's
+        documentation."""
         client = self.client_class(enforce_csrf_checks=True)
         response = client.post("/admin/login/", {"username": "editor", "password": "p"})
         self.assertContains(response, "Your form could not be sent", status_code=403)
         self.assertContains(response, "Film Archive", status_code=403)
         self.assertNotContains(response, "<style", status_code=403)
         self.assertNotContains(response, " style=", status_code=403)
+        self.assertIn("style-src 'self'", response["Content-Security-Policy"])
+
+    def test_a_forbidden_page_is_the_sites_own(self):
+        """A signed-in person asking for an admin screen their account does not open (here,
+        adding a film without the permission) got Django's bare "403 Forbidden", unstyled and
+        saying nothing of why."""
+        someone = get_user_model().objects.create_user("someone", is_staff=True)
+        self.client.force_login(someone)
+        response = self.client.get("/admin/archive/film/add/")
+        self.assertContains(response, "Not open to you", status_code=403)
+        self.assertContains(response, "Film Archive", status_code=403)
         self.assertIn("style-src 'self'", response["Content-Security-Policy"])
