@@ -395,6 +395,13 @@ if ADMIN_URL == "/":
     raise ImproperlyConfigured(
         "DJANGO_ADMIN_URL must be a path below the site's root, such as desk/, not '/'."
     )
+# A browser sends what follows "?" or "#" as a query or not at all and resolves "." and ".."
+# away, and Django reads "<…>" as a pattern: an admin there would be found at no address.
+if not re.fullmatch(r"((?!\.{1,2}/)[\w.~-]+/)+", ADMIN_URL):
+    raise ImproperlyConfigured(
+        "DJANGO_ADMIN_URL must be a path of letters, digits, '-', '_', '.' or '~', in one or "
+        f"more parts separated by '/' (such as desk/), not {ADMIN_URL!r}."
+    )
 
 # Security. HTTPS is assumed in production (DEBUG off) unless DJANGO_HTTPS=false.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

@@ -332,6 +332,26 @@ def test_the_admin_address():
     assert "DJANGO_ADMIN_URL must be a path below the site's root" in root.stderr
 
 
+@pytest.mark.parametrize(
+    "address", ["desk?editors/", "desk#top/", "../", "desk/./", "<slug:desk>/"]
+)
+def test_an_admin_address_no_browser_can_reach_is_refused(address):
+    """DJANGO_ADMIN_URL=desk?editors/ was taken as it came: a browser sends what follows "?"
+    or "#" as a query or not at all, and "../" or "./" are resolved away before sending, so
+    the admin was at no address anyone could reach (and "<slug:desk>/" was read by Django as
+    a pattern of its own, handing the admin's views an argument they do not take)."""
+    result = run_settings("print('started')", DJANGO_ADMIN_URL=address)
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "DJANGO_ADMIN_URL must be a path of letters, digits" in result.stderr
+    nested = run_settings(
+        "from django.conf import settings as s; print(s.ADMIN_URL)",
+        DJANGO_ADMIN_URL="/back-office/desk_2.0/",
+    )
+    assert nested.returncode == 0, nested.stderr
+    assert nested.stdout.strip() == "back-office/desk_2.0/"
+
+
 @pytest.mark.parametrize("address", ["films/", "/api/v1/", "api", "feeds/", "people/someone"])
 def test_an_admin_address_of_the_sites_own_pages_is_refused(address):
     """DJANGO_ADMIN_URL=films/ was taken as it came: the admin's patterns come first, so every
