@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from archive.models import Article, Credit, Exchange, Film, Person, Quote
@@ -428,6 +429,52 @@ class PlannerStatisticsTests(TestCase):
             tables = {table for (table,) in cursor.fetchall()}
         self.assertIn("archive_article", tables)
         self.assertIn("archive_articlefilm", tables)
+
+
+class CreditedQuotesPlanTests(TestCase):
+    """A critic's quotes (`Quote.objects.by`) on SQLite, with statistics as a large archive's
+    (200,000 quotes; ANALYZE samples a few quotes per speaker, NULL among them): the quotes
+    without a speaker are found through the critic's pieces, not by reading every quote without
+    a speaker through the speaker's index (41 ms at 200,000 quotes, against 0.2)."""
+
+    LARGE = {
+        ("archive_quote", "speaker_id"): "111101 5",
+        ("archive_quote", "article_id"): "161766 3",
+        ("archive_articleauthor", "person_id"): "100000 180",
+    }
+
+    def test_unsigned_quotes_are_found_through_the_bylines(self):
+        from django.db import connection
+
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite's planner")
+        critic = make_person(name="A critic")
+        film = make_film()
+        article = make_article(films=[film])
+        article.authors.add(critic)
+        make_quote(article, film, article.body.split(".")[0])
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+            for (table, column), stat in self.LARGE.items():
+                index = next(
+                    name
+                    for name, info in connection.introspection.get_constraints(
+                        cursor, table
+                    ).items()
+                    if info["index"] and info["columns"] == [column]
+                )
+                cursor.execute(
+                    "UPDATE sqlite_stat1 SET stat = %s WHERE tbl = %s AND idx = %s",
+                    [stat, table, index],
+                )
+            cursor.execute("ANALYZE sqlite_schema")  # the planner rereads them
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(len(Quote.objects.by(critic)), 1)
+            cursor.execute("EXPLAIN QUERY PLAN " + queries[0]["sql"])
+            steps = [row[-1] for row in cursor.fetchall()]
+        speaker_reads = [step for step in steps if "speaker_id" in step]
+        self.assertEqual(len(speaker_reads), 1, steps)  # the quotes the critic speaks
+        self.assertTrue(any("article_id" in step for step in steps), steps)
 
 
 class RelatedListTests(TestCase):

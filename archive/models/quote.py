@@ -2,7 +2,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from taggit.managers import TaggableManager
 
 from ..addresses import page_path
@@ -55,7 +55,17 @@ class QuoteQuerySet(models.QuerySet):
         """
         bylines = ArticleAuthor.objects.filter(person=person).values("article_id")
         spoken = self.model.objects.filter(speaker=person).order_by().values("pk")
-        unsigned = self.model.objects.filter(speaker__isnull=True, article__in=bylines)
+        unsigned = self.model.objects.filter(article__in=bylines)
+        if connections[self.db].vendor == "sqlite":
+            # "No speaker" tested on a sum, which no index holds: through the speaker's index,
+            # SQLite read every quote without one (its statistics count a few quotes per
+            # value, NULL too) rather than the byline's pieces' few (41 ms against 0.2 for a
+            # critic at 200,000 quotes). PostgreSQL plans the plain test better (0.5 ms, 2.2).
+            unsigned = unsigned.alias(speaker_or_none=F("speaker_id") + 0).filter(
+                speaker_or_none__isnull=True
+            )
+        else:
+            unsigned = unsigned.filter(speaker__isnull=True)
         ids = [row["pk"] for row in spoken.union(unsigned.order_by().values("pk"))]
         return self.filter(pk__in=ids)
 
