@@ -338,6 +338,14 @@ class ArticlePageTests(PublicPageTestCase):
         self.exchange.save()
         self.assertContains(self.client.get(self.interview.get_absolute_url()), "5 min read")
 
+    def test_no_reading_time_for_a_piece_without_words(self):
+        """A piece published with no body and no exchanges yet (its standfirst only) takes no
+        minute to read: the page said "1 min read"."""
+        empty = make_article(films=[self.film], title="Words to come", body="")
+        response = self.client.get(empty.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "min read")
+
     def test_drafts_and_scheduled_articles_are_404(self):
         for article in (self.draft, self.scheduled):
             with self.subTest(article=article.title):

@@ -293,7 +293,8 @@ class Article(Illustrated, SluggedModel):
 
     @property
     def reading_minutes(self):
-        """Minutes a reader needs for the body and the exchanges, at least one.
+        """Minutes a reader needs for the body and the exchanges: at least one, if there are
+        any words at all (none for a piece without them).
 
         Reads `exchanges.all()`: prefetch an interview's exchanges (the article page does).
         """
@@ -301,7 +302,7 @@ class Article(Illustrated, SluggedModel):
         for exchange in self.exchanges.all():
             texts += [exchange.question, exchange.answer]
         words = sum(len(text.split()) for text in texts)
-        return max(1, round(words / self.WORDS_PER_MINUTE))
+        return max(1, round(words / self.WORDS_PER_MINUTE)) if words else 0
 
 
 class ArticleAuthor(models.Model):
