@@ -8,6 +8,8 @@ from csp.utils import build_policy
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection, connections, router
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber, Substr
 from django.http import (
@@ -1087,14 +1089,34 @@ def robots_txt(request):
 
 @never_cache
 def healthz(request):
-    """For load balancers and monitoring: 200 when the database answers, 503 when it doesn't."""
+    """For load balancers and monitoring: 200 when the database answers and holds this
+    release's migrations, 503 when it doesn't answer or lacks them (a new release started
+    before `migrate`, an empty database), whose pages would fail."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         connection.close()
         return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+    if not migrated():
+        return JsonResponse({"status": "unavailable", "database": "not migrated"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@functools.cache
+def latest_migrations():
+    """Each app's last migration in this release (read from its files, once per process)."""
+    return MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
+
+
+def migrated():
+    """Whether the database has applied each app's last migration: one query."""
+    latest = latest_migrations()
+    wanted = functools.reduce(operator.or_, (Q(app=app, name=name) for app, name in latest))
+    try:
+        return MigrationRecorder(connection).migration_qs.filter(wanted).count() == len(latest)
+    except DatabaseError:  # no table of migrations at all
+        return False
 
 
 class SearchForm(forms.Form):

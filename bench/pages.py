@@ -136,15 +136,22 @@ def get(url, timeout=5):
 
 def wait_until_up(base, server, log, seconds=30):
     deadline = time.monotonic() + seconds
+    status = None
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit(f"gunicorn exited with {server.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            if get(base + "/healthz", timeout=1) == 200:
+            status = get(base + "/healthz", timeout=1)
+            if status == 200:
                 return
         except OSError:
             pass
         time.sleep(0.2)
+    if status == 503:
+        sys.exit(
+            "/healthz answered 503: the database is unreachable or lacks this release's "
+            "migrations (run `python manage.py migrate` on it)"
+        )
     sys.exit(f"gunicorn did not answer within {seconds} s:\n{log.read_text()[-3000:]}")
 
 

@@ -13,6 +13,10 @@ import time
 import urllib.request
 
 import pytest
+from django.db.migrations.recorder import MigrationRecorder
+from django.test import TestCase
+
+from archive.views import latest_migrations
 
 from .conftest import missing_tool
 from .processes import (
@@ -190,3 +194,21 @@ def test_a_scheduled_piece_due_during_the_outage_gives_503_not_an_error(site):
     finally:
         relay.restore()
     assert get(films)[0] == 200
+
+
+class HealthTests(TestCase):
+    """`/healthz`, which a load balancer asks before sending readers to a server."""
+
+    def test_ok_when_the_database_answers_and_is_migrated(self):
+        response = self.client.get("/healthz")
+        self.assertEqual((response.status_code, response.json()["status"]), (200, "ok"))
+
+    def test_unavailable_while_the_database_lacks_this_releases_migrations(self):
+        """A new release started before `migrate` (or on an empty database): its pages would
+        fail on a missing table or column, so the load balancer must not send readers to it.
+        /healthz said 200 while every page answered 500 or 503."""
+        app, name = max(latest_migrations())  # archive's, or another app's
+        MigrationRecorder.Migration.objects.filter(app=app, name=name).delete()
+        response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json(), {"status": "unavailable", "database": "not migrated"})
