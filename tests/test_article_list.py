@@ -41,9 +41,10 @@ class ArticleListTests(PublicPageTestCase):
         response = self.client.get("/articles/?film=the-white-helmets")
         self.assertContains(response, "Articles on <a")
         self.assertContains(response, 'href="/feeds/films/the-white-helmets/"')
-        self.assertContains(
-            self.client.get("/articles/?theme=syria"), 'href="/feeds/themes/syria/"'
-        )
+        self.assertContains(response, 'href="/feeds/films/the-white-helmets/atom/"')
+        response = self.client.get("/articles/?theme=syria")
+        self.assertContains(response, 'href="/feeds/themes/syria/"')
+        self.assertContains(response, 'href="/feeds/themes/syria/atom/"')  # as on the theme's page
 
     def test_filters_offer_only_what_readers_can_see(self):
         now = timezone.now()
