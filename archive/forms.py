@@ -19,7 +19,7 @@ from reversion.models import Version
 
 from . import publishing
 from .models import Article, EarlierSlug, Theme, ThemedItem
-from .themes import parse_themes, split_names, tidied
+from .themes import parse_themes, spaced, split_names
 
 THEME_NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length
 
@@ -511,7 +511,7 @@ def record_history(objects, user, comment):
 def clean_theme_name(value, theme_pk, clash_message):
     """A theme name as stored (spacing tidied), refused if it would be several themes or if
     another theme (`clash_message` says what to do) has it in any capitals."""
-    name = " ".join(tidied(value).split())
+    name = spaced(value)
     if len(split_names(name)) != 1:
         raise ValidationError("A theme's name cannot contain commas or semicolons.")
     clash = Theme.objects.filter(name__iexact=name).exclude(pk=theme_pk).first()
@@ -555,7 +555,7 @@ class RenameThemeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_name(self):
-        if " ".join(tidied(self.cleaned_data["name"]).split()) == self.theme.name:
+        if spaced(self.cleaned_data["name"]) == self.theme.name:
             raise ValidationError("This is already the theme's name.")
         return clean_theme_name(
             self.cleaned_data["name"],

@@ -47,6 +47,12 @@ def tidied(text):
     return unicodedata.normalize("NFC", (text or "").translate(NAME_CONTROLS))
 
 
+def spaced(text):
+    """A theme's name as typed, `tidied` and its spacing made single: as it is stored, and as
+    a name typed to find one is read."""
+    return " ".join(tidied(text).split())
+
+
 def split_names(text):
     """The theme names in `text`, a theme chosen in the admin's themes field: split only where
     it holds a comma, semicolon or line break (which no theme has), spacing tidied, and

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Theme, ThemedItem
 from ..models.aggregates import distinct_years, year_of
-from ..themes import tidied
+from ..themes import spaced
 
 
 class ThemeFilter(admin.SimpleListFilter):
@@ -41,8 +41,7 @@ class ThemeFilter(admin.SimpleListFilter):
         typed = self.value()
         chosen = None
         if typed:
-            name = " ".join(tidied(typed).split())
-            chosen = Theme.objects.filter(Q(slug=typed) | Q(name__iexact=name)).first()
+            chosen = Theme.objects.filter(Q(slug=typed) | Q(name__iexact=spaced(typed))).first()
             if chosen is None:
                 self.not_found = typed
             else:
@@ -87,7 +86,7 @@ class ThemeFilter(admin.SimpleListFilter):
         """The counts beside each theme ("Show counts"), read in one query grouped by theme.
         Django's own way asks for one count per theme in a single row: past 1,664 themes
         PostgreSQL refuses the query (its limit on a row's columns), and the list failed."""
-        listed = changelist.get_queryset(self.request, exclude_parameters=[self.parameter_name])
+        listed = facet_rows(self, changelist)
         counts = dict(
             ThemedItem.objects.filter(
                 content_type=ContentType.objects.get_for_model(changelist.model),
@@ -98,9 +97,23 @@ class ThemeFilter(admin.SimpleListFilter):
             .annotate(n=Count("pk"))
             .order_by()
         )
-        return {
-            f"{i}__c": counts.get(slug, 0) for i, (slug, _name) in enumerate(self.lookup_choices)
-        }
+        return facets(self, counts)
+
+
+def facet_rows(list_filter, changelist):
+    """The rows `list_filter`'s counts are of: the list with every other filter applied."""
+    return changelist.get_queryset(
+        list_filter.request, exclude_parameters=list_filter.expected_parameters()
+    )
+
+
+def facets(list_filter, counts):
+    """`counts` ({choice's value: count}) as Django's facets name them for `list_filter`'s
+    choices, in their order; a choice with no row counts 0."""
+    return {
+        f"{i}__c": counts.get(value, 0)
+        for i, (value, _label) in enumerate(list_filter.lookup_choices)
+    }
 
 
 @admin.display(description="themes")
@@ -135,16 +148,14 @@ class PublicationYearFilter(admin.SimpleListFilter):
         """The counts beside each year, read in one query grouped by year (in the current time
         zone, as the filter reads a year: `year_of`). Django's own way counts each year's rows in a
         subquery of its own: 1.7 s for the quotes of 30 years at 200,000 quotes."""
-        listed = changelist.get_queryset(self.request, exclude_parameters=[self.parameter_name])
+        listed = facet_rows(self, changelist)
         counts = dict(
             listed.order_by()
             .annotate(facet_year=year_of(listed, self.field))
             .values_list("facet_year")
             .annotate(n=Count("pk"))
         )
-        return {
-            f"{i}__c": counts.get(int(year), 0) for i, (year, _) in enumerate(self.lookup_choices)
-        }
+        return facets(self, {str(year): n for year, n in counts.items()})
 
 
 class QuoteYearFilter(PublicationYearFilter):

@@ -22,7 +22,7 @@ from ..forms import (
     usage,
 )
 from ..models import Article, Film, Quote, Theme, ThemedItem
-from ..themes import tidied
+from ..themes import spaced
 from .articles import outcome
 from .history import SLUG_SCRIPT
 from .lists import WrittenCheckboxes
@@ -206,7 +206,7 @@ class ThemeAdmin(WhereUsedMixin, WrittenCheckboxes, FoldedSearchMixin, admin.Mod
         if not may_tag:
             raise PermissionDenied
         # As a theme's name is read when saved: "é" typed as "e" and an accent is "é".
-        term = " ".join(tidied(request.GET.get("term", "")).replace("\x00", "").split())[:100]
+        term = spaced(request.GET.get("term", "").replace("\x00", ""))[:100]
         themes = Theme.objects.all()
         if term:
             # The theme itself (in any capitals) first: Enter chooses the first suggestion.
