@@ -3,9 +3,10 @@
 What it measures: requests per second, median (p50) and 99th-percentile (p99) latency, and
 errors for a film page (/films/last-men-in-aleppo/) and an article page
 (/articles/feras-fayyad-interview/), with the server-side page cache on and then off
-(DJANGO_PAGE_CACHE=false, so that every request is rendered), and a static file (css/site.css
-under its hashed name, served by whitenoise), all in one run; then each page's throughput as a
-fraction of the static file's.
+(DJANGO_PAGE_CACHE=false, so that every request is rendered), a static file (css/site.css
+under its hashed name, served by whitenoise) and, with the cache off, /robots.txt (the least a
+request through Django costs here), all in one run; then each page's throughput as a fraction
+of the static file's.
 
 How: in a temporary directory it builds a fresh database (a SQLite file, or with DATABASE_URL set
 to PostgreSQL a dedicated database `film_archive_bench` on that server, dropped afterwards), loads
@@ -45,8 +46,14 @@ FILM = "/films/last-men-in-aleppo/"
 ARTICLE = "/articles/feras-fayyad-interview/"
 TARGETS = {  # page cache: [(column title, path; None stands for the hashed name of the CSS)]
     "on": [("static CSS", None), ("film, cached", FILM), ("article, cached", ARTICLE)],
-    "off": [("film, rendered", FILM), ("article, rendered", ARTICLE)],
+    "off": [
+        ("film, rendered", FILM),
+        ("article, rendered", ARTICLE),
+        ("robots.txt", "/robots.txt"),
+    ],
 }
+# robots.txt, rendered with the cache off, is the least a request to Django costs here (every
+# middleware, a view of a few lines, no query): the ceiling of any rendered page's fraction.
 # With --mix, one wrk run cycles through every kind of demo page (and the stylesheet).
 MIX_PATHS = [
     "/",
