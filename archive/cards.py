@@ -191,7 +191,7 @@ def moved_or_404(request, queryset):
 
 
 def film_card(request, slug):
-    if moved := ascii_slug_redirect(request, Film):
+    if moved := ascii_slug_redirect(request, Film.objects.all()):
         return moved
     film = Film.objects.prefetch_related(with_directors()).filter(slug=slug).first()
     if film is None:
@@ -201,7 +201,7 @@ def film_card(request, slug):
 
 
 def article_card(request, slug):
-    if moved := ascii_slug_redirect(request, Article):
+    if moved := ascii_slug_redirect(request, Article.objects.published()):
         return moved
     articles = Article.objects.published()
     article = (

@@ -165,7 +165,7 @@ class FollowsEarlierSlugs:
         return get_object_or_404(self.objects(), slug=slug)
 
     def __call__(self, request, *args, **kwargs):
-        moved = ascii_slug_redirect(request, self.objects().model)
+        moved = ascii_slug_redirect(request, self.objects())
         if moved is not None:
             return moved
         try:

@@ -131,22 +131,36 @@ def slug_redirect(request, slug):
 def earlier_slug_redirect(request, queryset):
     """A permanent redirect from an earlier slug of one of `queryset` to the same page (a
     detail page or its feed) at its current slug, query string kept; None if the slug in the
-    address was never one of theirs."""
+    address was never one of theirs. A slug spelled with capitals or with Latin letters
+    outside ASCII ("Last-Men", "Égypte") is read as slugs are made, in lower-case ASCII
+    ("last-men", "egypte"), when no object has it as it is spelled."""
     slug = request.resolver_match.kwargs.get("slug")
-    current = EarlierSlug.objects.current_slug(queryset, slug) if slug else None
+    if not slug:
+        return None
+    current = EarlierSlug.objects.current_slug(queryset, slug)
+    folded = transliterated(slug).lower()
+    if current is None and folded != slug:
+        current = queryset.filter(slug=folded).values_list("slug", flat=True).first()
+        current = current or EarlierSlug.objects.current_slug(queryset, folded)
     return None if current is None else slug_redirect(request, current)
 
 
-def ascii_slug_redirect(request, model):
+def ascii_slug_redirect(request, queryset):
     """A permanent redirect from a slug with Latin letters outside ASCII ("søren-…") to the
-    same address with them written in ASCII, as `model`'s slugs are saved; None for any
-    other. A lookup by such a slug reads it in ASCII too (TransliteratedSlugField), and would
-    otherwise serve the page at a second address naming itself canonical."""
+    same address with them written in ASCII, as the slugs of `queryset`'s model are saved,
+    and in lower case ("Ème-…" → "eme-…") unless one of `queryset` has it in capitals; None
+    for any other slug. A lookup by such a slug reads it in ASCII too
+    (TransliteratedSlugField), and would otherwise serve the page at a second address naming
+    itself canonical."""
     slug = request.resolver_match.kwargs.get("slug")
-    if not slug or not isinstance(model._meta.get_field("slug"), TransliteratedSlugField):
+    if not slug or not isinstance(queryset.model._meta.get_field("slug"), TransliteratedSlugField):
         return None
     spelled = transliterated(slug)
-    return None if spelled == slug else slug_redirect(request, spelled)
+    if spelled == slug:
+        return None
+    if spelled != spelled.lower() and not queryset.filter(slug=spelled).exists():
+        spelled = spelled.lower()
+    return slug_redirect(request, spelled)
 
 
 def moved_filters_redirect(request, form):
@@ -177,7 +191,7 @@ class FollowsEarlierSlugs:
     """
 
     def get(self, request, *args, **kwargs):
-        moved = ascii_slug_redirect(request, self.get_queryset().model)
+        moved = ascii_slug_redirect(request, self.get_queryset())
         if moved is not None:
             return moved
         try:

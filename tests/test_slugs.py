@@ -109,6 +109,32 @@ class EarlierAddressTests(TestCase):
         rename(film, "بيت")
         self.assertEqual(self.client.get(f"/films/{BAYT}/").status_code, 200)
 
+    def test_a_slug_in_capitals_leads_to_the_lower_case_one(self):
+        """`/films/Ème-…/`, an address typed or copied with a capital, led nowhere (the
+        "È" written in ASCII led to `/films/Eme-…/`, which no film has; a theme's `/themes/
+        Égypte/` was not read in ASCII at all): slugs are made in lower-case ASCII, and such
+        an address leads there in one step, for pages, feeds and cards alike. An editor's
+        slug in capitals is kept."""
+        film = make_film(title="Ème film", year=2001)
+        person = make_person(name="Émile Zola")
+        make_article(films=[film], title="Égypte notes").themes.add("Égypte")
+        self.assertEqual((film.slug, person.slug), ("eme-film", "emile-zola"))
+        self.assertMoved("/films/Ème-film/", "/films/eme-film/")
+        self.assertMoved("/films/Ème-Film/card.png", "/films/eme-film/card.png")
+        self.assertMoved("/feeds/films/Ème-film/atom/?x=1", "/feeds/films/eme-film/atom/?x=1")
+        self.assertMoved("/people/Émile-Zola/", "/people/emile-zola/")
+        self.assertMoved("/articles/Égypte-notes/", "/articles/egypte-notes/")
+        self.assertMoved("/themes/Égypte/", "/themes/egypte/")
+        self.assertMoved("/themes/égypte/", "/themes/egypte/")
+        self.assertMoved("/feeds/themes/Égypte/", "/feeds/themes/egypte/")
+        self.assertMoved("/films/Last-Men/", "/films/last-men/")
+        self.assertEqual(self.client.get("/films/Ème-no-one/", follow=True).status_code, 404)
+        self.assertEqual(self.client.get("/themes/No-Such/").status_code, 404)
+        capitals = make_film(title="Élan", year=2003, slug="Elan-X")
+        self.assertEqual(capitals.slug, "Elan-X")
+        self.assertMoved("/films/Élan-X/", "/films/Elan-X/")
+        self.assertEqual(self.client.get("/films/Elan-X/").status_code, 200)
+
     def test_the_query_string_is_kept(self):
         rename(self.film, "last-men-in-aleppo")
         self.assertMoved(
