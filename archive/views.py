@@ -565,7 +565,16 @@ class ArticleListView(PublicListView):
 
     def get_context_data(self, **kwargs):
         years = pagecache.shared_value("article-years", lambda: Article.objects.published().years())
-        return super().get_context_data(years=years, **kwargs)
+        return super().get_context_data(years=years, wider_feed=self.wider_feed(), **kwargs)
+
+    def wider_feed(self):
+        """Whether the feed the list offers (its theme's, else its film's, else every new
+        article's) carries more than the list shows. A feed carries every piece on its
+        subject, of every kind and year: a list filtered further (a theme's reviews, a year, a
+        person, a film within a theme) has no feed of its own."""
+        cleaned = getattr(self.filters, "cleaned_data", {})
+        subject = "theme" if cleaned.get("theme") else "film"
+        return any(value not in (None, "") for name, value in cleaned.items() if name != subject)
 
 
 class FilmDetailView(FollowsEarlierSlugs, DetailView):

@@ -46,6 +46,36 @@ class ArticleListTests(PublicPageTestCase):
         self.assertContains(response, 'href="/feeds/themes/syria/"')
         self.assertContains(response, 'href="/feeds/themes/syria/atom/"')  # as on the theme's page
 
+    def test_a_list_filtered_further_than_its_feed_says_so(self):
+        """A theme's reviews (`?theme=…&kind=review`) offered "Follow articles on Syria", a
+        feed that carries its interviews and features too: no feed follows such a list, and
+        the one offered says it carries all of the theme's (or film's, or every new) pieces."""
+        for query, feed, label in (
+            ("theme=syria&kind=review", "/feeds/themes/syria/", "all articles on Syria"),
+            ("theme=syria&year=2017", "/feeds/themes/syria/", "all articles on Syria"),
+            (
+                "film=the-white-helmets&kind=interview",
+                "/feeds/films/the-white-helmets/",
+                "all articles on The White Helmets",
+            ),
+            ("kind=review", "/feeds/articles/", "all new articles"),
+        ):
+            with self.subTest(query=query):
+                response = self.client.get(f"/articles/?{query}")
+                self.assertContains(response, "These filters have no feed of their own.")
+                self.assertContains(
+                    response, f'<a href="{feed}">Follow {label} (RSS)</a>', html=True
+                )
+        for query, label in (
+            ("theme=syria", "articles on Syria"),
+            ("film=the-white-helmets", "articles on The White Helmets"),
+            ("", "new articles"),
+        ):
+            with self.subTest(query=query):
+                response = self.client.get(f"/articles/?{query}")
+                self.assertNotContains(response, "no feed of their own")
+                self.assertContains(response, f">Follow {label} (RSS)</a>")
+
     def test_filters_offer_only_what_readers_can_see(self):
         now = timezone.now()
         for year in (2010, 2012):
