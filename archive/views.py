@@ -307,7 +307,7 @@ class HomeView(TemplateView):
             Film.objects.filter(article_links__article__in=latest)
             .only(*FILM_ITEM)
             .annotate(covered=Max("article_links__article__published_at"))
-            .order_by("-covered", "title")
+            .order_by("-covered", "sort_title")
             .prefetch_related(Film.theme_list.prefetch())[:6]
         )
         themes = {
@@ -610,7 +610,8 @@ class FilmDetailView(FollowsEarlierSlugs, DetailView):
         )
         for award in film.awards.all():
             award.recipient_list = sorted(
-                (Person(**row) for row in award.recipient_rows or []), key=lambda x: x.name
+                (Person(**row) for row in award.recipient_rows or []),
+                key=lambda x: sort_key(x.name),
             )
         return film
 
@@ -802,7 +803,9 @@ class PersonDetailView(FollowsEarlierSlugs, DetailView):
     queryset = Person.objects.prefetch_related(
         Prefetch(
             "credits",
-            queryset=Credit.objects.select_related("film").order_by("-film__year", "film__title"),
+            queryset=Credit.objects.select_related("film").order_by(
+                "-film__year", "film__sort_title"
+            ),
         )
     )
 

@@ -404,6 +404,20 @@ class RelatedFilmsTests(TestCase):
         self.assertEqual([p.name for p in related[1].people], ["Feras Fayyad"])
         self.assertEqual([t.name for t in related[2].themes], ["civil defence", "Syria"])
 
+    def test_what_they_share_goes_a_to_z_accents_folded(self):
+        """As every list of the site goes: "Émile" among the Es and "Égypte" before "nile",
+        where a name or theme opening with an accented capital came after Z."""
+        film, other = make_film(title="Nile"), make_film(title="Nile again")
+        for name in ("Zora Neale", "Émile Zola", "Dana"):
+            person = make_person(name=name)
+            make_credit(film, person)
+            make_credit(other, person)
+        film.themes.add("Zoo", "Égypte", "nile")
+        other.themes.add("Zoo", "Égypte", "nile")
+        (related,) = film.related_films()
+        self.assertEqual([p.name for p in related.people], ["Dana", "Émile Zola", "Zora Neale"])
+        self.assertEqual([t.name for t in related.themes], ["Égypte", "nile", "Zoo"])
+
     def test_limit(self):
         self.assertEqual(len(self.film.related_films(limit=2)), 2)
 

@@ -60,6 +60,14 @@ class HomePageTests(PublicPageTestCase):
         self.assertLess(names.index("Égypte"), names.index("exile"))
         self.assertLess(names.index("exile"), names.index("Syria"))
 
+    def test_films_of_one_piece_a_to_z_accents_folded(self):
+        """The films of the latest piece go A to Z among themselves, as the film list does:
+        "Élan" before "Zorro"."""
+        make_article(films=[make_film(title=title) for title in ("Zorro", "Élan", "Bright")])
+        content = self.client.get("/").content.decode()
+        films = re.findall(r'<a href="/films/[^"]+/"><cite>([^<]+)</cite>', content)
+        self.assertEqual(films[:3], ["Bright", "Élan", "Zorro"])
+
     def test_title_description_and_canonical(self):
         response = self.client.get("/")
         self.assertContains(response, "<title>Film Archive</title>", html=True)
@@ -112,6 +120,19 @@ class FilmPageTests(PublicPageTestCase):
         for text in ("2017", "104 minutes", "Denmark, Syria", "Arabic", "Documentary"):
             self.assertContains(response, text)
         self.assertContains(response, "Rescuers in <em>Aleppo</em>.", html=True)
+
+    def test_award_recipients_go_a_to_z_accents_folded(self):
+        """An award's recipients go A to Z as the people list does: "Émile" before "Zora",
+        where a name opening with "É" came after Z."""
+        award = self.film.awards.get(body="Academy Awards")
+        award.recipients.add(
+            *(make_person(name=name) for name in ("Zora Neale", "Émile Zola", "bell hooks"))
+        )
+        content = self.client.get("/films/last-men-in-aleppo/").content.decode()
+        recipients = re.search(r'<span class="note">\((.*?)\)</span>', content)[1]
+        self.assertEqual(
+            re.findall(r">([^<]+)</a>", recipients), ["bell hooks", "Émile Zola", "Zora Neale"]
+        )
 
     def test_director_and_year_under_the_title(self):
         content = self.response.content.decode()
@@ -387,6 +408,19 @@ class PersonPageTests(PublicPageTestCase):
         self.assertContains(response, "<dt>Appears as self</dt>", html=True)
         self.assertContains(response, "An unforgettable portrait")
         self.assertNothingHidden(response)
+
+    def test_credits_of_a_year_go_a_to_z_accents_folded(self):
+        """A person's films of one year go A to Z as the film list does, on the page and in
+        the API: "Élan" before "Zorro", where a title opening with "É" came after Z."""
+        person = make_person(name="Ada Editor")
+        for title in ("Zorro", "Élan", "Bright"):
+            make_credit(make_film(title=title, year=2015), person, role=Credit.Role.EDITOR)
+        content = self.client.get(person.get_absolute_url()).content.decode()
+        self.assertEqual(
+            re.findall(r"<cite>([^<]+)</cite></a> \(2015\)", content), ["Bright", "Élan", "Zorro"]
+        )
+        api = self.client.get(f"/api/v1/people/{person.slug}/").json()
+        self.assertEqual([c["film"]["title"] for c in api["credits"]], ["Bright", "Élan", "Zorro"])
 
     def test_an_interviewer_finds_the_interviews_they_conducted(self):
         """Named as an interview's interviewer (not in its byline), or as the one who asks a

@@ -163,7 +163,9 @@ class PersonDetail(PublicDetail):
     queryset = Person.objects.prefetch_related(
         Prefetch(
             "credits",
-            queryset=Credit.objects.select_related("film").order_by("-film__year", "film__title"),
+            queryset=Credit.objects.select_related("film").order_by(
+                "-film__year", "film__sort_title"
+            ),
         )
     )
 

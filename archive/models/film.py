@@ -7,7 +7,7 @@ from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 
 from ..addresses import page_path
-from ..text import NormalisedCharField, NormalisedTextField, SortKeyField
+from ..text import NormalisedCharField, NormalisedTextField, SortKeyField, sort_key
 from .identifiers import imdb_title, wikidata_item
 from .images import Illustrated
 from .person import Person
@@ -218,7 +218,8 @@ ORDER BY closest.score DESC, closest.film_id DESC
 
 
 def by_name(thing):
-    return thing.name.casefold()
+    """A to Z as the archive's lists go (`sort_key`): "Égypte" among the Es, not after "Zoo"."""
+    return sort_key(thing.name)
 
 
 @dataclass
