@@ -914,7 +914,8 @@ def results(text, ids):
     it — cut at word boundaries, "…" where it starts or ends inside
     its field. On PostgreSQL, ts_headline writes each field's (it marks the words the query
     matched as stemmed: "bombs" marks "bomb"); elsewhere, and for a match on the title alone,
-    `excerpt` does.
+    `excerpt` does. A quoted phrase is marked only where its words are in a row
+    (`phrases_marked_whole`).
     """
     documents = SearchDocument.objects.filter(pk__in=ids)
     parsed = parse_query(text)
@@ -944,7 +945,9 @@ def results(text, ids):
         document = by_pk.get(pk)
         if document is None:
             continue
-        snippet = headline(document, parsed) or excerpt(document, parsed)
+        snippet = phrases_marked_whole(
+            headline(document, parsed) or excerpt(document, parsed), parsed
+        )
         rows.append(
             Result(
                 kind=document.kind,
@@ -1000,13 +1003,13 @@ def stored_word(word):
     return "".join(WORD.findall(stemmed(word)))
 
 
-def matching_words(parsed):
+def matching_words(parsed, phrases=True):
     """Whether a word of the stored text is one the query asks for, as the database reads it:
     whole words, folded and stemmed ("wars" for "war"), the last one also as the beginning of
-    a word, as typed, or by a stem it begins with (see `fts_query`)."""
-    wanted = {
-        word for term in parsed.words + parsed.phrases for word in WORD.findall(stemmed(term))
-    }
+    a word, as typed, or by a stem it begins with (see `fts_query`). Without `phrases`, the
+    words asked for by themselves only."""
+    terms = parsed.words + (parsed.phrases if phrases else [])
+    wanted = {word for term in terms for word in WORD.findall(stemmed(term))}
     beginning = None
     if parsed.prefix and parsed.required:
         beginning = typed_word(parsed.required[-1][-1])
@@ -1102,6 +1105,41 @@ def excerpt(document, parsed, width=220):
         chosen[start:end],
     )
     return ("…" if start else "") + marked + ("…" if end < len(chosen) else "")
+
+
+def phrases_marked_whole(snippet, parsed):
+    """`snippet` with the marks taken off a quoted phrase's words where they stand alone:
+    ts_headline and `excerpt` mark each word of the query wherever it is, so a search for
+    "last men" marked every "men" and "last" in the excerpt, as if each had been found. The
+    phrase keeps its marks where its words are in a row, as does a word the query also asks
+    for by itself; a word marked that is not one of the phrase's keeps its mark."""
+    if not parsed.phrases or MARK_START not in snippet:
+        return snippet
+    words = list(WORD.finditer(snippet))
+    stored = [stored_word(word.group()) for word in words]
+    phrase_words, in_a_row = set(), set()
+    for phrase in parsed.phrases:
+        wanted = WORD.findall(stemmed(phrase))
+        phrase_words.update(wanted)
+        for start in range(len(stored) - len(wanted) + 1):
+            if stored[start : start + len(wanted)] == wanted:
+                in_a_row.update(range(start, start + len(wanted)))
+    asked_alone = matching_words(parsed, phrases=False)
+    kept, end = [], 0
+    for place, word in enumerate(words):
+        marked = (
+            snippet[word.start() - 1 : word.start()] == MARK_START
+            and snippet[word.end() : word.end() + 1] == MARK_END
+        )
+        if (
+            marked
+            and place not in in_a_row
+            and stored[place] in phrase_words
+            and not asked_alone(word.group())
+        ):
+            kept += [snippet[end : word.start() - 1], word.group()]
+            end = word.end() + 1
+    return "".join(kept) + snippet[end:]
 
 
 def highlighted(snippet):

@@ -232,6 +232,26 @@ class FindingTests(SearchTestCase):
         response = self.search("Umar Harah")
         self.assertRegex(response.content.decode(), r"<mark>Umar</mark>\s*<mark>Harah</mark>")
 
+    def test_a_phrase_is_highlighted_only_where_its_words_are_in_a_row(self):
+        """A search for "last men" marks the phrase, not a lone "men" or "last" elsewhere
+        in the excerpt (the reader saw every one of them marked, as if each had matched);
+        a word searched beside the phrase is marked wherever it is."""
+        make_article(
+            title="On rubble and rescue",
+            standfirst="Men came first; the last men of the square stayed, men said, to the last.",
+        )
+        for query, marked in (
+            ('"last men"', ["last men"]),
+            ('"last men" square', ["last men", "square"]),
+        ):
+            with self.subTest(query=query):
+                snippets = re.findall(
+                    r'<p class="snippet"[^>]*>(.*?)</p>', self.search(query).content.decode()
+                )
+                snippet = next(s for s in snippets if "square" in s)
+                found = re.findall(r"<mark>(.*?)</mark>", re.sub(r"</mark>\s*<mark>", " ", snippet))
+                self.assertEqual(found, marked)
+
     def test_a_short_text_is_excerpted_whole(self):
         """A text shorter than an excerpt is shown whole, its first short word and its last
         full stop included, with no "…" saying it goes on: on PostgreSQL, ts_headline dropped
