@@ -402,6 +402,16 @@ if not re.fullmatch(r"((?!\.{1,2}/)[\w.~-]+/)+", ADMIN_URL):
         "DJANGO_ADMIN_URL must be a path of letters, digits, '-', '_', '.' or '~', in one or "
         f"more parts separated by '/' (such as desk/), not {ADMIN_URL!r}."
     )
+# Addresses below STATIC_URL are answered by whitenoise (or a CDN, or the server in front)
+# before Django's URLs are read, and those below MEDIA_URL by the server in front: an admin
+# among them lost its pages to any file of the same name, and a cache or CDN keeping whatever
+# is under /static/ for a year would keep the admin's pages too.
+for prefix, served in ((STATIC_URL, "the static files"), (MEDIA_URL, "the uploaded images")):
+    if ADMIN_URL.startswith(prefix) or prefix.startswith(ADMIN_URL):
+        raise ImproperlyConfigured(
+            f"DJANGO_ADMIN_URL must be an address of its own, such as desk/, not "
+            f"{ADMIN_URL!r}: /{prefix} is where {served} are served."
+        )
 
 # Security. HTTPS is assumed in production (DEBUG off) unless DJANGO_HTTPS=false.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

@@ -352,6 +352,24 @@ def test_an_admin_address_no_browser_can_reach_is_refused(address):
     assert nested.stdout.strip() == "back-office/desk_2.0/"
 
 
+@pytest.mark.parametrize("address", ["static/", "/static/", "static/desk/", "media/"])
+def test_an_admin_address_among_the_files_is_refused(address):
+    """DJANGO_ADMIN_URL=static/ was taken as it came: the admin was then at the static files'
+    address, which whitenoise (or a CDN, or the server in front) answers before the site's
+    URLs are read, and media/ at the uploaded images', which the server in front answers. It
+    is refused at start, as the other addresses where the admin would not be found are."""
+    result = run_settings("print('started')", DJANGO_ADMIN_URL=address)
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "DJANGO_ADMIN_URL must be an address of its own" in result.stderr
+    assert "is where the" in result.stderr
+    beside = run_settings(
+        "from django.conf import settings as s; print(s.ADMIN_URL)", DJANGO_ADMIN_URL="statics/"
+    )
+    assert beside.returncode == 0, beside.stderr
+    assert beside.stdout.strip() == "statics/"
+
+
 @pytest.mark.parametrize("address", ["films/", "/api/v1/", "api", "feeds/", "people/someone"])
 def test_an_admin_address_of_the_sites_own_pages_is_refused(address):
     """DJANGO_ADMIN_URL=films/ was taken as it came: the admin's patterns come first, so every
