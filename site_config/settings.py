@@ -159,6 +159,11 @@ TEMPLATES = [
 ]
 
 
+DATABASE_ENGINES = ("django.db.backends.postgresql", "django.db.backends.sqlite3")
+# What libpq's sslmode may be (https://www.postgresql.org/docs/current/libpq-ssl.html).
+POSTGRESQL_SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
 def env_database(name, default=None, **options):
     """The database an address in `name` names (dj-database-url); `default` when it is unset or
     blank. A malformed address is refused with a message that names the variable and never
@@ -170,10 +175,24 @@ def env_database(name, default=None, **options):
     except ValueError as error:
         unknown = isinstance(error, dj_database_url.UnknownSchemeError)
         reason = "its scheme is unknown" if unknown else "it cannot be read"
+    if reason is None and database["ENGINE"] not in DATABASE_ENGINES:
+        # Another database's driver failed at the first query, or when Django loaded it.
+        scheme = urllib.parse.urlsplit(value).scheme
+        raise ImproperlyConfigured(
+            f"{name} names a {scheme}:// database: the archive runs on PostgreSQL "
+            "(postgres://…) or SQLite (sqlite:////…) only."
+        )
     if reason is None and database["ENGINE"] == "django.db.backends.postgresql":
         # Django asks for the name only at the first query: every page, /healthz too, was a 500.
         if not database["NAME"] and not database.get("OPTIONS", {}).get("service"):
             reason = "it names no database"
+        # libpq reads sslmode only when it connects: every page was a 500.
+        sslmode = database.get("OPTIONS", {}).get("sslmode")
+        if not reason and sslmode is not None and sslmode not in POSTGRESQL_SSL_MODES:
+            raise ImproperlyConfigured(
+                f"{name}'s sslmode must be {', '.join(POSTGRESQL_SSL_MODES[:-1])} or "
+                f"{POSTGRESQL_SSL_MODES[-1]}, not {str(sslmode)[:30]!r}."
+            )
     if reason:
         raise ImproperlyConfigured(
             f"{name} is not a database address ({reason}). Write it as "

@@ -247,6 +247,47 @@ def test_a_postgresql_address_without_a_database_is_explained(name, value):
     assert service.stdout.strip() == "archive"
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "DATABASE_URL",
+            "mysql://archive:s3cret@db.internal/archive",
+            "DATABASE_URL names a mysql:// database: the archive runs on PostgreSQL",
+        ),
+        (
+            "DATABASE_REPLICA_URL",
+            "oracle://archive:s3cret@db.internal/archive",
+            "DATABASE_REPLICA_URL names a oracle:// database",
+        ),
+        (
+            "DATABASE_URL",
+            "postgres://archive:s3cret@db.internal/archive?sslmode=bogus",
+            "DATABASE_URL's sslmode must be disable, allow, prefer, require, verify-ca or "
+            "verify-full, not 'bogus'",
+        ),
+    ],
+)
+def test_a_database_the_archive_cannot_use_is_explained(name, value, message):
+    """DATABASE_URL=mysql://… was taken as it came and failed in Django's loading of a driver
+    ("Error loading MySQLdb module"), and ?sslmode=bogus let the site start and then failed
+    at every page in libpq ("invalid sslmode value"). Each is refused at start, naming the
+    variable and not its password."""
+    environ = {"DATABASE_URL": "postgres://archive@db.internal/archive", name: value}
+    result = run_settings("print('started')", **environ)
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert message in result.stderr
+    assert "s3cret" not in result.stderr
+    required = run_settings(
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['OPTIONS']['sslmode'])",
+        DATABASE_URL="postgres://archive@db.internal/archive?sslmode=verify-full",
+    )
+    assert required.returncode == 0, required.stderr
+    assert required.stdout.strip() == "verify-full"
+
+
 def test_a_replica_must_be_postgresql():
     result = run_settings(
         "pass",
