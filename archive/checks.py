@@ -1,7 +1,9 @@
-"""System checks of what the settings alone cannot tell: how they meet the site's addresses."""
+"""System checks of what the settings alone cannot tell: how they meet the site's addresses,
+and whether the Redis server REDIS_URL names has its database."""
 
 import re
 
+import redis
 from django.conf import settings
 from django.core import checks
 from django.urls import Resolver404, URLResolver, get_resolver
@@ -48,3 +50,34 @@ def admin_address_is_its_own(app_configs=None, **kwargs):
             id="archive.E001",
         )
     ]
+
+
+@checks.register(checks.Tags.caches)
+def redis_has_the_database(app_configs=None, **kwargs):
+    """REDIS_URL must name a database its server has: redis://…/99, on a server of Redis's
+    default 16, is refused by the server at every connection, and the site ran without its
+    cache, every page rendered, with only a warning that the cache "cannot be reached". How
+    many databases a server has only the server knows, so it is asked once, as the cache asks
+    (half a second at most); one that does not answer is an outage the site rides out, not a
+    mistake in the settings, and is not reported here."""
+    errors = []
+    for location in filter(None, (part.strip() for part in settings.REDIS_URL.split(","))):
+        client = redis.Redis.from_url(location, socket_connect_timeout=0.5, socket_timeout=0.5)
+        try:
+            client.ping()
+        except redis.ResponseError as error:
+            database = client.connection_pool.connection_kwargs.get("db", 0)
+            errors.append(
+                checks.Error(
+                    f"REDIS_URL names database {database}, which its Redis server refuses "
+                    f"({error}).",
+                    hint="A Redis server has 16 databases, 0 to 15, unless its `databases` "
+                    "setting says otherwise: name one of those, such as redis://host:6379/0.",
+                    id="archive.E002",
+                )
+            )
+        except (redis.RedisError, OSError):
+            pass
+        finally:
+            client.close()
+    return errors
