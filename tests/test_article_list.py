@@ -42,6 +42,8 @@ class ArticleListTests(PublicPageTestCase):
         self.assertContains(response, "Articles on <a")
         self.assertContains(response, 'href="/feeds/films/the-white-helmets/"')
         self.assertContains(response, 'href="/feeds/films/the-white-helmets/atom/"')
+        # The film's title is a title there too, as in the line above the list.
+        self.assertContains(response, "Follow articles on <cite>The White Helmets</cite> (RSS)")
         response = self.client.get("/articles/?theme=syria")
         self.assertContains(response, 'href="/feeds/themes/syria/"')
         self.assertContains(response, 'href="/feeds/themes/syria/atom/"')  # as on the theme's page

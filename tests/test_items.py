@@ -37,6 +37,10 @@ class ItemTests(TestCase):
         )
 
     def test_article_item_with_byline_and_films(self):
+        """A piece's films are named as titles, in italics (`<cite>`), as the film lists, the
+        quotes and the article's own page name them: under "On" they were set in roman, so that
+        the home page's latest pieces, a theme's or a person's read "On Last Men in Aleppo" as
+        if the words were the magazine's own."""
         article = Article.objects.get(pk=self.article.pk)
         published = article.published_at
         self.assertTrue(published.microsecond)  # HTML allows three digits at most: none written
@@ -49,7 +53,8 @@ class ItemTests(TestCase):
             <p class="meta">By <a href="/people/critic/">{ESCAPED}</a> ·
               <time datetime="{published.isoformat(timespec="seconds")}">{published.day}
               {published.strftime("%B")} {published.year}</time></p>
-            <p class="about">On <a href="{self.film.get_absolute_url()}">{ESCAPED}</a></p>
+            <p class="about">On
+              <a href="{self.film.get_absolute_url()}"><cite>{ESCAPED}</cite></a></p>
             </article>""",
         )
         self.assertNotIn('class="about"', render("{% article_items a %}", a=[article]))

@@ -91,7 +91,7 @@ class ItemWriter:
         if byline := self.byline(article):
             parts.append(byline)
         if show_films and (films := article.film_list):
-            names = ", ".join(self.link(film, film.title) for film in films)
+            names = ", ".join(self.link(film, film.title, "cite") for film in films)
             parts.append(f'<p class="about">On {names}</p>')
         return '<article class="article-item">\n  ' + "\n  ".join(parts) + "\n</article>"
 
