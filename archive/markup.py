@@ -50,18 +50,33 @@ def plain_text(text):
     return words_of(text)
 
 
+# A link whose address nh3 removed (a scheme not allowed) keeps the `rel` it adds to every
+# link, and HTML allows no `rel` on an `<a>` without `href`: such a link becomes its words.
+# nh3 writes each tag it keeps one way (each attribute's value in double quotes, a quotation
+# mark inside it escaped) and never nests one `<a>` in another.
+LINK = re.compile(r'<a((?:\s[\w-]+="[^"]*")*)>(.*?)</a>', re.DOTALL)
+
+
+def unwrap_links_without_address(html_text):
+    return LINK.sub(
+        lambda link: link[0] if ' href="' in link[1] else link[2],
+        html_text,
+    )
+
+
 # The same text always gives the same HTML, and converting it costs more than the rest of a
 # page's text: each worker remembers the texts it has converted lately (a few hundred, keyed by
 # the text itself, so an edited text is simply a new key and nothing can go stale).
 @functools.lru_cache(maxsize=512)
 def sanitised_html(text):
-    return nh3.clean(
+    cleaned = nh3.clean(
         to_html(text),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+    return unwrap_links_without_address(cleaned)
 
 
 @functools.lru_cache(maxsize=512)

@@ -34,6 +34,31 @@ class RenderingTests(SimpleTestCase):
                 self.assertNotIn("<iframe", html)
                 self.assertNotIn("style=", html)
 
+    def test_a_link_to_an_address_not_allowed_reads_as_its_words(self):
+        """A link to an address the site does not link to (`javascript:`, `tel:`, `ftp:`, or
+        a named anchor typed as HTML) reads as its words, emphasis kept: it was left as an `<a>`
+        with `rel` and no address, which HTML does not allow (the Nu checker refused the
+        article, and its feed entries carried the same markup)."""
+        for text in (
+            "Call [the *festival*](tel:+4512345678) today.",
+            '<p>Call <a title="Festival" href="javascript:alert(1)">the <em>festival</em></a> '
+            "today.</p>",
+            "<p>Call <a name=fest>the <em>festival</em></a> today.</p>",
+        ):
+            with self.subTest(text=text):
+                self.assertHTMLEqual(
+                    render_markdown(text), "<p>Call the <em>festival</em> today.</p>"
+                )
+        html = render_markdown(
+            '<abbr title="Copenhagen">CPH</abbr>: [Allowed](https://example.org) and '
+            "[not](ftp://example.org)."
+        )
+        self.assertInHTML('<abbr title="Copenhagen">CPH</abbr>', html)
+        self.assertInHTML(
+            '<a href="https://example.org" rel="noopener noreferrer">Allowed</a>', html
+        )
+        self.assertIn("and not.", html)
+
     def test_plain_text(self):
         self.assertEqual(plain_text("A *moving* film &amp; more."), "A moving film & more.")
         self.assertEqual(plain_text(""), "")
