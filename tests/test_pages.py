@@ -444,6 +444,12 @@ class PersonPageTests(PublicPageTestCase):
     def test_interviews_given_and_quotes(self):
         response = self.client.get(self.director.get_absolute_url())
         self.assertContains(response, "Fayyad on filming")
+        # Said whose interviews they are, as the headings "Articles by …" and "Articles
+        # about …" beside it do: "Interviews" alone read, on the page of a critic who also
+        # gave one, as the interviews they conducted, which are among their articles.
+        self.assertContains(
+            response, f'<h2 id="interviews">Interviews with {self.director.name}</h2>', html=True
+        )
         self.assertContains(response, "It&#x27;s not about journalism.")
         self.assertContains(response, "<dt>Producer</dt>", html=True)
 
