@@ -474,6 +474,22 @@ class PersonPageTests(PublicPageTestCase):
         self.assertContains(response, "accomplishment")
         self.assertNotContains(response, "unforgettable portrait of Syrian civilians.")
 
+    def test_someone_with_nothing_published_yet_is_led_onward(self):
+        """Everyone is listed A to Z, among them the critic whose only piece is a draft: their
+        page was a name over nothing, with no link onward. It says nothing is published on
+        them yet and leads to everyone and to the latest articles, and names no draft."""
+        newcomer = make_person(name="Nell Newcomer")
+        draft = make_article(films=[self.film], title="Newcomer draft", status="draft")
+        draft.bylines.create(person=newcomer)
+        response = self.client.get(newcomer.get_absolute_url())
+        self.assertContains(response, "Nothing on Nell Newcomer is published yet.")
+        self.assertContains(response, 'href="/people/">everyone, A to Z</a>')
+        self.assertContains(response, 'href="/articles/">latest articles</a>')
+        self.assertNotContains(response, "Newcomer draft")
+        self.assertNotContains(
+            self.client.get(self.director.get_absolute_url()), "is published yet"
+        )
+
     def test_description_is_plain_text(self):
         self.director.biography = "Director of *Last Men in Aleppo*."
         self.director.save()
