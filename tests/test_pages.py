@@ -147,6 +147,21 @@ class FilmPageTests(PublicPageTestCase):
         self.assertContains(self.response, 'href="/people/feras-fayyad/"')
         self.assertContains(self.response, 'href="/people/khaled-omar-harrah/"')
 
+    def test_a_credits_note_is_set_apart_from_the_name(self):
+        """A credit's note (the production company a producer worked for) follows the name
+        after a comma: it ran on into it, told apart by its colour alone, so that a screen
+        reader, a copied list or a page without its styles read "Kareem Abeed Aleppo Media
+        Center" as one name."""
+        producer = make_person(name="Kareem Abeed")
+        make_credit(self.film, producer, Credit.Role.PRODUCER, note="Aleppo Media Center")
+        response = self.client.get(self.film.get_absolute_url())
+        self.assertContains(
+            response,
+            '<li><a href="/people/kareem-abeed/">Kareem Abeed</a>'
+            '<span class="note">, Aleppo Media Center</span></li>',
+            html=True,
+        )
+
     def test_awards(self):
         self.assertContains(self.response, "World Cinema Grand Jury Prize: Documentary")
         self.assertContains(self.response, "Best Documentary Feature, 90th Academy Awards, 2018")
