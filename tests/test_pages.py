@@ -382,6 +382,30 @@ class ArticlePageTests(PublicPageTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, "min read")
 
+    def test_description_of_a_piece_without_a_standfirst(self):
+        """Without a standfirst, a page's description (what a search engine and a shared link
+        show of it) says what the piece is: a review "of" its films, an interview or a feature
+        "on" them; one about no film, its first words. It said "Interview of …" and "Feature
+        of …", and a feature about no film was described as "Feature." and nothing more."""
+        interview = make_article(
+            films=[self.film], title="Talk", kind=Article.Kind.INTERVIEW, standfirst=""
+        )
+        review = make_article(films=[self.film], title="Notice", standfirst="")
+        essay = make_article(
+            title="Essay", kind=Article.Kind.FEATURE, standfirst="", body="On *cinema* " * 40
+        )
+        for article, description in (
+            (interview, "Interview on Last Men in Aleppo."),
+            (review, "Review of Last Men in Aleppo."),
+            (essay, " ".join(["On cinema"] * 15) + "…"),
+        ):
+            with self.subTest(article=article.title):
+                response = self.client.get(article.get_absolute_url())
+                self.assertContains(response, f'<meta name="description" content="{description}">')
+                self.assertContains(
+                    response, f'<meta property="og:description" content="{description}">'
+                )
+
     def test_drafts_and_scheduled_articles_are_404(self):
         for article in (self.draft, self.scheduled):
             with self.subTest(article=article.title):

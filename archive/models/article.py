@@ -8,6 +8,7 @@ from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 
 from ..addresses import page_path
+from ..markup import plain_text
 from ..text import NormalisedCharField, NormalisedTextField
 from .aggregates import distinct_years
 from .film import Film
@@ -288,6 +289,23 @@ class Article(Illustrated, SluggedModel):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def description(self):
+        """What the page's description, and a link to it shared elsewhere, say of the piece:
+        its standfirst; without one, what it is and what films it is of (a review) or on;
+        without films either, the first words of its body.
+
+        Reads `film_list`: prefetch the films (the article page does)."""
+        if self.standfirst:
+            return self.standfirst
+        kind = self.get_kind_display()
+        if films := self.film_list:
+            about = "of" if self.kind == self.Kind.REVIEW else "on"
+            return f"{kind} {about} {', '.join(film.title for film in films)}."
+        if words := plain_text(self.body):
+            return Truncator(" ".join(words.split())).words(30)
+        return f"{kind}."
 
     WORDS_PER_MINUTE = 230
 
