@@ -58,7 +58,7 @@ class ArticleListTests(PublicPageTestCase):
             (
                 "film=the-white-helmets&kind=interview",
                 "/feeds/films/the-white-helmets/",
-                "all articles on The White Helmets",
+                "all articles on <cite>The White Helmets</cite>",
             ),
             ("kind=review", "/feeds/articles/", "all new articles"),
         ):
@@ -70,7 +70,7 @@ class ArticleListTests(PublicPageTestCase):
                 )
         for query, label in (
             ("theme=syria", "articles on Syria"),
-            ("film=the-white-helmets", "articles on The White Helmets"),
+            ("film=the-white-helmets", "articles on <cite>The White Helmets</cite>"),
             ("", "new articles"),
         ):
             with self.subTest(query=query):
