@@ -6,7 +6,8 @@ A query is read by `parse_query` (several words, "quoted phrases", -exclusions, 
 words match, and the last word also matches as the beginning of a word (at least
 PREFIX_LENGTH letters: "Sor" finds Søren). Accents and letters of their own are folded on
 both databases ("Soren" finds Søren, "strasse" finds Straße); other scripts are found in their
-own script ("حلب" finds آخر الرجال في حلب).
+own script ("حلب" finds آخر الرجال في حلب), Arabic without its vowel marks and with one
+form of each of its letters that are written several ways (`ARABIC_FOLDING`).
 
 PostgreSQL: weighted vectors (titles and names "A", summaries "B", bodies "C") with GIN
 indexes, in the `archive_search` text-search configuration (English stemming after
@@ -15,7 +16,7 @@ number of matches, so only a bounded set of candidates is ranked: matches on a t
 name, and other matches, up to CANDIDATES of each.
 
 SQLite: an FTS5 table, `archive_searchtext` (migration 0009), holds each document's title,
-names, summary and body folded by `fold()` (rowid = the document's id; a trigger deletes its
+names, summary and body folded by `folded()` (rowid = the document's id; a trigger deletes its
 row with the document), its English words stemmed by Porter's stemmer (`stemmed`, migration
 0020: "wars" finds "war", as on PostgreSQL); bm25 weighs the columns as ts_rank weighs A, B
 and C. Results show the stored text, excerpted on word boundaries one field at a time by
@@ -50,6 +51,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    TextField,
     Value,
     When,
 )
@@ -73,8 +75,36 @@ TEXT_TABLE = "archive_searchtext"
 MAX_QUERY_LENGTH = 200
 MARK_START, MARK_END = "\x02", "\x03"
 
+# Arabic as readers type it: mostly without its short-vowel marks (harakat, shadda, sukun,
+# the dagger alef) or the tatweel that stretches a word, often with a bare alef for آ, أ, إ
+# and ٱ, ي for a final ى and ه for ة; and sometimes vowelled, pasted from a vowelled text.
+# Both the text and the query are read with these folded, as Arabic search engines read them
+# (Lucene's ArabicNormalizer folds the same), on SQLite in `folded` and on PostgreSQL by the
+# function `archive_search_fold` (migration 0026, which holds the same table).
+ARABIC_FOLDING = str.maketrans(
+    {
+        **dict.fromkeys("\u0622\u0623\u0625\u0671", "\u0627"),
+        "\u0649": "\u064a",
+        "\u0629": "\u0647",
+        **dict.fromkeys(["\u0640", "\u0670", *map(chr, range(0x064B, 0x0660))]),
+    }
+)
+
+
+def folded(text):
+    """`text` folded as the index reads it: Latin letters spelt in ASCII (`fold`), Arabic
+    without its vowel marks and with one form of each letter (`ARABIC_FOLDING`)."""
+    text = fold(text)
+    return text if text.isascii() else text.translate(ARABIC_FOLDING)
+
 
 # Keeping the index up to date -------------------------------------------------------------
+
+
+def arabic_folded(field):
+    """A field as PostgreSQL's vectors read it: Arabic folded (`ARABIC_FOLDING`); the
+    `archive_search` configuration folds Latin letters."""
+    return Func(F(field), function="archive_search_fold", output_field=TextField())
 
 
 class FieldBreak(SearchVectorCombinable, Func):
@@ -91,16 +121,18 @@ class FieldBreak(SearchVectorCombinable, Func):
 
 # Titles and names weigh most, then summaries (standfirsts), then bodies.
 WEIGHTED_VECTOR = (
-    SearchVector("title", weight="A", config=CONFIG)
+    SearchVector(arabic_folded("title"), weight="A", config=CONFIG)
     + FieldBreak()
-    + SearchVector("names", weight="A", config=CONFIG)
+    + SearchVector(arabic_folded("names"), weight="A", config=CONFIG)
     + FieldBreak()
-    + SearchVector("summary", weight="B", config=CONFIG)
+    + SearchVector(arabic_folded("summary"), weight="B", config=CONFIG)
     + FieldBreak()
-    + SearchVector("body", weight="C", config=CONFIG)
+    + SearchVector(arabic_folded("body"), weight="C", config=CONFIG)
 )
 TITLE_VECTOR = (
-    SearchVector("title", config=CONFIG) + FieldBreak() + SearchVector("names", config=CONFIG)
+    SearchVector(arabic_folded("title"), config=CONFIG)
+    + FieldBreak()
+    + SearchVector(arabic_folded("names"), config=CONFIG)
 )
 
 
@@ -310,16 +342,16 @@ def shorter_stems(typed):
 def typed_word(term):
     """The last word of `term` as typed (folded, in lower case): a query's last word, which
     may be the beginning of one."""
-    return WORD.findall(fold(term))[-1].lower()
+    return WORD.findall(folded(term))[-1].lower()
 
 
 def stemmed(text):
-    """`text` as SQLite's search table holds it and queries read it: folded (`fold`), each
+    """`text` as SQLite's search table holds it and queries read it: folded (`folded`), each
     English word (ASCII letters) in lower case and stemmed, everything else as it was. Stemmed
     here rather than by FTS5's `porter` tokenizer so that a query's last word, still being
     typed, can be matched as the beginning of a word as typed ("Fay" finds Fayyad; `porter`
     would look for words beginning "fai")."""
-    return ENGLISH_WORD.sub(lambda word: stem(word.group().lower()), fold(text))
+    return ENGLISH_WORD.sub(lambda word: stem(word.group().lower()), folded(text))
 
 
 # Writing documents, and following what they show ------------------------------------------
@@ -547,7 +579,8 @@ def parse_query(text):
     """Words, "quoted phrases", -excluded terms and `or`, as a web search engine reads them."""
     words, phrases, excluded, groups = [], [], [], []
     joining = prefix = False
-    for minus_phrase, phrase, minus_word, word in TOKEN.findall(text):
+    # Arabic folded first: its vowel marks are no letters of a word (`\w`), and would split one.
+    for minus_phrase, phrase, minus_word, word in TOKEN.findall(text.translate(ARABIC_FOLDING)):
         term = " ".join(re.findall(r"\w+(?:['’]\w+)*", phrase or word))
         if not term:
             continue
@@ -562,7 +595,7 @@ def parse_query(text):
         prefix = (
             bool(word)
             and len(re.findall(r"\w+", term)[-1]) >= PREFIX_LENGTH
-            and bool(WORD.findall(fold(term)))
+            and bool(WORD.findall(folded(term)))
         )
         terms = [term] if phrase else term.split()
         (phrases if phrase and " " in term else words).extend(terms)
@@ -993,7 +1026,9 @@ def headline(document, parsed):
     return None
 
 
-WORD = re.compile(r"\w+")
+# A word of stored text, Arabic vowel marks and tatweel within it included (they are no `\w`):
+# "فَيّاض" is one word to mark, as the index reads it (`folded`), not four pieces.
+WORD = re.compile(r"\w[\w\u0640\u064B-\u065F\u0670]*")
 
 
 @functools.lru_cache(maxsize=65536)

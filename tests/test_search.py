@@ -150,6 +150,22 @@ class FindingTests(SearchTestCase):
         self.assertIn("Khaled Omar Harrah", titles(self.search("harrah")))
         self.assertIn("Last Men in Aleppo", titles(self.search("حلب")))
 
+    def test_arabic_is_found_with_or_without_its_vowel_marks_and_hamzas(self):
+        """A reader types Arabic as it is usually written, without short-vowel marks and often
+        with a bare alef for آ, أ or إ, or pastes it vowelled: each finds the title or name as
+        an editor wrote it. "حَلَب" and "اخر الرجال" found nothing, as "Sören" would not find
+        "Soren" without its accents folded."""
+        self.assertIn("Last Men in Aleppo", titles(self.search("حَلَب")))
+        self.assertIn("Last Men in Aleppo", titles(self.search("اخر الرجال")))
+        self.assertIn("Last Men in Aleppo", titles(self.search('"اخر الرجال"')))
+        make_person(name="Feras Fayyad (vowelled)", native_name="فِراس فَيّاض")
+        self.assertIn("Feras Fayyad (vowelled)", titles(self.search("فراس فياض")))
+        self.assertIn("Feras Fayyad (vowelled)", titles(self.search("فيا")))  # being typed
+        self.assertContains(self.search("فياض"), "<mark>فَيّاض</mark>")
+        make_film(title="The School", original_title="المدرسة", year=2020)
+        self.assertIn("The School", titles(self.search("المدرسه")))  # ة typed as ه
+        self.assertContains(self.search("اخر"), "<mark>آخر</mark>")
+
     def test_drafts_and_scheduled_pieces_are_never_found(self):
         response = self.search("zanzibar")
         self.assertEqual(titles(response), [])
