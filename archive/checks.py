@@ -1,11 +1,17 @@
 """System checks of what the settings alone cannot tell: how they meet the site's addresses,
-and whether the Redis server REDIS_URL names has its database."""
+whether the Redis server REDIS_URL names has its database, and (at start) whether the static
+files are collected."""
 
 import re
 
 import redis
+from django.apps import apps
 from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import storages
 from django.urls import Resolver404, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
 
@@ -81,3 +87,33 @@ def redis_has_the_database(app_configs=None, **kwargs):
         finally:
             client.close()
     return errors
+
+
+def static_files_collected():
+    """Refuse to serve without the static files `collectstatic` gathers (DEBUG off).
+
+    Pages name each static file by its hashed name, read from the manifest `collectstatic`
+    writes into STATIC_ROOT. Without it (collectstatic not run, or DJANGO_STATIC_ROOT naming
+    another directory), or with one from before a file was added, every page naming a missing
+    file, the error pages included, was a bare "Internal Server Error" while /healthz answered
+    "ok". Called by the WSGI and ASGI entry points, once per process.
+    """
+    storage = storages["staticfiles"]
+    if not isinstance(storage, ManifestFilesMixin):
+        return
+    collected = storage.hashed_files  # read from the manifest as the storage is made
+    ignored = apps.get_app_config("staticfiles").ignore_patterns
+    found = {path for finder in get_finders() for path, _ in finder.list(ignored)}
+    missing = sorted(found - set(collected))
+    if not missing:
+        return
+    if collected:
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        what = f"{', '.join(missing[:3])}{more} {'is' if len(missing) == 1 else 'are'} missing"
+    else:
+        what = "none of them is there"
+    raise ImproperlyConfigured(
+        f"The static files are not collected in DJANGO_STATIC_ROOT ({settings.STATIC_ROOT}): "
+        f"{what}, and every page naming one would fail. Run `python manage.py collectstatic "
+        "--no-input` with the same settings before starting the site."
+    )

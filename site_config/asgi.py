@@ -4,7 +4,12 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from archive.checks import static_files_collected
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
 application = get_asgi_application()
+
+# Refused here rather than by every page: without the collected static files each page failed.
+static_files_collected()
