@@ -1,4 +1,5 @@
 import logging
+import re
 
 from django.conf import settings
 from django.db import (
@@ -130,6 +131,11 @@ class CompressionMiddleware(GZipMiddleware):
             return response
         if response.status_code == 304:
             return self.not_modified(request, response)
+        if not gzip_accepted(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            # Django's reading of Accept-Encoding takes "gzip;q=0" for yes: only its Vary.
+            if not response.has_header("Content-Encoding"):
+                patch_vary_headers(response, ("Accept-Encoding",))
+            return response
         return super().process_response(request, response)
 
     def not_modified(self, request, response):
@@ -144,9 +150,26 @@ class CompressionMiddleware(GZipMiddleware):
         return response
 
 
+QUALITY = re.compile(r"\s*q\s*=\s*([0-9.]+)\s*$", re.IGNORECASE)
+
+
 def gzip_accepted(accept_encoding):
-    """Whether a client's Accept-Encoding takes gzip, as Django's GZipMiddleware reads it."""
-    return bool(re_accepts_gzip.search(accept_encoding))
+    """Whether a client's Accept-Encoding takes gzip: named, as Django's GZipMiddleware looks
+    for it, and not refused with a quality of 0 ("gzip;q=0", RFC 9110, 12.4.2), which Django
+    reads as yes. A quality that cannot be read counts as given."""
+    if not re_accepts_gzip.search(accept_encoding):
+        return False
+    for coding in accept_encoding.split(","):
+        name, *parameters = coding.split(";")
+        if name.strip().lower() not in ("gzip", "x-gzip"):
+            continue
+        qualities = [match[1] for p in parameters if (match := QUALITY.match(p))]
+        try:
+            if not qualities or float(qualities[0]) > 0:
+                return True
+        except ValueError:
+            return True
+    return False
 
 
 def carries_csrf_token(request, response):

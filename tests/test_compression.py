@@ -24,6 +24,28 @@ def test_html_is_compressed_for_clients_that_accept_it(client, film):
     assert b"An unforgettable portrait" in plain.content
 
 
+@pytest.mark.parametrize(
+    "refusing", ["gzip;q=0", "gzip; q=0.0, deflate", "br, gzip;q=0", "gzip;q=0, *", "*;q=0"]
+)
+def test_a_client_that_refuses_gzip_gets_the_page_uncompressed(client, film, refusing):
+    """A quality of 0 says "not acceptable" (RFC 9110): a client sending "gzip;q=0", such as
+    a proxy that cannot decompress, got a gzip body it could not read. It gets the page as
+    it is, and its 304s name that copy's ETag."""
+    plain = client.get(FILM_PAGE)
+    response = client.get(FILM_PAGE, headers={"accept-encoding": refusing})
+    assert not response.has_header("Content-Encoding")
+    assert response.content == plain.content
+    assert "Accept-Encoding" in response["Vary"]
+    assert response["ETag"] == plain["ETag"]
+    revalidated = client.get(
+        FILM_PAGE, headers={"if-none-match": plain["ETag"], "accept-encoding": refusing}
+    )
+    assert revalidated.status_code == 304
+    assert revalidated["ETag"] == plain["ETag"]
+    accepting = client.get(FILM_PAGE, headers={"accept-encoding": "gzip;q=0.5, br;q=0"})
+    assert accepting["Content-Encoding"] == "gzip"
+
+
 def test_the_cache_stores_one_uncompressed_copy_and_compresses_per_client(client, film):
     if not settings.PAGE_CACHE:
         pytest.skip("the page cache is off")
