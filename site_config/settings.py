@@ -316,6 +316,19 @@ for location in filter(None, (part.strip() for part in REDIS_URL.split(","))):
         )
 
 
+def writable_directory(name, path):
+    """`path`, the value of the variable `name`, if it is a directory the site can write to or
+    make (made when first written to); else the start is refused, naming the variable."""
+    path = Path(path)
+    nearest = next(p for p in (path.absolute(), *path.absolute().parents) if p.exists())
+    if not nearest.is_dir() or not os.access(nearest, os.W_OK | os.X_OK):
+        raise ImproperlyConfigured(
+            f"{name} must be a directory the site can write to, or make, not "
+            f"{str(path)!r} ({str(nearest)!r} is not one)."
+        )
+    return path
+
+
 def database_identity(database):
     engine = database["ENGINE"]
     if engine.endswith("sqlite3"):
@@ -344,15 +357,11 @@ if REDIS_URL:
         }
     }
 else:
-    CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", "").strip() or BASE_DIR / ".cache")
     # Django makes the directory when the cache is first used: one it cannot make stopped every
     # command (migrate, collectstatic) with a bare OSError, and left the workers without cache.
-    nearest = next(p for p in (CACHE_DIR.absolute(), *CACHE_DIR.absolute().parents) if p.exists())
-    if not nearest.is_dir() or not os.access(nearest, os.W_OK | os.X_OK):
-        raise ImproperlyConfigured(
-            f"DJANGO_CACHE_DIR must be a directory the site can write to, or make, not "
-            f"{str(CACHE_DIR)!r} ({str(nearest)!r} is not one)."
-        )
+    CACHE_DIR = writable_directory(
+        "DJANGO_CACHE_DIR", os.environ.get("DJANGO_CACHE_DIR", "").strip() or BASE_DIR / ".cache"
+    )
     CACHES = {
         "default": {
             "BACKEND": "archive.filecache.FileCache",
@@ -396,7 +405,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "").strip() or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", "").strip() or BASE_DIR / "media")
+# Written to when an editor saves an image: one the site cannot write to failed that save
+# with a 500, losing what the editor had typed.
+MEDIA_ROOT = writable_directory(
+    "DJANGO_MEDIA_ROOT", os.environ.get("DJANGO_MEDIA_ROOT", "").strip() or BASE_DIR / "media"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

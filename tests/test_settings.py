@@ -461,6 +461,24 @@ def test_a_cache_directory_that_cannot_be_made_is_explained(tmp_path):
     assert to_be_made.stdout.startswith(str(tmp_path / "not-yet" / "cache"))
 
 
+def test_a_media_directory_that_cannot_be_made_is_explained(tmp_path):
+    """DJANGO_MEDIA_ROOT below a file (or where the site may not write) started the site,
+    and the first editor to save a film's or an article's image got a server error and lost
+    the form; the start is now refused, naming the variable."""
+    a_file = tmp_path / "media"
+    a_file.write_text("")
+    result = run_settings("print('started')", DJANGO_MEDIA_ROOT=str(a_file / "uploads"))
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "DJANGO_MEDIA_ROOT must be a directory the site can write to" in result.stderr
+    to_be_made = run_settings(
+        "from django.conf import settings as s; print(s.MEDIA_ROOT)",
+        DJANGO_MEDIA_ROOT=str(tmp_path / "not-yet" / "media"),
+    )
+    assert to_be_made.returncode == 0, to_be_made.stderr
+    assert to_be_made.stdout.strip() == str(tmp_path / "not-yet" / "media")
+
+
 def test_numbers_are_read():
     result = run_settings(
         "from django.conf import settings as s; print(s.PROXY_COUNT, s.PUBLIC_CACHE_SECONDS)",
