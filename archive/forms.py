@@ -364,6 +364,18 @@ class ExchangeForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].error_messages["required"] = message
 
+    def clean_anchor(self):
+        """An anchor left empty is made from the question when the exchange is saved, unique
+        then (ExchangeFormSet.save): None, which the formset's check of anchors used twice
+        passes over, as it is no anchor yet for two empty ones to share."""
+        return self.cleaned_data["anchor"] or None
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if not (getattr(self, "cleaned_data", None) or {}).get("anchor"):
+            exclude.add("anchor")  # not made yet (clean_anchor)
+        return exclude
+
 
 class ExchangeFormSet(OwnRowsFormSet):
     """An interview's exchanges, numbered in order: a new one goes after the last."""
@@ -377,7 +389,9 @@ class ExchangeFormSet(OwnRowsFormSet):
     def save(self, commit=True):
         """Anchors handed from one exchange to another (two swapped, or one deleted in the
         same save, its anchor given to the one kept) are first set aside: saved one by one, an
-        exchange would take an anchor that another, saved or deleted after it, still holds."""
+        exchange would take an anchor that another, saved or deleted after it, still holds.
+        An anchor left empty is then made, clear of those typed on the other exchanges: made
+        as each is saved, it could take one that an exchange saved after it was given."""
         if commit:
             moving = [
                 form.instance.pk
@@ -388,7 +402,18 @@ class ExchangeFormSet(OwnRowsFormSet):
             self.model._default_manager.filter(pk__in=moving).update(
                 anchor=Concat(Value("moving-"), Cast("pk", models.CharField()))
             )
+            kept = [form for form in self.forms if form.is_valid() and self._kept(form)]
+            taken = {form.cleaned_data["anchor"] for form in kept if form.cleaned_data["anchor"]}
+            for form in kept:
+                if not form.cleaned_data["anchor"]:
+                    form.instance.article = self.instance
+                    form.instance.anchor = form.instance.anchor_from_question(taken)
+                    taken.add(form.instance.anchor)
         return super().save(commit)
+
+    def _kept(self, form):
+        """Whether `form` is an exchange the save keeps: one of those saved, not deleted."""
+        return (form.instance.pk or form.has_changed()) and not self._should_delete_form(form)
 
     @property
     def next_order(self):
@@ -399,11 +424,7 @@ class ExchangeFormSet(OwnRowsFormSet):
 
     def clean(self):
         super().clean()
-        kept = [
-            form
-            for form in self.forms
-            if (form.instance.pk or form.has_changed()) and not self._should_delete_form(form)
-        ]
+        kept = [form for form in self.forms if self._kept(form)]
         if kept and self.instance.kind != Article.Kind.INTERVIEW:
             raise ValidationError(
                 "Only an interview has questions and answers. Choose the kind “Interview”, "

@@ -379,6 +379,70 @@ class ArticleEntryTests(AdminTestCase):
             list(interview.exchanges.values_list("pk", "anchor")), [(first.pk, second.anchor)]
         )
 
+    def test_exchanges_added_together_to_a_saved_interview_make_their_own_anchors(self):
+        """Two questions added to a saved interview in one save, their anchors left empty as
+        the form suggests: the save was refused ("Please correct the duplicate data for
+        anchor"), two empty anchors taken for the same one."""
+        interview, first, second, url = self.two_exchanges()
+        data = self.open_form(url, "article_form")
+        for question in ("Who edited it?", "Who wrote the music?"):
+            add_row(
+                data,
+                "exchanges",
+                question=question,
+                answer="A friend.",
+                interviewee=str(self.director.pk),
+                order="3",
+            )
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        self.assertEqual(
+            list(interview.exchanges.values_list("anchor", flat=True)),
+            [first.anchor, second.anchor, "who-edited-it", "who-wrote-the-music"],
+        )
+
+    def test_an_anchor_made_from_a_question_leaves_the_one_typed_below_it(self):
+        """An exchange whose anchor is left empty, above one whose anchor is typed as the first
+        would make it: a server error (the first was saved with it, then the second). The
+        typed anchor is kept, and the one made steps aside."""
+        interview, first, second, url = self.two_exchanges()
+        data = self.open_form(url, "article_form")
+        for question, anchor in (("Who edited it?", ""), ("And the sound?", "who-edited-it")):
+            add_row(
+                data,
+                "exchanges",
+                question=question,
+                answer="A friend.",
+                interviewee=str(self.director.pk),
+                order="3",
+                anchor=anchor,
+            )
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        self.assertEqual(
+            dict(interview.exchanges.values_list("question", "anchor")),
+            {
+                "First?": first.anchor,
+                "Second?": second.anchor,
+                "Who edited it?": "who-edited-it-2",
+                "And the sound?": "who-edited-it",
+            },
+        )
+
+    def test_a_new_exchange_cannot_take_an_anchor_in_use(self):
+        interview, first, second, url = self.two_exchanges()
+        data = self.open_form(url, "article_form")
+        add_row(
+            data,
+            "exchanges",
+            question="Third?",
+            answer="Three.",
+            interviewee=str(self.director.pk),
+            order="3",
+            anchor=first.anchor,
+        )
+        response = self.client.post(url, data)
+        self.assertContains(response, "Please correct the duplicate data for anchor")
+        self.assertEqual(interview.exchanges.count(), 2)
+
     def test_an_exchange_quoted_from_is_not_deleted_alone(self):
         interview, exchange = self.quoted_interview()
         url = admin_url("article_change", interview.pk)

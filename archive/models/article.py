@@ -437,20 +437,26 @@ class Exchange(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.anchor:
-            # Dashes and quotation marks separate words ("film—\"It's" is not "filmits").
-            spaced = re.sub(r"[^\w\s'’-]", " ", self.question)
-            words = " ".join(slugify(spaced).split("-")[:6])
-            self.anchor = unique_slug(
-                self,
-                words or "exchange",
-                field="anchor",
-                max_length=60,
-                queryset=Exchange.objects.filter(article_id=self.article_id),
-            )
+            self.anchor = self.anchor_from_question()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    def anchor_from_question(self, taken=()):
+        """An anchor made from the question's first words that no other exchange of the
+        interview has, nor any of `taken`: those that exchanges saved with this one will have."""
+        # Dashes and quotation marks separate words ("film—\"It's" is not "filmits").
+        spaced = re.sub(r"[^\w\s'’-]", " ", self.question)
+        words = " ".join(slugify(spaced).split("-")[:6])
+        return unique_slug(
+            self,
+            words or "exchange",
+            field="anchor",
+            max_length=60,
+            queryset=Exchange.objects.filter(article_id=self.article_id),
+            taken=taken,
+        )
 
     @property
     def question_speaker(self):

@@ -83,15 +83,16 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
-def unique_slug(instance, source, field="slug", max_length=80, queryset=None):
-    """A slug made from `source` that no other row of `queryset` (default: the model's) uses:
-    the letters of other scripts kept, Latin ones in ASCII ("بيت", "soren-steen-jespersen")."""
+def unique_slug(instance, source, field="slug", max_length=80, queryset=None, taken=()):
+    """A slug made from `source` that no other row of `queryset` (default: the model's) uses,
+    nor any of `taken` (slugs others are about to be saved with): the letters of other scripts
+    kept, Latin ones in ASCII ("بيت", "soren-steen-jespersen")."""
     base = slugify(source, allow_unicode=True)[:max_length].strip("-") or instance._meta.model_name
     queryset = queryset if queryset is not None else type(instance)._default_manager.all()
     if instance.pk:
         queryset = queryset.exclude(pk=instance.pk)
     slug, number = base, 2
-    while queryset.filter(**{field: slug}).exists():
+    while slug in taken or queryset.filter(**{field: slug}).exists():
         suffix = f"-{number}"
         slug = f"{base[: max_length - len(suffix)]}{suffix}"
         number += 1
