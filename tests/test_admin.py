@@ -14,6 +14,7 @@ from importlib import import_module
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin import site as admin_site
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
@@ -705,6 +706,40 @@ class PublicationTests(AdminTestCase):
             self.assertEqual(
                 sorted(theme.name for theme in article.themes.all()), ["Syria", "war crimes"]
             )
+
+    def test_adding_themes_an_article_has_already_changes_nothing_of_it(self):
+        """Themes added from the list to an article that carries them already: it was said to
+        be changed ("Added the themes to 1 article"), its history gained a version and an entry
+        "Added themes: Syria" for nothing, and an editor who had it open was told someone had
+        changed it. Only what an article gains is a change to it."""
+        self.article.themes.add("Syria")
+        other = make_article(status=Article.Status.DRAFT)
+        other.themes.add("Syria")
+        last_changed = Article.objects.get(pk=self.article.pk).updated_at
+        response = self.client.post(
+            admin_url("article_changelist"),
+            {
+                "action": "add_themes",
+                ACTION_CHECKBOX_NAME: [self.article.pk],
+                "apply": "Add the themes",
+                "themes": ["syria"],
+            },
+            follow=True,
+        )
+        self.assertContains(
+            response, "Added the themes to no articles: none of the selected needed it."
+        )
+        self.assertEqual(Article.objects.get(pk=self.article.pk).updated_at, last_changed)
+        self.assertFalse(Version.objects.get_for_object(self.article).exists())
+        self.assertFalse(LogEntry.objects.exists())
+
+        self.run_action(
+            "add_themes", [self.article, other], apply="Add the themes", themes=["Syria", "war"]
+        )
+        self.assertEqual(
+            [entry.get_change_message() for entry in LogEntry.objects.order_by("object_id")],
+            ["Added themes: war.", "Added themes: war."],
+        )
 
 
 # The two groups ----------------------------------------------------------------------------------

@@ -473,11 +473,17 @@ class ArticleAdmin(ArchiveAdmin):
             names = form.cleaned_data["themes"]
             changed, skipped = [], []
             for article in queryset:
+                # Only what an article gains changes it: its history, its last change time
+                # (which an editor who has it open is warned by) and the message say so.
+                carried = {theme.name.casefold() for theme in article.themes.all()}
+                added = [name for name in names if name.casefold() not in carried]
+                if not added:
+                    continue
                 if not self.has_change_permission(request, article):
                     skipped.append(article)
                     continue
-                article.themes.add(*names)
-                self.log_change(request, article, f"Added themes: {', '.join(names)}.")
+                article.themes.add(*added)
+                self.log_change(request, article, f"Added themes: {', '.join(added)}.")
                 changed.append(article)
             mark_changed(changed)
             self.message_user(request, outcome("Added the themes to", changed, "article"))
