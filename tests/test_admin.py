@@ -1351,6 +1351,49 @@ class ProtectedDeletionTests(AdminTestCase):
         self.assertFalse(Person.objects.filter(pk=unnamed.pk).exists())
 
 
+# Language codes ----------------------------------------------------------------------------------
+
+
+class LanguageCodeTests(AdminTestCase):
+    """A language's name typed where its code goes ("Arabic" for ar) was saved as it came: the
+    film's page then marked its original title lang="Arabic", which no browser, screen reader
+    or search engine reads as Arabic, and its JSON-LD said inLanguage "Arabic". The form now
+    asks for the code, and takes the tags pages use."""
+
+    CODE_ASKED = "Enter a language code (BCP 47), such as ar for Arabic"
+
+    def setUp(self):
+        self.login(self.editor)
+
+    def test_a_languages_name_is_no_code(self):
+        cases = [
+            ("language_add", "language_form", {"code": "Arabic", "name": "Arabic"}),
+            ("film_change", "film_form", {"original_title_language": "Arabic"}),
+            ("person_change", "person_form", {"native_name_language": "عربي"}),
+        ]
+        objects = {"film_change": self.film, "person_change": self.director}
+        for name, form_id, fields in cases:
+            with self.subTest(name):
+                obj = objects.get(name)
+                url = admin_url(name, *([obj.pk] if obj else []))
+                data = self.open_form(url, form_id)
+                data.update({field: [value] for field, value in fields.items()})
+                self.assertContains(self.client.post(url, data), self.CODE_ASKED)
+        self.assertFalse(Language.objects.exists())
+        self.film.refresh_from_db()
+        self.assertEqual(self.film.original_title_language, "")
+
+    def test_language_tags_are_taken(self):
+        url = admin_url("film_change", self.film.pk)
+        for tag in ["ar", "fa-IR", "zh-Hant-TW", "es-419"]:
+            with self.subTest(tag):
+                data = self.open_form(url, "film_form")
+                data["original_title_language"] = [tag]
+                self.assertRedirects(self.client.post(url, data), admin_url("film_changelist"))
+                self.film.refresh_from_db()
+                self.assertEqual(self.film.original_title_language, tag)
+
+
 # Slugs -----------------------------------------------------------------------------------------
 
 

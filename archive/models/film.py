@@ -8,7 +8,7 @@ from taggit.managers import TaggableManager
 
 from ..addresses import page_path
 from ..text import NormalisedCharField, NormalisedTextField, SortKeyField, sort_key
-from .identifiers import imdb_title, wikidata_item
+from .identifiers import imdb_title, language_tag, wikidata_item
 from .images import Illustrated
 from .person import Person
 from .related import RelatedList
@@ -25,7 +25,11 @@ class Language(models.Model):
     """A spoken language of a film."""
 
     code = models.CharField(
-        "code", max_length=20, unique=True, help_text="Language code (BCP 47), such as ar or en."
+        "code",
+        max_length=20,
+        unique=True,
+        validators=[language_tag],
+        help_text="Language code (BCP 47), such as ar or en.",
     )
     name = NormalisedCharField("name", max_length=100, help_text="In English, such as Arabic.")
 
@@ -66,6 +70,7 @@ class Film(Illustrated, SluggedModel):
         "language of original title",
         max_length=20,
         blank=True,
+        validators=[language_tag],
         help_text="Language code of the original title, such as ar for Arabic.",
     )
     slug = TransliteratedSlugField(

@@ -3,7 +3,7 @@ from django.db.models import F, Q
 
 from ..addresses import page_path
 from ..text import NormalisedCharField, NormalisedTextField, SortKeyField
-from .identifiers import imdb_name, wikidata_item
+from .identifiers import imdb_name, language_tag, wikidata_item
 from .slugs import SluggedModel, TransliteratedSlugField
 
 
@@ -33,6 +33,7 @@ class Person(SluggedModel):
         "language of native name",
         max_length=20,
         blank=True,
+        validators=[language_tag],
         help_text="Language code of the native-script name, such as ar for Arabic.",
     )
     biography = NormalisedTextField(
