@@ -570,10 +570,29 @@ class RenameThemeForm(forms.Form):
         max_length=THEME_NAME_MAX_LENGTH,
         help_text="Every film, article and quote with this theme will show the new name.",
     )
+    # The name the editor saw when they opened the page: if someone renamed the theme since,
+    # their name is not overwritten unseen.
+    renaming = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, theme, **kwargs):
         self.theme = theme
         super().__init__(*args, **kwargs)
+        self.fields["renaming"].initial = theme.name
+
+    def clean(self):
+        cleaned_data = super().clean()
+        seen = cleaned_data.get("renaming")
+        if seen and seen != self.theme.name and "name" in cleaned_data:
+            # The next submission is a decision taken knowing the theme's name now.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("renaming")] = self.theme.name
+            self.add_error(
+                "name",
+                f"Someone renamed “{seen}” to “{self.theme.name}” after you opened this page. "
+                f"Nothing has been renamed: to rename “{self.theme.name}” as you typed, show "
+                "what will change again.",
+            )
+        return cleaned_data
 
     def clean_name(self):
         if spaced(self.cleaned_data["name"]) == self.theme.name:

@@ -71,6 +71,38 @@ class ThemeScreenTests(AdminTestCase):
             status_code=301,
         )
 
+    def test_a_rename_made_meanwhile_is_not_renamed_over_unseen(self):
+        """Two editors renaming the same theme: the second one's confirmation renamed the
+        first one's new name without a word ("Syrian war" renamed "Syrian civil war" by one
+        editor, then "War in Syria" by the other, who had opened the page before). The second
+        is told, and renames it knowingly by asking again."""
+        url = admin_url("theme_rename", self.war.pk)
+        self.assertContains(
+            self.client.get(url), '<input type="hidden" name="renaming" value="Syrian war"'
+        )
+        preview = self.client.post(url, {"name": "War in Syria", "renaming": "Syrian war"})
+        self.assertContains(
+            preview, '<input type="hidden" name="renaming" value="Syrian war"', html=False
+        )
+        self.client.force_login(self.second_editor)
+        self.client.post(url, {"name": "Syrian civil war", "confirm": "yes"})
+        self.login(self.editor)
+
+        response = self.client.post(
+            url, {"name": "War in Syria", "renaming": "Syrian war", "confirm": "yes"}
+        )
+        self.assertContains(response, "Someone renamed “Syrian war” to “Syrian civil war”")
+        self.assertContains(response, 'name="renaming" value="Syrian civil war"')
+        self.war.refresh_from_db()
+        self.assertEqual(self.war.name, "Syrian civil war")
+
+        self.client.post(url, {"name": "War in Syria", "renaming": "Syrian civil war"})
+        self.client.post(
+            url, {"name": "War in Syria", "renaming": "Syrian civil war", "confirm": "yes"}
+        )
+        self.war.refresh_from_db()
+        self.assertEqual(self.war.name, "War in Syria")
+
     def test_renaming_to_another_themes_name_suggests_merging(self):
         response = self.client.post(
             admin_url("theme_rename", self.war.pk), {"name": "SYRIA", "confirm": "yes"}
