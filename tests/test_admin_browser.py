@@ -436,3 +436,49 @@ def test_exchanges_dragged_into_place(site, tab):
     tab.wait_for_url(f"{url}/admin/archive/article/")
     tab.wait_for_load_state()
     assert [e.question for e in interview.exchanges.all()] == ["Second?", "Third?", "First?"]
+
+
+def test_leaving_a_form_with_changes_not_saved_is_asked_first(site, tab):
+    """An editor changed a review's standfirst, then opened its preview to see it: the preview
+    showed the piece as saved, and going back gave the form as saved too (the admin's pages are
+    never cached), the change lost without a word. The browser now asks before leaving a form
+    with changes, or one shown again after an error; it does not ask for a form left as it was
+    loaded, nor on saving."""
+    url, film = site
+    review = make_article(films=[film], title="Rubble and light", standfirst="As it was.")
+    change = f"{url}/admin/archive/article/{review.pk}/change/"
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # "Stay on page"
+
+    tab.on("dialog", answer)
+    sign_in(tab, url)
+    tab.goto(change)
+    tab.get_by_role("link", name="History").click()
+    tab.wait_for_url(f"{url}/admin/archive/article/{review.pk}/history/")
+    assert asked == []
+
+    tab.goto(change)
+    tab.get_by_label("Standfirst:").fill("A better standfirst.")
+    tab.get_by_role("link", name="Preview").click()
+    expect(tab.get_by_label("Standfirst:")).to_have_value("A better standfirst.")
+    assert asked == ["beforeunload"]
+    assert tab.url == change
+
+    tab.get_by_role("button", name="Save and continue editing").first.click()
+    expect(tab.locator(".messagelist")).to_contain_text("was changed successfully")
+    tab.get_by_role("link", name="Preview").click()
+    tab.wait_for_url(f"{url}/preview/articles/{review.pk}/")
+    assert asked == ["beforeunload"]
+    review.refresh_from_db()
+    assert review.standfirst == "A better standfirst."
+
+    tab.goto(f"{url}/admin/archive/film/add/")
+    tab.get_by_label("Title:", exact=True).fill("A film without its year")
+    tab.get_by_role("button", name="Save", exact=True).click()
+    expect(tab.locator(".errornote")).to_be_visible()
+    tab.get_by_role("link", name="Films", exact=True).first.click()
+    expect(tab.get_by_label("Title:", exact=True)).to_have_value("A film without its year")
+    assert asked == ["beforeunload", "beforeunload"]

@@ -83,6 +83,8 @@ class ArchiveChangeList(ChangeList):
 
 # The slug filled in as an editor types a title or a name is the one that will be saved.
 SLUG_SCRIPT = "archive/admin/slugs.js"
+# Leaving a form with changes not saved is asked about first.
+UNSAVED_SCRIPT = "archive/admin/unsaved.js"
 
 
 def work_link(admin_site, work):
@@ -118,7 +120,7 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
     history_latest_first = True
 
     class Media:
-        js = [SLUG_SCRIPT]
+        js = [SLUG_SCRIPT, UNSAVED_SCRIPT]
 
     def get_changelist(self, request, **kwargs):
         return ArchiveChangeList
