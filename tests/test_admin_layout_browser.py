@@ -10,7 +10,7 @@ import reversion
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from archive.models import Article, Film
+from archive.models import Article, Film, Theme
 
 from .admin_pages import admin_addresses
 from .factories import make_article
@@ -87,3 +87,45 @@ def test_forms_fit_a_phone(long_words):
     ]
     found = overflowing(page, base, addresses, scrolls=PHONE_SCROLLS)
     assert not found, "\n".join(map(str, found))
+
+
+# Where the words of a link are drawn (its box may be taller).
+TEXT_BOX = """(link) => {
+    const range = document.createRange();
+    range.selectNodeContents(link);
+    const box = range.getBoundingClientRect();
+    return {y: box.y, height: box.height};
+}"""
+
+
+def middle(box):
+    return box["y"] + box["height"] / 2
+
+
+def test_the_archives_own_screens_line_their_buttons_up(signed_in):
+    """On the screens the archive adds (renaming and merging themes, importing text, pasting a
+    transcript), the word "Cancel" sat at the top of its button, above the line of the button
+    beside it; on the merge screen each theme's name sat on the line below its radio button.
+    Both buttons' words are now on one line, and each name is beside its radio button."""
+    base, page, _ = signed_in
+    syria, aleppo = Theme.objects.get(name="Syria"), Theme.objects.get(name="Aleppo")
+    merge = reverse("admin:archive_theme_merge") + f"?ids={syria.pk},{aleppo.pk}"
+    screens = [
+        reverse("admin:archive_theme_rename", args=[syria.pk]),
+        merge,
+        reverse("admin:archive_article_import"),
+        reverse(
+            "admin:archive_article_transcript",
+            args=[Article.objects.get(slug="feras-fayyad-interview").pk],
+        ),
+    ]
+    for address in screens:
+        page.goto(base + address)
+        button = page.locator(".submit-row input[type=submit]").first.bounding_box()
+        cancel = page.locator(".submit-row a.cancel-link").first.evaluate(TEXT_BOX)
+        assert abs(middle(cancel) - middle(button)) <= 2, address
+    page.goto(base + merge)
+    for row in page.locator("#content-main tbody tr").all():
+        radio = row.locator("input[type=radio]").bounding_box()
+        label = row.locator("label").bounding_box()
+        assert label["y"] < radio["y"] + radio["height"] and label["x"] > radio["x"], row
