@@ -130,3 +130,37 @@ def test_a_text_too_long_to_read_gets_the_form_back_with_the_limit(site, browser
         )
         assert tab.get_by_role("heading", level=1).inner_text() == "Import text"
     assert not Article.objects.exists()
+
+
+def test_leaving_the_text_or_its_split_is_asked_first(site, browser):
+    """A transcript pasted, or its split corrected, then a link of the navigation followed by
+    mistake: the text and the split were gone, nothing having been saved. The browser now asks
+    first; the form's own "Show the split", "Start again" and "Cancel" do not ask."""
+    url, film, director = site
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # "Stay on page"
+
+    with csp_recording_page(browser) as tab:
+        tab.on("dialog", answer)
+        sign_in(tab, url)
+        tab.goto(f"{url}/admin/archive/article/import/")
+        text = INTERVIEW_SEED.read_text()
+        tab.get_by_label("text:").fill(text)
+        tab.locator("#nav-sidebar").get_by_role("link", name="Films").click()
+        expect(tab.get_by_label("text:")).to_have_value(text)
+        assert asked == ["beforeunload"]
+
+        tab.get_by_role("button", name="Show the split").click()
+        expect(tab.get_by_role("heading", level=1)).to_have_text("Check the split")
+        tab.locator("#nav-sidebar").get_by_role("link", name="Films").click()
+        expect(tab.get_by_role("heading", level=1)).to_have_text("Check the split")
+        assert asked == ["beforeunload", "beforeunload"]
+
+        tab.get_by_role("link", name="Start again").click()
+        tab.wait_for_url(f"{url}/admin/archive/article/import/")
+        tab.get_by_role("link", name="Cancel").click()
+        tab.wait_for_url(f"{url}/admin/archive/article/")
+        assert asked == ["beforeunload", "beforeunload"]

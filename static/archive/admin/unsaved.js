@@ -1,13 +1,15 @@
 'use strict';
 // An editor about to leave a film's, person's, article's or quote's form with changes not
-// saved (by "Preview", "History", "Paste a transcript", the navigation) is asked first, with
-// the browser's own "Leave site?" question. The admin's pages are never cached, so the
-// browser does not bring the changes back on returning: they were lost without a word.
+// saved (by "Preview", "History", "Paste a transcript", the navigation), or the text to import
+// pasted, is asked first, with the browser's own "Leave site?" question. The admin's pages are
+// never cached, so the browser does not bring the changes back on returning: they were lost
+// without a word.
 //
 // A change is a field whose value differs from the one the page was loaded with (the DOM's
 // defaultValue, defaultChecked and defaultSelected), so a row added and left blank is none.
-// A form shown again after an error holds what the editor entered and has not saved: leaving
-// it is asked about too. Saving, or any other submission of the form, is not.
+// A form shown again after an error holds what the editor entered and has not saved, and an
+// import's split is a draft not made yet: leaving them is asked about too. Saving, or any
+// other submission of the form, is not, nor the form's own "Cancel" or "Start again".
 {
     // The option a list shows when loaded: the last one marked selected, else the first.
     function defaultIndex(select) {
@@ -51,17 +53,25 @@
     }
 
     document.addEventListener('DOMContentLoaded', () => {
-        const form = document.querySelector('#content-main form[id$="_form"]');
+        const form = document.querySelector(
+            '#content-main form[id$="_form"], #import-form, #import-preview'
+        );
         if (!form) {
             return;
         }
-        const refused = document.querySelector('#content-main .errornote') !== null;
-        let submitting = false;
+        const unsaved = form.id === 'import-preview' ||
+            document.querySelector('#content-main .errornote, #content-main .errorlist') !== null;
+        let leaving = false;
         form.addEventListener('submit', () => {
-            submitting = true;
+            leaving = true;
+        });
+        form.addEventListener('click', (event) => {
+            if (event.target.closest('.cancel-link')) {
+                leaving = true;
+            }
         });
         window.addEventListener('beforeunload', (event) => {
-            if (!submitting && (refused || changed(form))) {
+            if (!leaving && (unsaved || changed(form))) {
                 event.preventDefault();
                 event.returnValue = '';
             }
