@@ -162,6 +162,53 @@ class OwnRowsFormSet(BaseInlineFormSet):
                 self.data, self.prefix, self.model, self.get_queryset()
             )
 
+    def save(self, commit=True):
+        if commit:
+            self.set_aside_rows_whose_values_move()
+        return super().save(commit)
+
+    def set_aside_rows_whose_values_move(self):
+        """Rows whose values, unique among the object's rows, another row of this save takes
+        (two credits whose people are swapped, a film link given the film of the one below
+        it, or of one deleted in the same save) are deleted first: saved one by one, a row
+        would take values another row, saved or deleted after it, still holds (a server error
+        where the form had checked the rows as they will be). Each row kept is then saved
+        again under its own id, by the formset's save, with its many-to-many links."""
+        unique = {
+            name
+            for constraint in self.model._meta.constraints
+            if isinstance(constraint, models.UniqueConstraint) and not constraint.condition
+            for name in constraint.fields
+            if name != self.fk.name
+        }
+        kept = [
+            form
+            for form in self.forms
+            if form.is_valid() and form.has_changed() and not self._should_delete_form(form)
+        ]
+        leaving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk
+            and (self._should_delete_form(form) or unique & set(form.changed_data))
+        ]
+        if not unique or not kept or not leaving:
+            return
+        names = sorted(unique)
+
+        def value(form, name):
+            value = form.cleaned_data.get(name)
+            return getattr(value, "pk", value)
+
+        taken = {tuple(value(form, name) for name in names): form.instance.pk for form in kept}
+        stored = self.model._default_manager.filter(pk__in=leaving).values_list("pk", *names)
+        in_the_way = [
+            pk
+            for pk, *values in stored
+            if taken.get(tuple(getattr(v, "pk", v) for v in values), pk) != pk
+        ]
+        self.model._default_manager.filter(pk__in=in_the_way).delete()
+
     def clean(self):
         super().clean()
         noun = self.instance._meta.verbose_name

@@ -1162,6 +1162,69 @@ class DeletedWhileOpenTests(AdminTestCase):
         self.assertContains(response, f'value="{self.director.pk}" selected')
 
 
+class SwappedRowTests(AdminTestCase):
+    """Rows that hand their values to one another in one save, as an editor puts two films,
+    two co-directors or two bylines in the other order by choosing them again in each row: a
+    server error (IntegrityError), the first row saved with the values the second still held.
+    They are saved, each row keeping its id."""
+
+    def setUp(self):
+        self.login(self.editor)
+        self.other_film = make_film(title="The White Helmets", year=2016)
+
+    def test_an_articles_two_films_swapped(self):
+        article = make_article(films=[self.film, self.other_film], status=Article.Status.DRAFT)
+        links = list(article.film_links.values_list("pk", flat=True))
+        url = admin_url("article_change", article.pk)
+        data = self.open_form(url, "article_form")
+        data["film_links-0-film"] = [str(self.other_film.pk)]
+        data["film_links-1-film"] = [str(self.film.pk)]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        self.assertEqual(
+            list(article.film_links.values_list("pk", "film")),
+            [(links[0], self.other_film.pk), (links[1], self.film.pk)],
+        )
+
+    def test_two_co_directors_swapped_and_an_award_given_the_place_of_one_deleted(self):
+        second = make_person(name="Steen Johannessen")
+        make_credit(self.film, self.director, order=0)
+        make_credit(self.film, second, order=1)
+        award = Award.objects.create(
+            film=self.film, body="Sundance", year=2017, category="Jury Prize", outcome="won"
+        )
+        nomination = Award.objects.create(
+            film=self.film, body="Academy Awards", year=2018, category="Documentary", outcome="won"
+        )
+        nomination.recipients.add(self.director)
+        url = admin_url("film_change", self.film.pk)
+        data = self.open_form(url, "film_form")
+        data["credits-0-person"], data["credits-1-person"] = (
+            [str(second.pk)],
+            [str(self.director.pk)],
+        )
+        # The Sundance prize deleted, and the Oscar entry corrected to be it.
+        index = {data[f"awards-{i}-id"][0]: i for i in range(2)}
+        data[f"awards-{index[str(award.pk)]}-DELETE"] = ["on"]
+        kept = index[str(nomination.pk)]
+        data.update(
+            {
+                f"awards-{kept}-body": ["Sundance"],
+                f"awards-{kept}-year": ["2017"],
+                f"awards-{kept}-category": ["Jury Prize"],
+            }
+        )
+        self.assertRedirects(self.client.post(url, data), admin_url("film_changelist"))
+        self.assertEqual(
+            [credit.person for credit in self.film.credits.order_by("order")],
+            [second, self.director],
+        )
+        self.assertEqual(
+            list(self.film.awards.values_list("pk", "body", "year")),
+            [(nomination.pk, "Sundance", 2017)],
+        )
+        self.assertEqual(list(self.film.awards.get().recipients.all()), [self.director])
+
+
 class ForeignRowTests(AdminTestCase):
     """A form whose inline row carries the id of another film's credit, another interview's
     exchange, or of no row at all (a crafted form, or one whose row was deleted meanwhile): the
