@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from archive import publishing
 from archive.admin.films import FilmAdmin
 from archive.admin.lists import DeepPagePaginator, ThemeFilter
 from archive.models import (
@@ -768,6 +769,31 @@ class ContributorTests(AdminTestCase):
         self.client.post(admin_url("article_change", draft.pk), data)
         draft.refresh_from_db()
         self.assertEqual((draft.title, draft.status), ("Better title", Article.Status.DRAFT))
+
+    def test_a_draft_published_while_open_gives_the_contributor_their_words_back(self):
+        """A contributor polishing a draft that an editor publishes meanwhile (from the list):
+        their save was answered "Not open to you", and what they had written was gone. Nothing
+        is saved still (the piece is the editors' now), but their words are given back to
+        copy, with what happened."""
+        draft = make_article(
+            kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT, body="First draft."
+        )
+        make_exchange(draft, self.director, question="Why?", answer="Because.")
+        url = admin_url("article_change", draft.pk)
+        data = self.open_form(url, "article_form")
+        publishing.publish(draft, by=self.editor)
+        data["body"] = ["A much better second draft, written with care."]
+        data["exchanges-0-answer"] = ["Because nobody else would."]
+        response = self.client.post(url, data)
+        self.assertContains(response, "An editor published it after you opened it", status_code=409)
+        self.assertContains(response, "nothing you entered has been saved", status_code=409)
+        self.assertContains(
+            response, "A much better second draft, written with care.", status_code=409
+        )
+        self.assertContains(response, "Because nobody else would.", status_code=409)
+        draft.refresh_from_db()
+        self.assertEqual(draft.body, "First draft.")
+        self.assertEqual(draft.exchanges.get().answer, "Because.")
 
     def test_published_and_scheduled_articles_are_read_only(self):
         for article in (

@@ -409,8 +409,54 @@ class ArticleAdmin(ArchiveAdmin):
         return self._checking_quotes(super().add_view, request, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and "seen_version" in request.POST:
+            article = self.get_object(request, unquote(object_id))
+            if article is not None and locked(request, article):
+                return self.locked_since_opened(request, article)
         return self._checking_quotes(
             super().change_view, request, object_id, form_url, extra_context
+        )
+
+    def locked_since_opened(self, request, article):
+        """A contributor's save of a draft that an editor has published or scheduled since
+        they opened it (their form carries the version they saw, which only a form they may
+        save has): the piece is the editors' now, so nothing is saved, and rather than a bare
+        "not open to you" that dropped their words, what they wrote is given back to copy."""
+        data = request.POST
+        texts = [
+            (label, data.get(name, "").strip())
+            for label, name in [("Title", "title"), ("Standfirst", "standfirst"), ("Body", "body")]
+        ]
+        parts = {
+            "exchanges": {"question": "Question", "answer": "Answer"},
+            "quotes": {"text": "Quote"},
+        }
+        for prefix, labels in parts.items():
+            for index in range(min(int_or_zero(data.get(f"{prefix}-TOTAL_FORMS")), 1000)):
+                for name, label in labels.items():
+                    text = data.get(f"{prefix}-{index}-{name}", "").strip()
+                    texts.append((f"{label} {index + 1}", text))
+        state = "scheduled it" if article.is_scheduled else "published it"
+        message = (
+            f"An editor {state} after you opened it, and only editors may change a piece "
+            "that is published or scheduled: nothing you entered has been saved. Your text is "
+            "below: copy what you changed and send it to an editor."
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"“{article}” was not saved",
+            "opts": self.opts,
+            "original": article,
+            "message": message,
+            # Each box as tall as its text (a line for a title, up to 20 for a body).
+            "texts": [
+                (label, text, min(20, 1 + text.count("\n") + len(text) // 90))
+                for label, text in texts
+                if text
+            ],
+        }
+        return TemplateResponse(
+            request, "admin/archive/article/locked_since_opened.html", context, status=409
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -505,6 +551,10 @@ class ArticleAdmin(ArchiveAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/archive/article/add_themes.html", context)
+
+
+def int_or_zero(value):
+    return int(value) if value and value.isascii() and value.isdigit() else 0
 
 
 def localized(moment):
