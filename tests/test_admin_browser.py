@@ -113,7 +113,7 @@ def test_editor_writes_schedules_previews_and_publishes_a_review(site, tab):
     assert article.is_scheduled and article.quotes.get().featured
 
     row.get_by_role("link", name="Preview").click()
-    assert tab.get_by_role("heading", level=1).inner_text() == "Rubble and light"
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Rubble and light")
     assert "readers cannot see it yet" in tab.locator(".preview-banner").inner_text()
 
     assert read_film_page(tab, url, film).get_by_role("link", name="Rubble and light").count() == 0
@@ -246,8 +246,8 @@ def test_adding_a_theme_to_the_demo_interview_records_only_the_theme(live_server
     latest = tab.locator("#change-history tbody tr").first
     assert latest.locator("td").last.inner_text() == "Changed Themes."
     tab.get_by_role("button", name="Compare the two versions").click()
-    changed = tab.locator("#changed-fields tbody th").all_inner_texts()
-    assert changed == ["Themes"]
+    # The compare page may still be loading: a retrying assertion, not a one-off read.
+    expect(tab.locator("#changed-fields tbody th")).to_have_text(["Themes"])
     assert "exile" in tab.locator("#changed-fields").inner_text()
     assert "Body" not in tab.locator("#content-main").inner_text()
     assert "Exchange “" not in tab.locator("#content-main").inner_text()

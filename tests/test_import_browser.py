@@ -55,7 +55,7 @@ def test_editor_imports_the_interview_corrects_the_split_and_saves_the_draft(sit
     tab.get_by_label("kind:").select_option("interview")
     tab.get_by_role("button", name="Show the split").click()
 
-    assert tab.get_by_role("heading", level=1).inner_text() == "Check the split"
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Check the split")
     assert tab.get_by_label("title:").input_value() == "Feras Fayyad on Last Men in Aleppo"
     assert "Feras Fayyad" in tab.locator(".field-interviewee .select2-selection").inner_text()
     assert tab.locator("fieldset.exchange").count() == 12  # 11 found, and an empty one to add.
