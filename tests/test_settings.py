@@ -2,11 +2,13 @@
 
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from .processes import PROJECT, run_django
+from .processes import PROJECT, django_environment, run_django
 
 GOOD_KEY = "k7#Qv2-the-production-key-is-long-and-random-9fz0Lw3x8pA5dRtY1mN6bVc"
 run_settings = run_django
@@ -302,6 +304,22 @@ def test_nonsense_debug_value_is_explained():
     result = run_settings("pass", DJANGO_DEBUG="maybe")
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be true or false" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "migrate", "collectstatic --no-input"])
+def test_manage_py_says_what_to_set_in_one_line(command):
+    """An operator who mistyped a variable got fifty lines of traceback from every command,
+    the sentence naming the variable at the bottom of it; it is now all that is said."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *command.split()],
+        cwd=PROJECT,
+        env=django_environment(DJANGO_DEBUG="maybe"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr == "Error: DJANGO_DEBUG must be true or false, not 'maybe'.\n"
 
 
 @pytest.mark.parametrize(
