@@ -20,7 +20,7 @@ from django.test import TestCase
 from django.urls import reverse
 from reversion.models import Version
 
-from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
+from archive.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME, served_address
 from archive.models import (
     Article,
     ArticleFilm,
@@ -246,6 +246,55 @@ def test_a_production_archive_on_sqlite_gets_no_demo_account(tmp_path):
         **environ,
     )
     assert editor.stdout.split() == ["True", "True"], editor.stderr
+
+
+def run_demo_command(tmp_path, *args, **options):
+    """`manage.py demo` with `args` in a fresh interpreter, on a database of its own."""
+    environ = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "demo", *args],
+        cwd=PROJECT,
+        env=django_environment(**environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **options,
+    )
+
+
+def test_an_address_the_demo_cannot_serve_on_is_refused_first(tmp_path):
+    """`demo 8080:127.0.0.1` (its parts swapped) applied the migrations and loaded the demo
+    before saying the address was wrong, and `demo 127.0.0.1:80800` ended in a traceback
+    (OverflowError) from the socket. Both are refused with one line, before anything."""
+    for addrport in ("8080:127.0.0.1", "127.0.0.1:80800"):
+        result = run_demo_command(tmp_path, addrport)
+        assert result.returncode == 1
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"CommandError: “{addrport}” is neither a port (1 to 65535) nor an address and a "
+            "port, such as 127.0.0.1:8080 or 0.0.0.0:8080.\n"
+        )
+        assert not (tmp_path / "demo.sqlite3").exists()
+
+
+def test_a_port_alone_is_served_on_this_machine():
+    """`demo 8123` serves on 127.0.0.1:8123, as runserver does; the demo said it was serving
+    "at http://8123/", an address no browser opens."""
+    assert served_address("8123") == "127.0.0.1:8123"
+    assert served_address("0.0.0.0:8080") == "0.0.0.0:8080"
+
+
+def test_a_reset_with_no_one_to_answer_changes_nothing(tmp_path):
+    """`demo --reset` run from a script without --no-input (its input closed) asked its
+    question and ended in a traceback (EOFError); it is cancelled, saying so."""
+    assert run_demo_command(tmp_path, "--no-serve").returncode == 0
+    result = run_demo_command(tmp_path, "--reset", "--no-serve", stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert result.stdout.endswith("Type “yes” to replace them: \n")
+    assert result.stderr == "CommandError: Reset cancelled: nothing was changed.\n"
 
 
 def demo(*args, answer=None):

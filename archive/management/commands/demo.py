@@ -94,6 +94,19 @@ def hosts_served(addrport):
     return [match["addr"]]
 
 
+def served_address(addrport):
+    """The address and port the demo serves on, `addrport` with runserver's default address
+    when it gives only a port. Refused before anything is set up: a mistyped one was found only
+    after the migrations and the loading, and a port past 65535 ended in a traceback."""
+    match = re.match(naiveip_re, addrport)
+    if match is None or not 0 < int(match["port"]) < 65536:
+        raise CommandError(
+            f"“{addrport}” is neither a port (1 to 65535) nor an address and a port, such as "
+            "127.0.0.1:8080 or 0.0.0.0:8080."
+        )
+    return addrport if match["addr"] else f"127.0.0.1:{addrport}"
+
+
 class Command(BaseCommand):
     help = (
         "Set up the demo archive and serve it: apply migrations, load from fixtures/demo.json "
@@ -128,6 +141,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, addrport, no_serve, reset, interactive, **options):
+        address = None if no_serve else served_address(addrport)
         self.stdout.write("Applying migrations…")
         call_command("migrate", interactive=False, verbosity=0)
         records = json.loads(DEMO_FIXTURE.read_text())
@@ -158,8 +172,8 @@ class Command(BaseCommand):
             return
         if not os.environ.get("DJANGO_ALLOWED_HOSTS", "").strip():
             settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, *hosts_served(addrport)]
-        self.stdout.write(self.style.SUCCESS(f"Serving the demo at http://{addrport}/"))
-        call_command("runserver", addrport, use_reloader=False)
+        self.stdout.write(self.style.SUCCESS(f"Serving the demo at http://{address}/"))
+        call_command("runserver", address, use_reloader=False)
 
     def confirm_reset(self, works, interactive):
         if not works:
@@ -176,7 +190,7 @@ class Command(BaseCommand):
             "Everything else in the archive is kept. The history keeps a version of each as it "
             "is now and as reset, to compare them or revert to the editors' version."
         )
-        if interactive and input("Type “yes” to replace them: ").strip().lower() != "yes":
+        if interactive and answer("Type “yes” to replace them: ") != "yes":
             raise CommandError("Reset cancelled: nothing was changed.")
 
     def ensure_demo_editor(self):
@@ -207,6 +221,16 @@ class Command(BaseCommand):
             f"Demo editor account: username “{DEMO_USERNAME}”, password “{DEMO_PASSWORD}” "
             f"(sign in at {reverse('admin:index')})."
         )
+
+
+def answer(question):
+    """What was typed to `question`, or "" when nothing can be (input closed, in a script
+    without --no-input) or the question was left with Ctrl-C: a traceback either way before."""
+    try:
+        return input(question).strip().lower()
+    except (EOFError, KeyboardInterrupt):
+        print()  # the refusal on a line of its own, not after the question
+        return ""
 
 
 def present_works(records):
