@@ -232,7 +232,7 @@ def generate(films, people, articles, seed, quotes=0, themes=0):
     roles = [r for r, _ in Credit.Role.choices]
     credits = {}
     for film_id in film_ids:
-        for order, person_id in enumerate(rng.sample(person_ids, 4)):
+        for order, person_id in enumerate(rng.sample(person_ids, min(len(person_ids), 4))):
             credits[(film_id, person_id)] = Credit(
                 film_id=film_id, person_id=person_id, role=rng.choice(roles), order=order
             )
@@ -272,7 +272,9 @@ def generate(films, people, articles, seed, quotes=0, themes=0):
             ArticleAuthor(article_id=a.pk, person_id=person_id, order=order)
             for a in created
             if rng.random() < 0.9
-            for order, person_id in enumerate(rng.sample(critics, 2 if rng.random() < 0.2 else 1))
+            for order, person_id in enumerate(
+                rng.sample(critics, min(len(critics), 2 if rng.random() < 0.2 else 1))
+            )
         )
         interviewee = {a.pk: rng.choice(person_ids) for a in created if a.kind == "interview"}
         # An interview is about the person it interviews; half the features are about someone.
@@ -321,9 +323,9 @@ def generate(films, people, articles, seed, quotes=0, themes=0):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--films", type=int, default=10_000)
-    parser.add_argument("--people", type=int, default=30_000)
-    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--films", type=int, default=10_000, help="films (10000)")
+    parser.add_argument("--people", type=int, default=30_000, help="people (30000)")
+    parser.add_argument("--articles", type=int, default=100_000, help="articles (100000)")
     parser.add_argument("--quotes", type=int, default=0, help="quotes from the articles (0)")
     parser.add_argument(
         "--themes", type=int, default=300, help="themes on films, articles and quotes (300)"
@@ -331,6 +333,12 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--create-postgres", metavar="NAME")
     args = parser.parse_args()
+    for name in ("films", "people", "articles"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be 1 or more")
+    for name in ("quotes", "themes"):
+        if getattr(args, name) < 0:
+            parser.error(f"--{name} must be 0 or more")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
     if args.create_postgres:
         create_postgres(args.create_postgres)
@@ -340,7 +348,31 @@ def main():
     django.setup()
     if args.create_postgres:
         call_command("migrate", verbosity=0)
+    refuse_unless_empty_and_migrated()
     generate(args.films, args.people, args.articles, args.seed, args.quotes, args.themes)
+
+
+def refuse_unless_empty_and_migrated():
+    """Run without DATABASE_URL, the generator wrote its hundred thousand articles into the
+    demo's own db.sqlite3, among the editors' work; into a database not migrated, it ended in a
+    traceback ("no such table")."""
+    from django.db import connection
+
+    from archive.models import Article, Film, Person, Theme
+    from archive.views import migrated
+
+    name = connection.settings_dict["NAME"]
+    if not migrated():
+        sys.exit(
+            f"{name} is not migrated: run `python manage.py migrate` with the same "
+            "DATABASE_URL first, or give --create-postgres NAME."
+        )
+    if any(model.objects.exists() for model in (Film, Person, Article, Theme)):
+        sys.exit(
+            f"{name} already holds films, people, articles or themes: the archive is "
+            "generated into an empty database (DATABASE_URL=sqlite:////tmp/large.sqlite3 "
+            "after `migrate`, or --create-postgres NAME)."
+        )
 
 
 if __name__ == "__main__":
