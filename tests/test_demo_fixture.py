@@ -1,7 +1,10 @@
 """The demo archive is a product: it loads cleanly, again and again, and reproduces its sources."""
 
 import html
+import json
 import re
+import shlex
+import tempfile
 from pathlib import Path
 
 from django.core.management import call_command
@@ -21,7 +24,8 @@ from archive.models import (
 )
 from archive.models.quote import normalise_for_matching
 
-SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+PROJECT = Path(__file__).resolve().parent.parent
+SEEDS = PROJECT / "fixtures" / "seeds"
 REVIEW_SEED = SEEDS / "000_dc65bba0a092193d.txt"
 INTERVIEW_SEED = SEEDS / "004_b560ef02f734fec7.txt"
 DEBRIS = "Go top UA-100342494-1"
@@ -52,6 +56,20 @@ class DemoFixtureTests(TestCase):
         before = {model: model.objects.count() for model in models}
         call_command("loaddata", "demo", verbosity=0)
         self.assertEqual({model: model.objects.count() for model in models}, before)
+
+    def test_regenerated_as_readme_says_it_is_the_same_fixture(self):
+        """README's command to regenerate the fixture after a model change dumped the search
+        index with it, and `manage.py demo` then stopped on those rows (KeyError)."""
+        readme = " ".join((PROJECT / "README.md").read_text().split())
+        command = re.search(r"`python manage.py (dumpdata archive [^`]*)`", readme)[1]
+        arguments = shlex.split(command)
+        with tempfile.TemporaryDirectory() as directory:
+            output = Path(directory) / "demo.json"
+            arguments[arguments.index("fixtures/demo.json")] = str(output)
+            call_command(*arguments, verbosity=0)
+            regenerated = {record["model"] for record in json.loads(output.read_text())}
+        fixture = json.loads((PROJECT / "fixtures" / "demo.json").read_text())
+        self.assertEqual(regenerated, {record["model"] for record in fixture})
 
     def test_films_with_sourced_facts(self):
         film = Film.objects.get(slug="last-men-in-aleppo")
