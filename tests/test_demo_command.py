@@ -248,11 +248,13 @@ def test_a_production_archive_on_sqlite_gets_no_demo_account(tmp_path):
     assert editor.stdout.split() == ["True", "True"], editor.stderr
 
 
-def run_demo_command(tmp_path, *args, **options):
-    """`manage.py demo` with `args` in a fresh interpreter, on a database of its own."""
+def run_demo_command(tmp_path, *args, stdin=None, **environ):
+    """`manage.py demo` with `args` in a fresh interpreter, on a database of its own, with the
+    configuration `environ`."""
     environ = {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
         "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+        **environ,
     }
     return subprocess.run(
         [sys.executable, "manage.py", "demo", *args],
@@ -261,7 +263,7 @@ def run_demo_command(tmp_path, *args, **options):
         capture_output=True,
         text=True,
         timeout=120,
-        **options,
+        stdin=stdin,
     )
 
 
@@ -278,6 +280,28 @@ def test_an_address_the_demo_cannot_serve_on_is_refused_first(tmp_path):
             "port, such as 127.0.0.1:8080 or 0.0.0.0:8080.\n"
         )
         assert not (tmp_path / "demo.sqlite3").exists()
+
+
+def test_the_demo_with_production_settings_asks_for_collectstatic_first(tmp_path):
+    """README shows the site's own error pages by running the demo with DEBUG off, after
+    `collectstatic`. Without it, the demo loaded the archive and then stopped on a traceback
+    of sixty lines; it says what to run, before anything."""
+    result = run_demo_command(
+        tmp_path,
+        "127.0.0.1:8129",
+        DJANGO_DEBUG="false",
+        DJANGO_HTTPS="false",
+        DJANGO_SECRET_KEY="k7#Qv2-the-production-key-is-long-and-random-9fz0Lw3x8pA5dRtY1mN6bVc",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("CommandError: The static files are not collected in ")
+    assert result.stderr.endswith(
+        "Run `python manage.py collectstatic --no-input` with the same settings before "
+        "starting the site.\n"
+    )
+    assert result.stderr.count("\n") == 1
 
 
 def test_a_port_alone_is_served_on_this_machine():

@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.commands.runserver import naiveip_re
@@ -35,6 +36,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from archive import statistics
+from archive.checks import static_files_collected
 from archive.models import (
     Article,
     ArticleAuthor,
@@ -141,7 +143,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, addrport, no_serve, reset, interactive, **options):
-        address = None if no_serve else served_address(addrport)
+        address = None
+        if not no_serve:
+            address = served_address(addrport)
+            try:
+                # With DEBUG off, as README's way to see the site's own error pages runs it:
+                # without `collectstatic` the server stopped on a traceback once it had loaded.
+                static_files_collected()
+            except ImproperlyConfigured as error:
+                raise CommandError(error) from None
         self.stdout.write("Applying migrations…")
         call_command("migrate", interactive=False, verbosity=0)
         records = json.loads(DEMO_FIXTURE.read_text())
