@@ -95,10 +95,17 @@ def create_postgres(name):
     import psycopg2
 
     config = dj_database_url.parse(os.environ["DATABASE_URL"])
-    admin = psycopg2.connect(
-        host=config["HOST"], port=config["PORT"], user=config["USER"],
-        password=config["PASSWORD"], dbname=config["NAME"],
-    )  # fmt: skip
+    server = {
+        "host": config["HOST"], "port": config["PORT"], "user": config["USER"],
+        "password": config["PASSWORD"],
+    }  # fmt: skip
+    if has_accounts(psycopg2, server, name):
+        # NAME mistyped as the publication's own database dropped it, editors' work and all.
+        sys.exit(
+            f"The database {name} holds accounts people sign in with: it is an archive in use, "
+            "not one this script made. Nothing was dropped; choose another name."
+        )
+    admin = psycopg2.connect(**server, dbname=config["NAME"])
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -106,6 +113,23 @@ def create_postgres(name):
     admin.close()
     base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
     os.environ["DATABASE_URL"] = f"{base}/{name}"
+
+
+def has_accounts(psycopg2, server, name):
+    """Whether the database `name` exists with a user in it: generated archives have none."""
+    try:
+        existing = psycopg2.connect(**server, dbname=name)
+    except psycopg2.OperationalError:
+        return False  # not there (or not ours to open): CREATE DATABASE says which
+    try:
+        with existing.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('auth_user') IS NOT NULL")
+            if not cursor.fetchone()[0]:
+                return False
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM auth_user)")
+            return cursor.fetchone()[0]
+    finally:
+        existing.close()
 
 
 def sentences(text):
