@@ -53,7 +53,7 @@ from .models.theme import carrying, public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 from .templatetags.choices import rendered_options
 from .templatetags.items import initial_of
-from .text import sort_key
+from .text import CONTROL_CHARACTERS, sort_key
 
 # The columns the items of a list show (templatetags/items.py): a list reads only these, as
 # a page of 30 quotes builds four objects per quote, and whole rows (biographies, synopses,
@@ -1145,8 +1145,20 @@ def migrated():
         return False
 
 
+class SearchText(forms.CharField):
+    """A search's words without control characters (a NUL, a backspace, from a pasted text or
+    an address written by hand), read as the archive's stored text reads them (`text.
+    CONTROL_CHARACTERS`): nothing is searched for them, and nothing shows them back (a NUL in
+    the search box, and the search refused as if the reader had typed one)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.translate(CONTROL_CHARACTERS)
+        return super().to_python(value)
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(
+    q = SearchText(
         label="Search the archive",
         required=False,
         max_length=search.MAX_QUERY_LENGTH,
@@ -1209,6 +1221,8 @@ def search_view(request):
         {
             "form": form,
             "text": text,
+            # What the reader typed, as searched for: a search too long to run included.
+            "typed": form.fields["q"].to_python(form.data.get("q", "")),
             "understood": text and not search.parse_query(text).is_empty,
             "results": search.results(text, list(page.object_list)) if ids else [],
             "page_obj": page,

@@ -421,6 +421,28 @@ class BadQueryTests(SearchTestCase):
                 self.assertEqual(response.status_code, 200)
         self.assertContains(self.search("!!!"), "There are no words to search for")
 
+    def test_control_characters_are_neither_searched_nor_shown_back(self):
+        """A NUL or another control character in the query (pasted, or in an address written
+        by hand) is read as the archive's stored text reads it, dropped: the search runs on
+        what is left, and neither search box nor the page's title shows it back (a NUL was
+        echoed into the box, after "Null characters are not allowed", as if the reader had
+        typed one)."""
+        for query, shown in (
+            ("\x00", ""),
+            ("Aleppo\x00", "Aleppo"),
+            ("Al\x01\x7fep\x9fpo", "Aleppo"),
+        ):
+            with self.subTest(query=query):
+                response = self.search(query)
+                self.assertEqual(response.status_code, 200)
+                body = response.content.decode()
+                self.assertIsNone(re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", body))
+                self.assertNotContains(response, "Null characters")
+                boxes = re.findall(r'<input type="search"[^>]*name="q"[^>]*>', body)
+                self.assertEqual(len(boxes), 2)
+                self.assertTrue(all(f'value="{shown}"' in box for box in boxes), boxes)
+        self.assertIn("Last Men in Aleppo", titles(self.search("\x00Aleppo\x07")))
+
     def test_a_last_word_of_letters_that_fold_to_nothing(self):
         """Latin letters without an ASCII spelling ("Ƹ", the glottal stop "ʔ") fold to nothing:
         as the last word, being typed, they are no beginning of a word, and no server error."""
