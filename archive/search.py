@@ -978,9 +978,14 @@ def results(text, ids):
         document = by_pk.get(pk)
         if document is None:
             continue
-        snippet = phrases_marked_whole(
-            headline(document, parsed) or excerpt(document, parsed), parsed
-        )
+        snippet = headline(document, parsed)
+        if snippet is None or not shows_a_phrase(snippet, parsed):
+            # ts_headline's fragments can cut a phrase, or leave it out for the words around
+            # it: the excerpt written here then holds it whole, when its field does.
+            written = excerpt(document, parsed)
+            if snippet is None or shows_a_phrase(written, parsed):
+                snippet = written
+        snippet = phrases_marked_whole(snippet, parsed)
         rows.append(
             Result(
                 kind=document.kind,
@@ -1129,10 +1134,14 @@ def excerpt(document, parsed, width=220):
     start = 0
     if found and found.start() > width // 3:
         start = chosen.rfind(" ", 0, found.start() - width // 3) + 1
+    phrase = phrase_span(chosen, parsed) if found else None
+    if phrase and phrase[1] > start + width:  # cut by the excerpt's end: the excerpt ends on it
+        start = min(chosen.find(" ", phrase[1] - width) + 1 or phrase[0], phrase[0])
     end = len(chosen)
     if end - start > width:
         end = chosen.rfind(" ", start, start + width + 1)
         end = end if end > start else start + width
+        end = max(end, phrase[1]) if phrase else end
     marked = WORD.sub(
         lambda word: (
             f"{MARK_START}{word.group()}{MARK_END}" if matches(word.group()) else word.group()
@@ -1140,6 +1149,29 @@ def excerpt(document, parsed, width=220):
         chosen[start:end],
     )
     return ("…" if start else "") + marked + ("…" if end < len(chosen) else "")
+
+
+def phrase_span(text, parsed):
+    """Where `text` holds a quoted phrase of the query as its words in a row: (start, end) of
+    the first such phrase in it, or None."""
+    if not parsed.phrases:
+        return None
+    words = list(WORD.finditer(text))
+    stored = [stored_word(word.group()) for word in words]
+    spans = []
+    for phrase in parsed.phrases:
+        wanted = WORD.findall(stemmed(phrase))
+        for start in range(len(stored) - len(wanted) + 1) if wanted else []:
+            if stored[start : start + len(wanted)] == wanted:
+                spans.append((words[start].start(), words[start + len(wanted) - 1].end()))
+                break
+    return min(spans, default=None)
+
+
+def shows_a_phrase(snippet, parsed):
+    """Whether an excerpt shows a quoted phrase of the query whole, within one of its fragments
+    (a query without one needs none)."""
+    return not parsed.phrases or any(phrase_span(part, parsed) for part in snippet.split("…"))
 
 
 def phrases_marked_whole(snippet, parsed):

@@ -268,6 +268,34 @@ class FindingTests(SearchTestCase):
                 found = re.findall(r"<mark>(.*?)</mark>", re.sub(r"</mark>\s*<mark>", " ", snippet))
                 self.assertEqual(found, marked)
 
+    def test_an_excerpt_holds_the_whole_phrase(self):
+        """A quoted phrase far into a body, after a word also searched for, is shown whole and
+        marked: the excerpt began at the word and ended inside the phrase or before it (or, on
+        PostgreSQL, gave it in two fragments), and the phrase's words, no longer in a row, lost
+        their marks: the reader saw no trace of the phrase."""
+        sentence = "The crew kept filming through the night in the old town."
+        for word, sentences in (("Tramways", 2), ("Ferries", 5), ("Funiculars", 6)):
+            make_article(
+                title=f"Night shifts: {word}",
+                body=f"{word} once ran here. {' '.join([sentence] * sentences)} Then came the "
+                "long walk home across the river, and the morning after.",
+            )
+        for query in (
+            'tramways "long walk home across the river"',
+            'ferries "long walk home across the river"',
+            'funiculars "long walk home across the river"',
+            '"walk home across"',
+        ):
+            with self.subTest(query=query):
+                snippets = re.findall(
+                    r'<p class="snippet"[^>]*>(.*?)</p>', self.search(query).content.decode()
+                )
+                self.assertTrue(snippets)
+                phrase = query.split('"')[1]
+                for snippet in snippets:
+                    marked = re.sub(r"</mark>(\s*)<mark>", r"\1", snippet)
+                    self.assertIn(f"<mark>{phrase}</mark>", marked)
+
     def test_a_short_text_is_excerpted_whole(self):
         """A text shorter than an excerpt is shown whole, its first short word and its last
         full stop included, with no "…" saying it goes on: on PostgreSQL, ts_headline dropped
