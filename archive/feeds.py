@@ -10,7 +10,7 @@ from django.utils.html import escape
 from .markup import render_markdown
 from .models import Article, Exchange, Film, Person, Theme
 from .structured_data import SITE_NAME
-from .text import without_controls
+from .text import isolated, without_controls
 from .views import PERSON_ITEM, ascii_slug_redirect, earlier_slug_redirect
 
 FEED_LENGTH = 30
@@ -101,7 +101,7 @@ class LatestArticlesFeed(Feed):
         return feed_articles()[:FEED_LENGTH]
 
     def item_title(self, item):
-        return f"{item.get_kind_display()}: {item.title}"
+        return f"{item.get_kind_display()}: {isolated(item.title)}"
 
     def item_description(self, item):
         return self.item_content(item)
@@ -184,10 +184,10 @@ class ThemeArticlesFeed(FollowsEarlierSlugs, LatestArticlesFeed):
         return Theme.objects.public()
 
     def title(self, obj):
-        return f"Film Archive: {obj.name}"
+        return f"Film Archive: {isolated(obj.name)}"
 
     def description(self, obj):
-        return f"Reviews, interviews and features on {obj.name}."
+        return f"Reviews, interviews and features on {isolated(obj.name)}."
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -207,10 +207,10 @@ class FilmArticlesFeed(FollowsEarlierSlugs, LatestArticlesFeed):
         return Film.objects.all()
 
     def title(self, obj):
-        return f"Film Archive: {obj.title} ({obj.year})"
+        return f"Film Archive: {isolated(obj.title)} ({obj.year})"
 
     def description(self, obj):
-        return f"Reviews, interviews and features about {obj.title}."
+        return f"Reviews, interviews and features about {isolated(obj.title)}."
 
     def link(self, obj):
         return obj.get_absolute_url()

@@ -156,3 +156,18 @@ class SortKeyField(models.CharField):
 
     def fill(self, sender, instance, **kwargs):
         setattr(instance, self.attname, sort_key(getattr(instance, self.source) or ""))
+
+
+# What sets the direction of the text after it until closed: embeddings and overrides
+# (U+202A–U+202E) and isolates (U+2066–U+2069).
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def isolated(text):
+    """`text` set apart from the plain text around it (a page's title, a shared link's title)
+    when it holds direction controls, between a first strong isolate and its pop (U+2068,
+    U+2069, the plain-text <bdi>): a right-to-left override an editor left open at the end of
+    a title reverses only the title, not the "(2019) — Film Archive" after it. The editor's text
+    itself is shown as typed; other text is returned unchanged."""
+    text = str(text)
+    return f"\u2068{text}\u2069" if DIRECTION_CONTROLS.search(text) else text

@@ -53,7 +53,7 @@ from .models.theme import carrying, public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 from .templatetags.choices import rendered_options
 from .templatetags.items import initial_of
-from .text import CONTROL_CHARACTERS, sort_key
+from .text import CONTROL_CHARACTERS, isolated, sort_key
 
 # The columns the items of a list show (templatetags/items.py): a list reads only these, as
 # a page of 30 quotes builds four objects per quote, and whole rows (biographies, synopses,
@@ -274,7 +274,7 @@ class PublicListView(ListView):
                 field, forms.ModelChoiceField
             ):
                 value = dict(field.choices).get(value, value)
-            given.append(str(value))
+            given.append(isolated(str(value)))
         return ", ".join(given)
 
     def get_context_data(self, **kwargs):

@@ -159,13 +159,16 @@ class FilmPageTests(PublicPageTestCase):
         self.assertContains(
             response,
             '<li><a href="/people/kareem-abeed/">Kareem Abeed</a>'
-            '<span class="note">, Aleppo Media Center</span></li>',
+            '<span class="note">, <bdi>Aleppo Media Center</bdi></span></li>',
             html=True,
         )
 
     def test_awards(self):
         self.assertContains(self.response, "World Cinema Grand Jury Prize: Documentary")
-        self.assertContains(self.response, "Best Documentary Feature, 90th Academy Awards, 2018")
+        self.assertContains(
+            self.response,
+            "<bdi>Best Documentary Feature</bdi>, <bdi>90th Academy Awards, 2018</bdi>",
+        )
         self.assertContains(self.response, "Nominated")
 
     def test_reviews_and_interviews_in_separate_lists(self):
@@ -442,7 +445,7 @@ class PersonPageTests(PublicPageTestCase):
     def test_names_dates_and_work(self):
         response = self.client.get(self.subject.get_absolute_url())
         self.assertContains(response, "Khaled Omar Harrah")
-        self.assertContains(response, "“Umar Harah”")
+        self.assertContains(response, "“<bdi>Umar Harah</bdi>”")
         self.assertContains(response, '<span lang="ar" dir="rtl">خالد عمر حرح</span>', html=True)
         self.assertContains(response, "11 August 2016")
         self.assertContains(response, "<dt>Appears as self</dt>", html=True)
@@ -522,7 +525,7 @@ class PersonPageTests(PublicPageTestCase):
         draft = make_article(films=[self.film], title="Newcomer draft", status="draft")
         draft.bylines.create(person=newcomer)
         response = self.client.get(newcomer.get_absolute_url())
-        self.assertContains(response, "Nothing on Nell Newcomer is published yet.")
+        self.assertContains(response, "Nothing on <bdi>Nell Newcomer</bdi> is published yet.")
         self.assertContains(response, 'href="/people/">everyone, A to Z</a>')
         self.assertContains(response, 'href="/articles/">latest articles</a>')
         self.assertNotContains(response, "Newcomer draft")
@@ -1029,3 +1032,51 @@ class FilteredListTitleTests(PublicPageTestCase):
     def test_a_filter_not_understood_is_not_in_the_title(self):
         title, _ = self.titles(self.client.get("/films/?kind=nonsense&year=2017"))
         self.assertEqual(title, "Films: 2017 — Film Archive")
+
+
+class DirectionControlTests(TestCase):
+    """A direction control an editor leaves open in a title or a name (a right-to-left
+    override, U+202E, pasted with it) reorders the text after it until the end of its line: it
+    stays the editor's, shown as typed, but set apart (<bdi>, or in plain text U+2068 … U+2069)
+    where the site's own words follow it. How it is drawn is tested in Chromium
+    (test_reading_browser); here, what each page and feed says."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.film = make_film(title="Night\u202e Walk", year=2019)
+        cls.film.themes.add("exile\u202e home")
+        cls.person = make_person(name="Rami\u202e Ali")
+        make_credit(cls.film, cls.person, credited_as="R\u202e. Ali", note="uncredited\u202e cut")
+        make_article(films=[cls.film], title="Walking\u202e at night")
+
+    def test_titles_in_plain_text_are_isolated(self):
+        film = self.client.get(self.film.get_absolute_url())
+        self.assertContains(
+            film, "<title>\u2068Night\u202e Walk\u2069 (2019) — Film Archive</title>"
+        )
+        self.assertContains(film, 'content="\u2068Night\u202e Walk\u2069 (2019)"')
+        person = self.client.get(self.person.get_absolute_url())
+        self.assertContains(person, "<title>\u2068Rami\u202e Ali\u2069 — Film Archive</title>")
+        theme = self.client.get("/themes/exile-home/")
+        self.assertContains(theme, "<title>\u2068exile\u202e home\u2069 — Themes — Film Archive")
+        search = self.client.get("/search/", {"q": "\u202ewalking"})
+        self.assertContains(search, "<title>“\u2068\u202ewalking\u2069” — Search")
+        feed = self.client.get(f"/feeds/films/{self.film.slug}/").content.decode()
+        self.assertIn("<title>Film Archive: \u2068Night\u202e Walk\u2069 (2019)</title>", feed)
+        self.assertIn("<title>Review: \u2068Walking\u202e at night\u2069</title>", feed)
+
+    def test_text_shown_among_the_sites_words_is_isolated(self):
+        film = self.client.get(self.film.get_absolute_url())
+        self.assertContains(film, "(credited as <bdi>R\u202e. Ali</bdi>)")
+        self.assertContains(film, '<span class="note">, <bdi>uncredited\u202e cut</bdi></span>')
+        person = self.client.get(self.person.get_absolute_url())
+        self.assertContains(person, ", credited as <bdi>R\u202e. Ali</bdi>")
+        search = self.client.get("/search/", {"q": "\u202ezzzz"})
+        self.assertContains(search, "Nothing found for “<bdi>\u202ezzzz</bdi>”")
+
+    def test_other_titles_are_as_they_were(self):
+        film = make_film(title="Last Men in Aleppo", year=2017)
+        self.assertContains(
+            self.client.get(film.get_absolute_url()),
+            "<title>Last Men in Aleppo (2017) — Film Archive</title>",
+        )

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from .factories import make_film
+from .factories import make_article, make_credit, make_film, make_person
 from .layout import overflow
 
 pytestmark = pytest.mark.once
@@ -372,3 +372,49 @@ def test_every_published_piece_and_person_is_reached_from_the_navigation(
     page.goto(f"{site}/articles/feras-fayyad-interview/")
     page.screenshot(path=SCREENSHOTS / f"interview-neighbours-{label}.png", full_page=True)
     context.close()
+
+
+# The site's own words in an element, outside an editor's or a reader's text (<bdi>, a link, a
+# cited title): those drawn right to left, character by character, on one line.
+DRAWN_BACKWARDS = """element => {
+  const backwards = [];
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest("bdi, a, cite")) continue;
+    let last = null;
+    for (let i = 0; i < node.length; i++) {
+      if (!/\\S/.test(node.data[i])) continue;
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      if (last && Math.abs(box.y - last.y) < 2 && box.x < last.x) backwards.push(node.data);
+      last = box;
+    }
+  }
+  return backwards;
+}"""
+
+
+def test_a_direction_control_left_open_stays_in_its_own_text(page, site):
+    """A right-to-left override (U+202E) an editor pasted into a credit's "credited as", or a
+    reader typed into a search, reversed the site's words after it to the end of the line:
+    "(credited as R. Ali, uncredited cut)" read "(credited as R tuc detidercnu ,(ilA .", and
+    "Nothing found for “walking”. Check the spelling…" was drawn backwards from the query on.
+    Each such text is set apart (<bdi>): it is drawn as typed, the words around it in order."""
+    rlo = "\u202e"
+    film = make_film(title=f"Night{rlo} Walk", year=2019)
+    film.themes.add(f"exile{rlo} home")
+    person = make_person(name=f"Rami{rlo} Ali")
+    make_credit(film, person, credited_as=f"R{rlo}. Ali", note=f"uncredited{rlo} cut")
+    make_article(films=[film], title=f"Walking{rlo} at night").themes.add(f"exile{rlo} home")
+    for path, selector in (
+        (film.get_absolute_url(), "section:has(#credits) li"),
+        (person.get_absolute_url(), "section:has(#credits) li"),
+        ("/themes/exile-home/", ".feed-link"),
+        (f"/search/?q={rlo}zzzz", "main p:has(bdi)"),
+    ):
+        page.goto(f"{site}{path}")
+        element = page.locator(selector).first
+        assert element.evaluate(DRAWN_BACKWARDS) == [], (path, element.inner_text())
+        assert rlo in element.inner_text()  # the text as typed, not stripped

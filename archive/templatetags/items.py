@@ -101,7 +101,8 @@ class ItemWriter:
         if quote.speaker:
             who = f"{self.link(quote.speaker, quote.speaker.name)}, in"
         elif authors := source.author_list:
-            who = f"{', '.join(escape(author.name) for author in authors)}, in"
+            names = (f"<bdi>{escape(author.name)}</bdi>" for author in authors)
+            who = f"{', '.join(names)}, in"
         else:
             who = "from"
         film = f", on {self.link(quote.film, quote.film.title, 'cite')}" if show_film else ""

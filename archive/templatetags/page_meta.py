@@ -3,6 +3,7 @@ from django.http import QueryDict
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language_info
 
+from archive import text
 from archive.structured_data import as_script
 
 register = template.Library()
@@ -46,6 +47,12 @@ def text_direction(language_code):
         return "rtl" if get_language_info(language_code)["bidi"] else "ltr"
     except KeyError:
         return "auto"
+
+
+@register.filter
+def isolated(value):
+    """An editor's title or name in the plain text of a page's title (see text.isolated)."""
+    return text.isolated(value)
 
 
 @register.filter
