@@ -53,7 +53,7 @@ from .models.theme import carrying, public_item_counts
 from .pagination import PAGE_PARAMETERS, KeysetPaginator
 from .templatetags.choices import rendered_options
 from .templatetags.items import initial_of
-from .text import CONTROL_CHARACTERS, isolated, sort_key
+from .text import isolated, sort_key, without_controls
 
 # The columns the items of a list show (templatetags/items.py): a list reads only these, as
 # a page of 30 quotes builds four objects per quote, and whole rows (biographies, synopses,
@@ -1147,13 +1147,13 @@ def migrated():
 
 class SearchText(forms.CharField):
     """A search's words without control characters (a NUL, a backspace, from a pasted text or
-    an address written by hand), read as the archive's stored text reads them (`text.
-    CONTROL_CHARACTERS`): nothing is searched for them, and nothing shows them back (a NUL in
+    an address written by hand), read as the archive's stored text reads them
+    (`text.without_controls`): nothing is searched for them, and nothing shows them back (a NUL in
     the search box, and the search refused as if the reader had typed one)."""
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.translate(CONTROL_CHARACTERS)
+            value = without_controls(value)
         return super().to_python(value)
 
 
