@@ -1080,3 +1080,30 @@ class DirectionControlTests(TestCase):
             self.client.get(film.get_absolute_url()),
             "<title>Last Men in Aleppo (2017) — Film Archive</title>",
         )
+
+
+class EmptyListTests(TestCase):
+    """A list with nothing in it says so, and speaks of filters only when the reader chose
+    some: a new archive's film list said "No films match these filters." with none chosen."""
+
+    def test_an_empty_archive(self):
+        for path, empty in (
+            ("/films/", "No films yet."),
+            ("/articles/", "Nothing has been published yet."),
+            ("/people/", "No one yet."),
+            ("/quotes/", "No quotes yet."),
+            ("/films/?kind=nope", "No films yet."),  # a filter not understood is ignored
+        ):
+            with self.subTest(path=path):
+                response = self.client.get(path)
+                self.assertContains(response, empty)
+                self.assertNotContains(response, "these filters.")
+
+    def test_filters_that_match_nothing(self):
+        make_film(title="Bayt", year=2019)
+        for path, empty in (
+            ("/films/?year=2001", "No films match these filters."),
+            ("/articles/?year=2001", "No articles match these filters."),
+        ):
+            with self.subTest(path=path):
+                self.assertContains(self.client.get(path), empty)
