@@ -410,6 +410,14 @@ def offered_themes(themes, counted=None):
     return ThemeOptions(rendered_options((slug, name) for _, slug, name in rows), carried)
 
 
+# A filter's value that is not one of its choices is reported without being repeated: it comes
+# from the address, and Django's message put it in the page as it came, a NUL or a
+# right-to-left override (which reversed the rest of the message) included.
+NOT_A_CHOICE = {
+    "invalid_choice": "Select a valid choice. That choice is not one of the available choices."
+}
+
+
 class ThemeFilterForm(forms.Form):
     """A list's filters, one of them a theme: a theme some item of the list carries.
 
@@ -452,7 +460,9 @@ class FilmFilterForm(ThemeFilterForm):
 
     field_order = ["year", "kind", "theme"]
     year = forms.IntegerField(required=False, min_value=1870, max_value=2100)
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Film.Kind.choices])
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "Any kind"), *Film.Kind.choices], error_messages=NOT_A_CHOICE
+    )
 
     counted = 0
 
@@ -500,7 +510,11 @@ class ArticleFilterForm(ThemeFilterForm):
     person (by, about or interviewing them) is given by the links of their own pages."""
 
     field_order = ["kind", "year", "theme", "film", "person"]
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Article.Kind.choices])
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any kind"), *Article.Kind.choices],
+        error_messages=NOT_A_CHOICE,
+    )
     year = forms.IntegerField(required=False, min_value=1870, max_value=2100)
     film = forms.ModelChoiceField(
         required=False, queryset=Film.objects.all(), to_field_name="slug", widget=forms.HiddenInput
@@ -915,8 +929,12 @@ def people_letters(people):
 class PersonFilterForm(forms.Form):
     """The people list's filters: a role, and an initial. Only roles someone has are offered."""
 
-    role = forms.ChoiceField(required=False, choices=[])
-    letter = forms.ChoiceField(required=False, choices=[("", "All"), *((x, x) for x in LETTERS)])
+    role = forms.ChoiceField(required=False, choices=[], error_messages=NOT_A_CHOICE)
+    letter = forms.ChoiceField(
+        required=False,
+        choices=[("", "All"), *((x, x) for x in LETTERS)],
+        error_messages=NOT_A_CHOICE,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -1180,6 +1198,7 @@ class SearchForm(forms.Form):
             (Article.Kind.FEATURE, "Features"),
             (SearchDocument.Kind.QUOTE, "Quotes"),
         ],
+        error_messages=NOT_A_CHOICE,
     )
     theme = forms.ModelChoiceField(
         label="Theme",

@@ -80,6 +80,21 @@ class HostileInputTests(TestCase):
                 with self.subTest(route=route, value=value[:30]):
                     self.assertNoServerError(f"/{route}?{query}")
 
+    def test_a_value_from_the_address_is_not_shown_back_with_its_controls(self):
+        """A filter's value that is not one of its choices is reported, not repeated: the
+        message put it in the page as it came, a NUL or another control character (which no
+        HTML page may hold) or a right-to-left override that reversed the rest of the
+        message ("Select a valid choice. <U+202E>nope is not one of the available choices.")."""
+        controls = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+        routes = [r for r in public_patterns() if "<" not in r and not r.startswith("api/")]
+        for route in routes:
+            for value in ("a%00b", "%01%1f%7f", "%E2%80%AEnope", "%E2%81%A6x"):
+                query = "&".join(f"{name}={value}" for name in QUERY_PARAMETERS if name != "q")
+                with self.subTest(route=route, value=value):
+                    response = self.client.get(f"/{route}?{query}")
+                    body = response.content.decode(errors="replace")
+                    self.assertIsNone(controls.search(body))
+
     def test_repeated_and_odd_parameters(self):
         for query in ("page=1&page=2", "page=", "page", "&&&", "=", "year[]=1", "theme=a&theme=b"):
             with self.subTest(query=query):
