@@ -326,6 +326,23 @@ class TaggingTests(AdminTestCase):
         response = self.client.post(rename, {"name": "war, peace"})
         self.assertContains(response, "cannot contain commas or semicolons")
 
+    def test_a_theme_of_symbols_alone_has_an_address(self):
+        """A theme named with symbols alone ("★", "🎬") got an empty slug, which no address
+        can be made of: the film's page, the list of themes and the sitemap were server
+        errors from then on."""
+        self.login(self.editor)
+        url = admin_url("film_change", self.film.pk)
+        data = self.open_form(url, "film_form")
+        data["themes"] = ["★", "🎬"]
+        self.assertRedirects(self.client.post(url, data), admin_url("film_changelist"))
+        self.assertEqual(
+            sorted(Theme.objects.filter(name__in=["★", "🎬"]).values_list("slug", flat=True)),
+            ["theme", "theme_1"],
+        )
+        for page in (self.film.get_absolute_url(), "/themes/", "/sitemap-themes.xml"):
+            self.assertContains(self.client.get(page), "/themes/theme_1/")
+        self.assertContains(self.client.get("/themes/theme_1/"), self.film.title)
+
     def test_themes_are_in_each_version(self):
         self.login(self.editor)
         url = admin_url("film_change", self.film.pk)

@@ -228,8 +228,12 @@ class Theme(KeepsEarlierSlugs, TagBase):
         return path("archive:theme_detail", slug=self.slug)
 
     def slugify(self, tag, i=None):
-        """As taggit's, Unicode kept ("حلب"), but with Latin letters in ASCII ("Århus" → arhus)."""
-        slug = slugify(tag, allow_unicode=True)
+        """As taggit's, Unicode kept ("حلب"), but with Latin letters in ASCII ("Århus" → arhus),
+        and never empty: a name of symbols alone ("★", "🎬", "—") is "theme", as taggit
+        numbers it apart from others ("theme_1"). An empty slug has no address, and every page
+        that linked to the theme (the home page, the film's, the list of themes, the sitemap)
+        was a server error."""
+        slug = slugify(tag, allow_unicode=True) or self._meta.model_name
         return slug if i is None else f"{slug}_{i}"
 
 
