@@ -22,6 +22,7 @@ from .models import Article, EarlierSlug, Theme, ThemedItem
 from .themes import parse_themes, spaced, split_names
 
 THEME_NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length
+THEME_SLUG_MAX_LENGTH = Theme._meta.get_field("slug").max_length
 
 
 # Themes ---------------------------------------------------------------------------------------
@@ -658,7 +659,8 @@ class RenameThemeForm(forms.Form):
         base = slug = self.theme.slugify(name)
         number = 2
         while Theme.objects.filter(slug=slug).exclude(pk=self.theme.pk).exists():
-            slug = f"{base}-{number}"
+            suffix = f"-{number}"
+            slug = base[: THEME_SLUG_MAX_LENGTH - len(suffix)] + suffix
             number += 1
         return slug
 

@@ -343,6 +343,30 @@ class TaggingTests(AdminTestCase):
             self.assertContains(self.client.get(page), "/themes/theme_1/")
         self.assertContains(self.client.get("/themes/theme_1/"), self.film.title)
 
+    def test_a_theme_whose_address_is_longer_than_its_name(self):
+        """A name of a hundred characters can make a longer slug ("ß" is written "ss"), or
+        need a number to tell it from another's: PostgreSQL refused the slug, and the film's
+        form was a server error, with everything the editor had entered lost. The slug is cut
+        to fit, for a theme made by tagging as for one renamed."""
+        self.login(self.editor)
+        url = admin_url("film_change", self.film.pk)
+        data = self.open_form(url, "film_form")
+        data["themes"] = ["ß" * 99 + "a", "ß" * 99 + "b"]
+        self.assertRedirects(self.client.post(url, data), admin_url("film_changelist"))
+        self.assertEqual(
+            {theme.slug for theme in self.film.themes.all()},
+            {"ss" * 50, "ss" * 49 + "_1"},
+        )
+        theme = Theme.objects.create(name="c", slug="c")
+        response = self.client.post(
+            admin_url("theme_rename", theme.pk), {"name": "ß" * 99 + "c", "confirm": "yes"}
+        )
+        self.assertRedirects(response, admin_url("theme_change", theme.pk))
+        theme.refresh_from_db()
+        self.assertEqual(theme.slug, "ss" * 49 + "-2")
+        self.film.themes.add(theme)
+        self.assertContains(self.client.get(theme.get_absolute_url()), self.film.title)
+
     def test_themes_are_in_each_version(self):
         self.login(self.editor)
         url = admin_url("film_change", self.film.pk)

@@ -232,9 +232,12 @@ class Theme(KeepsEarlierSlugs, TagBase):
         and never empty: a name of symbols alone ("★", "🎬", "—") is "theme", as taggit
         numbers it apart from others ("theme_1"). An empty slug has no address, and every page
         that linked to the theme (the home page, the film's, the list of themes, the sitemap)
-        was a server error."""
+        was a server error. Cut to fit its field with the number: a name's slug can be longer
+        than the name ("ß" is "ss", "ﬁ" "fi"), and a long one refused by PostgreSQL lost the
+        editor's whole form (a server error)."""
+        suffix = "" if i is None else f"_{i}"
         slug = slugify(tag, allow_unicode=True) or self._meta.model_name
-        return slug if i is None else f"{slug}_{i}"
+        return slug[: self._meta.get_field("slug").max_length - len(suffix)] + suffix
 
 
 # Theme names are one theme whatever their case, as taggit is told (TAGGIT_CASE_INSENSITIVE),
