@@ -271,6 +271,29 @@ class HistoryTests(AdminTestCase):
         quote.refresh_from_db()
         self.assertEqual(quote.article, public)
 
+    def test_a_contributor_is_not_offered_the_versions_of_a_published_piece(self):
+        """A contributor may compare a published piece's versions, not revert to one: each
+        version was offered ("open a version to see it in full and revert to it"), and led to
+        a refusal telling them to ask for a permission their group is not given."""
+        draft = make_article(status=Article.Status.DRAFT, films=[self.film], body=BODY)
+        public = make_article(films=[self.film], body=BODY)
+        for article in (draft, public):
+            url = admin_url("article_change", article.pk)
+            self.client.post(url, self.open_form(url, "article_form"))
+        self.login(self.contributor)
+        version = Version.objects.get_for_object(public).get()
+        response = self.client.get(admin_url("article_history", public.pk))
+        self.assertContains(response, "Reverting to one is not open to you: Only editors may")
+        self.assertNotContains(response, admin_url("article_revision", public.pk, version.pk))
+        self.assertEqual(
+            self.client.get(admin_url("article_revision", public.pk, version.pk)).status_code,
+            403,
+        )
+        version = Version.objects.get_for_object(draft).get()
+        response = self.client.get(admin_url("article_history", draft.pk))
+        self.assertContains(response, "open a version to see it in full and revert to it")
+        self.assertContains(response, admin_url("article_revision", draft.pk, version.pk))
+
     def test_reverting_takes_back_a_quote_moved_to_another_article_since(self):
         """A quote moved on its own page to another article, then its first article reverted
         to a version from before: the quote comes back, and the article it leaves has changed

@@ -244,8 +244,19 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         )
 
     def history_view(self, request, object_id, extra_context=None):
-        """Reversion's history, with the two versions to compare chosen in each row."""
+        """Reversion's history, with the two versions to compare chosen in each row, and each
+        version opened to revert to it by those who may change the item. To others (a
+        contributor on a published piece) the versions are not offered: each led to a page
+        refusing them, which told them to ask for a permission their group is not given."""
         opts = self.model._meta
+        current = self.get_object(request, unquote(object_id))
+        revert_refused = None
+        if current is not None and not self.has_change_permission(request, current):
+            revert_refused = (
+                publishing.ONLY_EDITORS_CHANGE
+                if self.has_change_permission(request)
+                else f"Your account may not change {opts.verbose_name_plural}."
+            )
         action_list = [
             {
                 "version": version,
@@ -263,6 +274,7 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
                 f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_compare",
                 args=[object_id],
             ),
+            "revert_refused": revert_refused,
             **(extra_context or {}),
         }
         return super().history_view(request, object_id, context)
