@@ -451,9 +451,35 @@ class HistoryTests(AdminTestCase):
         version = Version.objects.get_deleted(Article).get()
         self.login(self.contributor)
         url = admin_url("article_recover", version.pk)
-        self.assertEqual(self.client.post(url, {"title": "Public piece"}).status_code, 403)
+        self.assertRedirects(
+            self.client.post(url, {"title": "Public piece"}), admin_url("article_recoverlist")
+        )
         self.assertFalse(Article.objects.exists())
         self.assertFalse(ArticleFilm.objects.exists())
+
+    def test_a_contributor_is_told_a_published_article_is_for_editors_to_recover(self):
+        """The form to recover it was shown, and saving it answered that their account may not
+        open the page, and to ask for a permission their group is not given."""
+        article = make_article(title="Public piece")
+        self.client.post(admin_url("article_delete", article.pk), {"post": "yes"})
+        version = Version.objects.get_deleted(Article).get()
+        self.login(self.contributor)
+        response = self.client.get(admin_url("article_recover", version.pk), follow=True)
+        self.assertRedirects(response, admin_url("article_recoverlist"))
+        self.assertContains(
+            response,
+            "“Public piece” was published or scheduled when it was deleted: only editors may "
+            "recover it",
+        )
+        draft = make_article(title="Draft piece", status=Article.Status.DRAFT)
+        self.login(self.editor)
+        self.client.post(admin_url("article_delete", draft.pk), {"post": "yes"})
+        version = Version.objects.get_deleted(Article).get(object_id=str(draft.pk))
+        self.login(self.contributor)
+        url = admin_url("article_recover", version.pk)
+        data = form_data(self.client.get(url), "article_form")
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        self.assertTrue(Article.objects.filter(title="Draft piece").exists())
 
     def test_a_deleted_article_whose_film_was_deleted_since_says_so(self):
         """The review went first, then its film: recovering the review names the film to

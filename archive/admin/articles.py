@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -477,6 +478,19 @@ class ArticleAdmin(ArchiveAdmin):
         # scheduled for a time that has passed since is publishing at a past time, refused as
         # in the form (the editor gives it a new time).
         version = Version.objects.get_for_model(Article).filter(pk=version_id).first()
+        if (
+            version is not None
+            and version.field_dict.get("status") != Article.Status.DRAFT
+            and not may_publish(request)
+        ):
+            # Refused before the form, rather than after a contributor saved it, with a page
+            # telling them to ask for a permission their group is not given.
+            messages.error(
+                request,
+                f"“{version.object_repr}” was published or scheduled when it was deleted: "
+                "only editors may recover it, as readers would see it again.",
+            )
+            return redirect("admin:archive_article_recoverlist")
         if version is not None:
             request.article_before_revert = SimpleNamespace(
                 published_at=None, is_public=public_when_deleted(version)
