@@ -795,6 +795,28 @@ class ContributorTests(AdminTestCase):
         self.assertEqual(draft.body, "First draft.")
         self.assertEqual(draft.exchanges.get().answer, "Because.")
 
+    def test_a_quote_whose_article_was_published_while_open_is_given_back(self):
+        """A contributor correcting a quote on its own page while an editor publishes its
+        article: their save was answered "Not open to you", and their words were gone."""
+        draft = make_article(films=[self.film], status=Article.Status.DRAFT, body=BODY)
+        quote = make_quote(draft, self.film, "Rescuers dig")
+        url = admin_url("quote_change", quote.pk)
+        data = self.open_form(url, "quote_form")
+        publishing.publish(draft, by=self.editor)
+        data["text"] = ["Rescuers dig through the rubble of Aleppo."]
+        response = self.client.post(url, data)
+        self.assertContains(
+            response,
+            f"An editor published its article, “{draft}”, after you opened it",
+            status_code=409,
+        )
+        self.assertContains(
+            response, "Rescuers dig through the rubble of Aleppo.</textarea>", status_code=409
+        )
+        self.assertContains(response, "See the quote as it is now", status_code=409)
+        quote.refresh_from_db()
+        self.assertEqual(quote.text, "Rescuers dig")
+
     def test_published_and_scheduled_articles_are_read_only(self):
         for article in (
             make_article(),

@@ -438,27 +438,7 @@ class ArticleAdmin(ArchiveAdmin):
                     text = data.get(f"{prefix}-{index}-{name}", "").strip()
                     texts.append((f"{label} {index + 1}", text))
         state = "scheduled it" if article.is_scheduled else "published it"
-        message = (
-            f"An editor {state} after you opened it, and only editors may change a piece "
-            "that is published or scheduled: nothing you entered has been saved. Your text is "
-            "below: copy what you changed and send it to an editor."
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"“{article}” was not saved",
-            "opts": self.opts,
-            "original": article,
-            "message": message,
-            # Each box as tall as its text (a line for a title, up to 20 for a body).
-            "texts": [
-                (label, text, min(20, 1 + text.count("\n") + len(text) // 90))
-                for label, text in texts
-                if text
-            ],
-        }
-        return TemplateResponse(
-            request, "admin/archive/article/locked_since_opened.html", context, status=409
-        )
+        return not_saved(self, request, article, f"An editor {state} after you opened it", texts)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -566,6 +546,33 @@ class ArticleAdmin(ArchiveAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/archive/article/add_themes.html", context)
+
+
+def not_saved(model_admin, request, original, what_happened, texts):
+    """The page answering a contributor's save of `original` (an article, or a quote of one)
+    that an editor published or scheduled after they opened it (`what_happened`): nothing is
+    saved, and `texts`, the (label, text) they wrote, are given back to copy."""
+    message = (
+        f"{what_happened}, and only editors may change a piece that is published or "
+        "scheduled: nothing you entered has been saved. Your text is below: copy what you "
+        "changed and send it to an editor."
+    )
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"“{original}” was not saved",
+        "opts": model_admin.opts,
+        "original": original,
+        "message": message,
+        # Each box as tall as its text (a line for a title, up to 20 for a body).
+        "texts": [
+            (label, text, min(20, 1 + text.count("\n") + len(text) // 90))
+            for label, text in texts
+            if text
+        ],
+    }
+    return TemplateResponse(
+        request, "admin/archive/article/locked_since_opened.html", context, status=409
+    )
 
 
 def int_or_zero(value):

@@ -1,10 +1,11 @@
 """Quotes on their own pages: each is part of its article, and as locked as the article."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 
 from ..forms import QuoteAdminForm, mark_changed
 from ..models import Article, Exchange, Quote, SearchDocument
-from .articles import locked
+from .articles import locked, not_saved
 from .history import ArchiveAdmin
 from .lists import QuoteYearFilter, ThemeFilter, theme_names
 from .usage import WhereUsedMixin, quote_uses
@@ -40,6 +41,23 @@ class QuoteAdmin(WhereUsedMixin, ArchiveAdmin):
             exchanges = obj.article.exchanges.all() if obj else Exchange.objects.none()
             form.base_fields["exchange"].queryset = exchanges
         return form
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A contributor's save of a quote whose article an editor published or scheduled
+        after they opened it (their form carries the version they saw, which only a form they
+        may save has) gives their words back to copy: it was a bare "not open to you"."""
+        if request.method == "POST" and "seen_version" in request.POST:
+            quote = self.get_object(request, unquote(object_id))
+            if quote is not None and locked(request, quote.article):
+                state = "scheduled" if quote.article.is_scheduled else "published"
+                return not_saved(
+                    self,
+                    request,
+                    quote,
+                    f"An editor {state} its article, “{quote.article}”, after you opened it",
+                    [("Quote", request.POST.get("text", "").strip())],
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not (
