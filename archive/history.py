@@ -299,25 +299,54 @@ def describe(model_field, value):
 
 
 WORDS = re.compile(r"\w+|\s+|[^\w\s]")
+PARAGRAPH_BREAKS = re.compile(r"(\n\s*\n)")
+
+
+def word_changes(old, new):
+    """(tag, words before, words after) from `old` to `new`, tag as difflib's ("equal",
+    "replace", "delete", "insert"): the paragraphs matched first, then the words of those that
+    changed. Matched word by word over the whole text, a long piece took seconds (5.8 s for
+    a feature of 6,000 words changed at both ends), growing with the square of its length."""
+    old_paragraphs, new_paragraphs = PARAGRAPH_BREAKS.split(old), PARAGRAPH_BREAKS.split(new)
+    paragraphs = difflib.SequenceMatcher(None, old_paragraphs, new_paragraphs, autojunk=False)
+    for tag, i1, i2, j1, j2 in paragraphs.get_opcodes():
+        before = WORDS.findall("".join(old_paragraphs[i1:i2]))
+        after = WORDS.findall("".join(new_paragraphs[j1:j2]))
+        if tag != "replace":
+            yield tag, before, after
+            continue
+        words = difflib.SequenceMatcher(None, before, after, autojunk=False)
+        for word_tag, k1, k2, l1, l2 in words.get_opcodes():
+            yield word_tag, before[k1:k2], after[l1:l2]
 
 
 def word_diff(old, new, context=12):
     """The words removed and added between two texts, with long unchanged runs shortened;
     None when the texts have too little in common for that to be easier to read than both."""
-    before, after = WORDS.findall(old), WORDS.findall(new)
-    pieces = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    if matcher.ratio() < 0.5:
+    changes = []
+    for tag, before, after in word_changes(old, new):
+        if tag == "equal" and changes and changes[-1][0] == "equal":
+            changes[-1][1].extend(before)
+        else:
+            changes.append((tag, list(before), after))
+    total = len(WORDS.findall(old)) + len(WORDS.findall(new))
+    matched = sum(len(before) for tag, before, after in changes if tag == "equal")
+    if total and 2 * matched / total < 0.5:
         return None
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    pieces = []
+
+    def add(kind, words):
+        if pieces and pieces[-1][0] == kind:  # a paragraph removed beside words removed
+            pieces[-1] = (kind, pieces[-1][1] + "".join(words))
+        elif words:
+            pieces.append((kind, "".join(words)))
+
+    for tag, before, after in changes:
         if tag == "equal":
-            same = before[i1:i2]
-            if len(same) > 4 * context:
-                same = [*same[: 2 * context], " … ", *same[-2 * context :]]
-            pieces.append(("same", "".join(same)))
+            if len(before) > 4 * context:
+                before = [*before[: 2 * context], " … ", *before[-2 * context :]]
+            add("same", before)
             continue
-        if i2 > i1:
-            pieces.append(("removed", "".join(before[i1:i2])))
-        if j2 > j1:
-            pieces.append(("added", "".join(after[j1:j2])))
+        add("removed", before)
+        add("added", after)
     return pieces
