@@ -22,7 +22,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client, SimpleTestCase, TestCase
 
-from archive import importing
+from archive import importing, publishing
 from archive.models import Article, Exchange, Film, Quote, Theme
 
 from .factories import make_article, make_exchange, make_film, make_person
@@ -727,6 +727,26 @@ class TranscriptAdminTests(TestCase):
         published = make_article(kind=Article.Kind.INTERVIEW)
         url = admin_url("article_transcript", published.pk)
         self.assertEqual(self.client.get(url).status_code, 403)
+
+    def test_a_transcript_for_an_interview_published_meanwhile_is_given_back(self):
+        """A contributor pasting a transcript into a draft interview that an editor published
+        while they corrected its split: the save was answered "Not open to you", and the
+        questions and answers they had corrected were gone. Nothing is added still, but they
+        are given back to copy."""
+        url = admin_url("article_transcript", self.interview.pk)
+        transcript = "Q: Where did you shoot?\nA: In Aleppo."
+        response = self.client.post(url, {"step": "preview", "text": transcript})
+        data = form_data(response, "import-preview")
+        data["interviewee"] = [str(self.director.pk)]
+        data["exchanges-0-answer"] = ["In Aleppo, for three years."]
+        publishing.publish(self.interview, by=make_user("ed", "Editors"))
+        response = self.client.post(url, data)
+        self.assertContains(response, "An editor published it after you opened it", status_code=409)
+        self.assertContains(response, "Where did you shoot?</textarea>", status_code=409)
+        self.assertContains(response, "In Aleppo, for three years.</textarea>", status_code=409)
+        self.assertEqual(self.interview.exchanges.count(), 1)
+        response = self.client.post(url, {"step": "preview", "text": transcript})
+        self.assertContains(response, "Q: Where did you shoot?", status_code=409)
 
     def test_a_transcript_without_answers_leaves_the_interview_unchanged(self):
         url = admin_url("article_transcript", self.interview.pk)

@@ -418,11 +418,17 @@ class ArticleAdmin(ArchiveAdmin):
             super().change_view, request, object_id, form_url, extra_context
         )
 
-    def locked_since_opened(self, request, article):
+    def locked_since_opened(self, request, article, texts=None):
         """A contributor's save of a draft that an editor has published or scheduled since
         they opened it (their form carries the version they saw, which only a form they may
         save has): the piece is the editors' now, so nothing is saved, and rather than a bare
-        "not open to you" that dropped their words, what they wrote is given back to copy."""
+        "not open to you" that dropped their words, what they wrote is given back to copy.
+        `texts`, (label, text), are those of another form than the article's (a transcript)."""
+        if texts is not None:
+            state = "scheduled it" if article.is_scheduled else "published it"
+            return not_saved(
+                self, request, article, f"An editor {state} after you opened it", texts
+            )
         data = request.POST
         texts = [
             (label, data.get(name, "").strip())
@@ -433,7 +439,7 @@ class ArticleAdmin(ArchiveAdmin):
             "quotes": {"text": "Quote"},
         }
         for prefix, labels in parts.items():
-            for index in range(min(int_or_zero(data.get(f"{prefix}-TOTAL_FORMS")), 1000)):
+            for index in range(min(imports.int_or_zero(data.get(f"{prefix}-TOTAL_FORMS")), 1000)):
                 for name, label in labels.items():
                     text = data.get(f"{prefix}-{index}-{name}", "").strip()
                     texts.append((f"{label} {index + 1}", text))
@@ -573,10 +579,6 @@ def not_saved(model_admin, request, original, what_happened, texts):
     return TemplateResponse(
         request, "admin/archive/article/locked_since_opened.html", context, status=409
     )
-
-
-def int_or_zero(value):
-    return int(value) if value and value.isascii() and value.isdigit() else 0
 
 
 def localized(moment):

@@ -239,8 +239,34 @@ def transcript_view(model_admin, request, object_id):
     if article is None or article.kind != Article.Kind.INTERVIEW:
         raise Http404("No such interview: only an interview has questions and answers.")
     if not model_admin.has_change_permission(request, article):
+        if request.method == "POST" and model_admin.has_change_permission(request):
+            # A draft an editor published or scheduled since the contributor pasted the
+            # transcript: nothing is added, and what they pasted or corrected is given back.
+            return model_admin.locked_since_opened(request, article, transcript_texts(request))
         raise PermissionDenied
     return two_steps(model_admin, request, article=article)
+
+
+def transcript_texts(request):
+    """(label, text) of a posted transcript: the text pasted, or the questions and answers of
+    its split. Empty if the post is too large to read (the text form says so to those who may
+    add the exchanges)."""
+    try:
+        data = request.POST
+    except RequestDataTooBig:
+        return []
+    texts = [("Transcript", data.get("text", "").strip())]
+    for index in range(min(int_or_zero(data.get("exchanges-TOTAL_FORMS")), 1000)):
+        for name, label in [("question", "Question"), ("answer", "Answer")]:
+            texts.append(
+                (f"{label} {index + 1}", data.get(f"exchanges-{index}-{name}", "").strip())
+            )
+    return texts
+
+
+def int_or_zero(value):
+    """A count posted with a form (a formset's TOTAL_FORMS), 0 if it is not one."""
+    return int(value) if value and value.isascii() and value.isdigit() else 0
 
 
 def two_steps(model_admin, request, article):
