@@ -11,6 +11,7 @@ import re
 from html.parser import HTMLParser
 from importlib import import_module
 
+import reversion
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin import site as admin_site
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -816,6 +817,24 @@ class ContributorTests(AdminTestCase):
         self.assertContains(response, "See the quote as it is now", status_code=409)
         quote.refresh_from_db()
         self.assertEqual(quote.text, "Rescuers dig")
+
+    def test_a_refusal_for_what_readers_see_says_so(self):
+        """A contributor opening an address of a published piece that only editors may use
+        (its transcript, a version to revert to) was told to ask for a permission for their
+        group, which no group but the editors' has: the page says why instead."""
+        interview = make_article(kind=Article.Kind.INTERVIEW, body=BODY)
+        with reversion.create_revision():
+            interview.save()
+        version = Version.objects.get_for_object(interview).get()
+        for url in [
+            admin_url("article_transcript", interview.pk),
+            admin_url("article_revision", interview.pk, version.pk),
+        ]:
+            response = self.client.get(url)
+            self.assertContains(response, publishing.ONLY_EDITORS_CHANGE, status_code=403)
+            self.assertNotContains(response, "give your group", status_code=403)
+        response = self.client.get(admin_url("theme_merge"))
+        self.assertContains(response, "give your group that permission", status_code=403)
 
     def test_published_and_scheduled_articles_are_read_only(self):
         for article in (

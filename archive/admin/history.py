@@ -243,6 +243,15 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
             .order_by(*self.get_version_ordering(request))
         )
 
+    def change_refused(self, request, obj):
+        """Why the user may not change `obj`, or None if they may: a contributor may change
+        others of its kind, but not what readers see (a published piece, its quotes)."""
+        if self.has_change_permission(request, obj):
+            return None
+        if self.has_change_permission(request):
+            return publishing.ONLY_EDITORS_CHANGE
+        return f"Your account may not change {self.opts.verbose_name_plural}."
+
     def history_view(self, request, object_id, extra_context=None):
         """Reversion's history, with the two versions to compare chosen in each row, and each
         version opened to revert to it by those who may change the item. To others (a
@@ -250,13 +259,7 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         refusing them, which told them to ask for a permission their group is not given."""
         opts = self.model._meta
         current = self.get_object(request, unquote(object_id))
-        revert_refused = None
-        if current is not None and not self.has_change_permission(request, current):
-            revert_refused = (
-                publishing.ONLY_EDITORS_CHANGE
-                if self.has_change_permission(request)
-                else f"Your account may not change {opts.verbose_name_plural}."
-            )
+        revert_refused = None if current is None else self.change_refused(request, current)
         action_list = [
             {
                 "version": version,
@@ -346,13 +349,13 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         IMDb ID) another item has now, cannot be restored: say so."""
         current = self.get_object(request, unquote(object_id))
         if current is not None and not self.has_change_permission(request, current):
-            raise PermissionDenied
+            raise PermissionDenied(self.change_refused(request, current))
         version = self.versions(request, unquote(object_id)).filter(pk=version_id).first()
         # Nor may they take back a quote moved since to an article they may not change.
         if version is not None:
             taken_from = Article.objects.filter(pk__in=history.quotes_taken_back(version.revision))
             if not all(publishing.may_change(request.user, article) for article in taken_from):
-                raise PermissionDenied
+                raise PermissionDenied(publishing.ONLY_EDITORS_CHANGE)
         if version is not None and (
             self.refuse_missing_references(request, version)
             or self.refuse_values_taken(request, version, "restored", "revert to this version")

@@ -243,7 +243,7 @@ def transcript_view(model_admin, request, object_id):
             # A draft an editor published or scheduled since the contributor pasted the
             # transcript: nothing is added, and what they pasted or corrected is given back.
             return model_admin.locked_since_opened(request, article, transcript_texts(request))
-        raise PermissionDenied
+        raise PermissionDenied(model_admin.change_refused(request, article))
     return two_steps(model_admin, request, article=article)
 
 
