@@ -102,8 +102,10 @@ def folded(text):
 
 
 def arabic_folded(field):
-    """A field as PostgreSQL's vectors read it: Arabic folded (`ARABIC_FOLDING`); the
-    `archive_search` configuration folds Latin letters."""
+    """A field as PostgreSQL's vectors read it: Arabic folded (`ARABIC_FOLDING`) and the
+    characters PostgreSQL's parser joins words with ("Al-Hattar", "9/11", "F.W.") read as
+    spaces, as FTS5 splits words (migration 0028); the `archive_search` configuration folds
+    Latin letters."""
     return Func(F(field), function="archive_search_fold", output_field=TextField())
 
 
