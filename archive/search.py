@@ -1004,7 +1004,12 @@ def results(text, ids):
 def headline(document, parsed):
     """The headline (PostgreSQL) of the first field that holds the whole query (`passage`),
     else of the first it marks a word in; "…" where it is cut. None when ts_headline marked
-    nothing there (it can miss a phrase with a word being typed): `excerpt` then writes it."""
+    nothing there (it can miss a phrase with a word being typed): `excerpt` then writes it.
+    None too when a field holds Arabic that the index reads folded (`ARABIC_FOLDING`):
+    ts_headline reads the text as written, and left "آخر" plain where "اخر" had found it."""
+    texts = [getattr(document, name) or "" for name in EXCERPTED_FIELDS]
+    if any(text.translate(ARABIC_FOLDING) != text for text in texts):
+        return None
     whole = next(
         (name for name in EXCERPTED_FIELDS if passage(getattr(document, name), parsed)), None
     )

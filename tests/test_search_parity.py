@@ -107,6 +107,15 @@ class ParityTests(TestCase):
                     expected,
                 )
 
+    def test_every_word_of_an_arabic_query_is_marked(self):
+        """Typed without its hamza, each word of "اخر الرجال" is marked in *آخر الرجال في حلب*,
+        as on SQLite: PostgreSQL's ts_headline, reading the title unfolded, marked "الرجال"
+        alone and left "آخر" plain."""
+        for query in ["اخر الرجال", '"اخر الرجال"', "آخر الرجال"]:
+            with self.subTest(query=query):
+                response = self.client.get("/search/", {"q": query})
+                self.assertContains(response, "<mark>آخر</mark> <mark>الرجال</mark>")
+
     def test_the_apis_q_finds_alike_on_every_database(self):
         """The API's `q` (search.matching) reads the same index as the search page."""
         for query, path, expected in [
