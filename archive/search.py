@@ -27,6 +27,7 @@ import functools
 import itertools
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 
 import snowballstemmer
@@ -91,11 +92,25 @@ ARABIC_FOLDING = str.maketrans(
 )
 
 
+# Greek letters with accents or breathings, and Ё: PostgreSQL's `unaccent` reads them without
+# their marks ("Αλέξης" as "Αλεξης", "Пётр" as "Петр"), as Greek and Russian are often typed;
+# FTS5's `remove_diacritics` folds Latin letters only.
+MARKED_GREEK_OR_YO = re.compile(r"[\u0386-\u03ce\u1f00-\u1ffcЁё]")
+
+
+def unmarked(match):
+    letters = unicodedata.normalize("NFD", match.group())
+    return "".join(letter for letter in letters if not unicodedata.combining(letter))
+
+
 def folded(text):
-    """`text` folded as the index reads it: Latin letters spelt in ASCII (`fold`), Arabic
-    without its vowel marks and with one form of each letter (`ARABIC_FOLDING`)."""
+    """`text` folded as the index reads it: Latin letters spelt in ASCII (`fold`), Greek and
+    Ё without their marks (`MARKED_GREEK_OR_YO`), Arabic without its vowel marks and with one
+    form of each letter (`ARABIC_FOLDING`)."""
     text = fold(text)
-    return text if text.isascii() else text.translate(ARABIC_FOLDING)
+    if text.isascii():
+        return text
+    return MARKED_GREEK_OR_YO.sub(unmarked, text).translate(ARABIC_FOLDING)
 
 
 # Keeping the index up to date -------------------------------------------------------------

@@ -27,6 +27,8 @@ COLD_WAR = "film:Cold War"
 COLD_WAR_REVIEW = "article:Cold War's long shadows"
 COLD_WAR_QUOTE = "quote:A love story in black-and-white, across the Iron Curtain."
 NOSFERATU = "film:Nosferatu"
+ZORBA = "film:Zorba the Greek"
+TODOROVSKY = "person:Pyotr Todorovsky"
 
 FOUND = [
     # Words joined by a hyphen are found as the words they are, inside a phrase too.
@@ -57,6 +59,16 @@ FOUND = [
     ('"Iron Curtain" -love', {"article:Cold War's long shadows"}),
     ("Cambodia or Poland -war", {"film:The Killing Fields"}),
     ("Se7en", {"film:Se7en", "article:Why Se7en still matters", "quote:What's in the box?"}),
+    # Greek typed without its accents, Russian with е for ё, as PostgreSQL's unaccent reads
+    # them; and as they are written, whole or being typed.
+    ("αλεξης ζορμπας", {ZORBA}),
+    ("Αλέξης", {ZORBA}),
+    ("Αλέξ", {ZORBA}),
+    ("αλεξ", {ZORBA}),
+    ("Петр Тодоровский", {TODOROVSKY}),
+    ("Пётр", {TODOROVSKY}),
+    ("Пёт", {TODOROVSKY}),
+    ("Пет", {TODOROVSKY}),
     # Drafts and scheduled pieces are found on neither.
     ("Zanzibar", set()),
 ]
@@ -79,6 +91,8 @@ class ParityTests(TestCase):
         )
         make_film(title="Fahrenheit 9/11", year=2004)
         make_film(title="Nosferatu", year=1922, synopsis="F.W. Murnau's vampire.")
+        make_film(title="Zorba the Greek", original_title="Αλέξης Ζορμπάς", year=1964)
+        make_person(name="Pyotr Todorovsky", native_name="Пётр Тодоровский")
         make_film(title="Wadjda", original_title="وجدة", year=2012)
         make_film(title="The Killing Fields", year=1984, synopsis="Cambodia, 1975.")
         cold_war = make_film(
