@@ -740,15 +740,20 @@ KIND_ORDER = Case(
 
 
 def tsquery(parsed):
-    """The parsed query for to_tsquery, read with CONFIG (stemmed, accents folded). The last
-    word, when it may be the beginning of one, is also matched as a whole word, as the
-    beginning of a stored word as typed, or by a stem it begins with (`shorter_stems`), as on
-    SQLite. As typed: read with the `simple` configuration, folded as the index is, not
-    stemmed: stemmed first, "doing" looked for words beginning "do" ("documentary", "DOX"),
-    "witnessing" for words beginning "wit" ("with")."""
+    """The parsed query for to_tsquery, read with CONFIG (stemmed, accents folded), its words
+    spelt as the stored text is (`folded`: "ə" as "e", migration 0030). The last word, when it
+    may be the beginning of one, is also matched as a whole word, as the beginning of a stored
+    word as typed, or by a stem it begins with (`shorter_stems`), as on SQLite. As typed:
+    read with the `simple` configuration, folded as the index is, not stemmed: stemmed first,
+    "doing" looked for words beginning "do" ("documentary", "DOX"), "witnessing" for words
+    beginning "wit" ("with")."""
+
+    def spelt(term):
+        """The words of `term` as stored; as written where they spell nothing ("ƸƸƸ")."""
+        return re.findall(r"\w+", folded(term)) or re.findall(r"\w+", term)
 
     def phrase(term):
-        return "(" + " <-> ".join(f"'{word}'" for word in re.findall(r"\w+", term)) + ")"
+        return "(" + " <-> ".join(f"'{word}'" for word in spelt(term)) + ")"
 
     def raw(text):
         return SearchQuery(text, search_type="raw", config=CONFIG)
@@ -762,7 +767,7 @@ def tsquery(parsed):
     # The term being typed: its other words and its last word as a whole word or a shorter
     # stem (CONFIG), or as the beginning of a word (`simple`, after the same folding).
     term = parsed.required[-1][-1]
-    words = re.findall(r"\w+", term)
+    words = spelt(term)
     typed = typed_word(term)
     before = " <-> ".join(f"'{word}'" for word in words[:-1])
     forms = [*last[:-1]] + [

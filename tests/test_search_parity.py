@@ -28,6 +28,7 @@ COLD_WAR_REVIEW = "article:Cold War's long shadows"
 COLD_WAR_QUOTE = "quote:A love story in black-and-white, across the Iron Curtain."
 NOSFERATU = "film:Nosferatu"
 ZORBA = "film:Zorba the Greek"
+IBRAHIMBEYOV = "person:Rustam Ibragimbekov"
 TODOROVSKY = "person:Pyotr Todorovsky"
 
 FOUND = [
@@ -69,6 +70,14 @@ FOUND = [
     ("Пётр", {TODOROVSKY}),
     ("Пёт", {TODOROVSKY}),
     ("Пет", {TODOROVSKY}),
+    # Latin letters PostgreSQL's unaccent keeps and SQLite spells in ASCII (anyascii): the
+    # Azerbaijani ə, the ŋ of Sámi and West African names.
+    ("Rustam Ibrahimbeyov", {IBRAHIMBEYOV}),
+    ("Rüstəm İbrahimbəyov", {IBRAHIMBEYOV}),
+    ("Ibrahimbəy", {IBRAHIMBEYOV}),
+    ("Ibrahimbey", {IBRAHIMBEYOV}),
+    ("Ingaŋ", {"person:Ánde Ingaŋ"}),
+    ("Ingang", {"person:Ánde Ingaŋ"}),
     # Drafts and scheduled pieces are found on neither.
     ("Zanzibar", set()),
 ]
@@ -93,6 +102,8 @@ class ParityTests(TestCase):
         make_film(title="Nosferatu", year=1922, synopsis="F.W. Murnau's vampire.")
         make_film(title="Zorba the Greek", original_title="Αλέξης Ζορμπάς", year=1964)
         make_person(name="Pyotr Todorovsky", native_name="Пётр Тодоровский")
+        make_person(name="Rustam Ibragimbekov", alternative_names="Rüstəm İbrahimbəyov")
+        make_person(name="Ánde Ingaŋ")
         make_film(title="Wadjda", original_title="وجدة", year=2012)
         make_film(title="The Killing Fields", year=1984, synopsis="Cambodia, 1975.")
         cold_war = make_film(
