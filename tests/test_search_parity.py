@@ -14,7 +14,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from archive import search
-from archive.models import Article, SearchDocument
+from archive.models import Article, SearchDocument, Theme
 
 from .factories import make_article, make_film, make_person, make_quote
 
@@ -27,6 +27,7 @@ COLD_WAR = "film:Cold War"
 COLD_WAR_REVIEW = "article:Cold War's long shadows"
 COLD_WAR_QUOTE = "quote:A love story in black-and-white, across the Iron Curtain."
 NOSFERATU = "film:Nosferatu"
+ALEPPO_ARTICLES = {"article:Last Men in Aleppo", "article:Feras Fayyad on Last Men in Aleppo"}
 ZORBA = "film:Zorba the Greek"
 IBRAHIMBEYOV = "person:Rustam Ibragimbekov"
 TODOROVSKY = "person:Pyotr Todorovsky"
@@ -105,16 +106,21 @@ class ParityTests(TestCase):
         make_person(name="Rustam Ibragimbekov", alternative_names="Rüstəm İbrahimbəyov")
         make_person(name="Ánde Ingaŋ")
         make_film(title="Wadjda", original_title="وجدة", year=2012)
-        make_film(title="The Killing Fields", year=1984, synopsis="Cambodia, 1975.")
+        killing_fields = make_film(
+            title="The Killing Fields", year=1984, synopsis="Cambodia, 1975."
+        )
+        killing_fields.themes.add("war")
         cold_war = make_film(
             title="Cold War", year=2018, synopsis="A love affair in post-war Poland."
         )
         se7en = make_film(title="Se7en", year=1995)
+        cold_war.themes.add("war")
         review = make_article(
             films=[cold_war],
             title="Cold War's long shadows",
             body="Łukasz Żal shot it in black and white, after the war: the Iron Curtain.",
         )
+        review.themes.add("war")
         make_quote(review, cold_war, "A love story in black-and-white, across the Iron Curtain.")
         feature = make_article(
             films=[se7en], title="Why Se7en still matters", body="The killers' notebooks."
@@ -127,6 +133,27 @@ class ParityTests(TestCase):
         for query, expected in FOUND:
             with self.subTest(query=query):
                 documents = SearchDocument.objects.in_bulk(search.search(query))
+                self.assertEqual(
+                    {f"{document.kind}:{document.title}" for document in documents.values()},
+                    expected,
+                )
+
+    def test_filters_narrow_alike_on_every_database(self):
+        """Kind, theme and year narrow the same matches on both databases."""
+        war = Theme.objects.get(slug="war")
+        for query, filters, expected in [
+            ("war", {"kind": "film"}, {COLD_WAR}),
+            ("war", {"kind": "article"}, {COLD_WAR_REVIEW, *ALEPPO_ARTICLES}),
+            ("war", {"kind": "review"}, {COLD_WAR_REVIEW, "article:Last Men in Aleppo"}),
+            ("war", {"kind": "interview"}, {"article:Feras Fayyad on Last Men in Aleppo"}),
+            ("war", {"theme": war}, {COLD_WAR, COLD_WAR_REVIEW}),
+            ("cambodia or poland", {"theme": war}, {COLD_WAR, "film:The Killing Fields"}),
+            ("cambodia or poland", {"year": 1984}, {"film:The Killing Fields"}),
+            ("war -love", {"theme": war, "kind": "film"}, set()),
+            ("curtain", {"kind": "quote"}, {COLD_WAR_QUOTE}),
+        ]:
+            with self.subTest(query=query, **filters):
+                documents = SearchDocument.objects.in_bulk(search.search(query, **filters))
                 self.assertEqual(
                     {f"{document.kind}:{document.title}" for document in documents.values()},
                     expected,
