@@ -741,7 +741,7 @@ KIND_ORDER = Case(
 
 def tsquery(parsed):
     """The parsed query for to_tsquery, read with CONFIG (stemmed, accents folded), its words
-    spelt as the stored text is (`folded`: "ə" as "e", migration 0030). The last word, when it
+    spelt as the stored text is (`folded`: "ə" as "e", migration 0028). The last word, when it
     may be the beginning of one, is also matched as a whole word, as the beginning of a stored
     word as typed, or by a stem it begins with (`shorter_stems`), as on SQLite. As typed:
     read with the `simple` configuration, folded as the index is, not stemmed: stemmed first,
