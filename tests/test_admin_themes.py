@@ -1,8 +1,10 @@
 """Themes in the admin: chosen with autocomplete while tagging, and kept tidy on the theme
 screens (rename, merge, remove unused), each showing what it will change before it does."""
 
+from importlib import import_module
 from urllib.parse import quote
 
+from django.apps import apps as django_apps
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -342,6 +344,22 @@ class TaggingTests(AdminTestCase):
         for page in (self.film.get_absolute_url(), "/themes/", "/sitemap-themes.xml"):
             self.assertContains(self.client.get(page), "/themes/theme_1/")
         self.assertContains(self.client.get("/themes/theme_1/"), self.film.title)
+
+    def test_a_theme_saved_before_with_an_empty_slug_is_given_one(self):
+        """A theme of symbols alone saved before Theme.slugify gave it an address kept its
+        empty slug (one theme at most: slugs are unique), and the pages linking to it stayed
+        server errors: migration 0029 gives it one, numbered apart from the slugs taken, and
+        leaves the other themes alone."""
+        self.film.themes.add("★", "Syria")
+        Theme.objects.filter(name="★").update(slug="")
+        Theme.objects.create(name="Theme", slug="theme")
+        migration = import_module("archive.migrations.0029_themes_without_a_slug_get_one")
+        migration.give_slugs(django_apps, None)
+        self.assertEqual(
+            dict(Theme.objects.values_list("name", "slug")),
+            {"★": "theme_1", "Syria": "syria", "Theme": "theme"},
+        )
+        self.assertContains(self.client.get(self.film.get_absolute_url()), "/themes/theme_1/")
 
     def test_a_theme_whose_address_is_longer_than_its_name(self):
         """A name of a hundred characters can make a longer slug ("ß" is written "ss"), or
