@@ -431,6 +431,17 @@ class BadQueryTests(SearchTestCase):
         self.assertEqual(len(boxes), 2)
         self.assertTrue(all('maxlength="200"' in box for box in boxes), boxes)
 
+    def test_a_search_too_long_to_run_shows_in_both_boxes(self):
+        """A reader who types past the limit sees what they typed in the header's box as in the
+        page's own (the header's box was empty), to shorten it in either."""
+        query = "aleppo white helmets " * 10
+        body = self.search(query).content.decode()
+        boxes = re.findall(r'<input type="search"[^>]*name="q"[^>]*>', body)
+        values = [re.search(r'value="([^"]*)"', box).group(1) for box in boxes]
+        self.assertEqual(len(values), 2)
+        self.assertEqual(values[0], values[1])
+        self.assertTrue(values[0].startswith("aleppo white helmets aleppo"), values)
+
     def test_punctuation_only_and_odd_syntax(self):
         for query in (
             "!!!",
