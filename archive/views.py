@@ -947,6 +947,24 @@ class PersonFilterForm(forms.Form):
             ),
         ]
 
+    @property
+    def absent_role(self):
+        """The label of a role the address names that no one in the archive has now (a
+        bookmark of the critics from before the last critic's piece was unpublished): not a
+        misunderstood filter, but a list that is empty today."""
+        role = self.data.get("role")
+        if self.has_error("role") and role in PERSON_ROLES:
+            return PERSON_ROLES[role]
+        return None
+
+    def not_understood(self):
+        """The filters given that mean nothing (the absent role aside, said on its own)."""
+        return [
+            field
+            for field in self
+            if field.errors and not (field.name == "role" and self.absent_role)
+        ]
+
 
 class PersonListView(PublicListView):
     """Everyone the archive names, A to Z, by role and by initial, in pages by keyset."""

@@ -765,6 +765,29 @@ class PersonListTests(PublicPageTestCase):
         self.assertContains(response, "Some filters were not understood")
         self.assertContains(response, "Feras Fayyad")
 
+    def test_a_role_no_one_has_now_says_so(self):
+        """A bookmark of a role no one in the archive has today (the writers, or the critics
+        once the last critic's piece is unpublished) says so and leads to the whole list, as
+        the film and article lists answer a filter they cannot apply: a page, not a 404. It
+        said only that the choice was not one of the available choices."""
+        response = self.client.get("/people/?role=writer")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "No one in the archive is listed under “Writers” now.")
+        self.assertContains(
+            response, '<a href="/people/">See everyone in the archive</a>', html=True
+        )
+        self.assertNotContains(response, "not one of the available choices")
+        self.assertNotContains(response, "not understood")
+        # A role that is no role at all, and an initial beside the absent role, are not
+        # understood, as before.
+        response = self.client.get("/people/?role=king")
+        self.assertContains(response, "Some filters were not understood")
+        self.assertNotContains(response, "No one in the archive is listed")
+        response = self.client.get("/people/?role=writer&letter=%F0%9F%8E%AC")
+        self.assertContains(response, "“Writers”")
+        self.assertContains(response, "Some filters were not understood and are ignored: Letter (")
+        self.assertNotContains(response, "Role (")
+
     def test_pages_follow_one_another(self):
         for number in range(70):
             make_person(name=f"Extra {number:02}")
