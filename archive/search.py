@@ -1175,7 +1175,8 @@ def excerpt(document, parsed, width=220):
         ),
         chosen[start:end],
     )
-    return ("…" if start else "") + marked + ("…" if end < len(chosen) else "")
+    # "…" a word of its own, as ts_headline's read ("cinema. …", not "cinema.…").
+    return ("… " if start else "") + marked + (" …" if end < len(chosen) else "")
 
 
 def phrase_span(text, parsed):

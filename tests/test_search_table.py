@@ -133,8 +133,8 @@ def test_excerpts_keep_fields_apart_and_cut_on_word_boundaries():
         title="Title", names="Original", summary="Documentary, 2017", body=body
     )
     snippet = search.excerpt(document, search.parse_query("Soren"))
-    assert snippet.startswith("…word") and snippet.endswith("…")
-    inner = snippet.strip("…").replace(search.MARK_START, "").replace(search.MARK_END, "")
+    assert snippet.startswith("… word") and snippet.endswith(" …")
+    inner = snippet.strip("… ").replace(search.MARK_START, "").replace(search.MARK_END, "")
     assert f" {inner} " in f" {body} "  # whole words at both ends
     assert f"{search.MARK_START}Søren{search.MARK_END}" in snippet  # shown as written
     assert "Original" not in snippet and "Documentary" not in snippet
@@ -145,6 +145,23 @@ def test_excerpts_keep_fields_apart_and_cut_on_word_boundaries():
         f"{search.MARK_START}Documentary{search.MARK_END} "
         f"{search.MARK_START}men{search.MARK_END} and mentors, Menace."
     )
+
+
+@pytest.mark.django_db
+def test_an_ellipsis_stands_apart_from_the_text_it_cuts(client):
+    """On both databases an excerpt's "…" is a word of its own, a space from the text it cuts,
+    after a full stop too: SQLite's read "cinema.…" and "…word" where PostgreSQL's read
+    "cinema. …" and "… word"."""
+    sentences = [f"Sentence {number} is about cinema." for number in range(40)]
+    sentences[20] = "Here the zanzibarian rescuers dig in cinema."
+    make_person(name="Ada Ellipsis", biography=" ".join(sentences))
+    snippets = re.findall(r'<p class="snippet" dir="auto">(.*?)</p>', page(client, "zanzibarian"))
+    assert len(snippets) == 1
+    assert snippets[0].startswith("… ") and snippets[0].endswith(" …"), snippets
+    assert not re.search(r"\S…|…\S", snippets[0]), snippets
+    document = SearchDocument(title="T", body="Cinema. " * 60 + "Zanzibarian. " + "Cinema. " * 60)
+    snippet = search.excerpt(document, search.parse_query("zanzibarian"))
+    assert snippet.startswith("… Cinema.") and snippet.endswith("Cinema. …"), snippet
 
 
 @pytest.mark.django_db
