@@ -383,6 +383,35 @@ class CommandTests(TestCase):
         )  # fmt: skip
         self.assertEqual(list(Article.objects.get().films.filter(pk=film.pk)), [film])
 
+    def test_films_and_interviewees_are_found_as_their_addresses_find_them(self):
+        """`--film` and `--interviewee` take a slug as the public addresses read it: an earlier
+        one (from before a rename), or one with capitals or accents ("Søren-X"); only a slug
+        that names no one, now or before, is refused. They took the current lower-case slug
+        alone: "No film has the slug" for a film whose old address still leads to it."""
+        film = make_film(title="The White Helmets", year=2016, slug="white-helmets")
+        film.slug = "the-white-helmets"
+        film.save()
+        person = make_person(name="Søren Steen", slug="soren-steen")
+        person.slug = "soren-steen-jespersen"
+        person.save()
+        text = "Intro.\n\nQ: What about X?\n\nA: X is fine.\n\nQ: And Y?\n\nA: Y is fine."
+        path = write(self.directory, "qa.txt", text.encode())
+        for film_slug, person_slug in (
+            ("white-helmets", "soren-steen"),
+            ("The-White-Helmets", "Søren-Steen-Jespersen"),
+            ("White-Helmets", "SØREN-STEEN"),
+        ):
+            with self.subTest(film=film_slug, person=person_slug):
+                call_command(
+                    "import_text", str(path), "--kind", "interview", "--film", film_slug,
+                    "--interviewee", person_slug, stdout=StringIO(),
+                )  # fmt: skip
+                article = Article.objects.latest("pk")
+                self.assertEqual(list(article.films.all()), [film])
+                self.assertEqual({e.interviewee for e in article.exchanges.all()}, {person})
+        with self.assertRaisesMessage(CommandError, "No person has the slug “nobody-at-all”"):
+            call_command("import_text", str(path), "--interviewee", "nobody-at-all")
+
     def test_a_text_opening_with_a_long_address_gets_a_title_that_fits(self):
         """Copied from a page with its 300-character address first: the proposed title is cut
         to the 250 characters a title holds (PostgreSQL refused the draft with a traceback)."""

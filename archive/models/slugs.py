@@ -110,6 +110,20 @@ class EarlierSlugQuerySet(models.QuerySet):
         objects = self.filter(content_type=content_type, slug=slug).values("object_id")
         return queryset.filter(pk__in=objects).values_list("slug", flat=True).first()
 
+    def named(self, queryset, slug):
+        """The object of `queryset` that `slug` names as a public address reads it (see
+        archive.views.earlier_slug_redirect): its current slug, an earlier one, or either
+        spelled with capitals or Latin letters outside ASCII ("Søren-X" for "soren-x"); None
+        if it names none of them."""
+        for spelled in dict.fromkeys([slug, transliterated(slug).lower()]):
+            found = queryset.filter(slug=spelled).first()
+            current = None if found else self.current_slug(queryset, spelled)
+            if current:
+                found = queryset.filter(slug=current).first()
+            if found:
+                return found
+        return None
+
     def remember(self, obj, slug):
         """`obj` had `slug`: its address now leads to `obj`'s own, which is nobody's earlier one."""
         content_type = ContentType.objects.get_for_model(obj)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from archive import importing
 from archive.forms import record_history
-from archive.models import Article, Film, Person
+from archive.models import Article, EarlierSlug, Film, Person
 
 
 class Command(BaseCommand):
@@ -29,7 +29,8 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="SLUG",
-            help="A film the piece is about, besides those recognised in it (repeatable).",
+            help="A film the piece is about, besides those recognised in it (repeatable). Its "
+            "slug as its address reads it: an earlier one, or capitals and accents, will do.",
         )
         parser.add_argument(
             "--interviewee",
@@ -46,14 +47,14 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         films = []
         for slug in film:
-            found = Film.objects.filter(slug=slug).first()
+            found = EarlierSlug.objects.named(Film.objects.all(), slug)
             if found is None:
                 raise CommandError(f"No film has the slug “{slug}”.")
             if found not in films:
                 films.append(found)
         person = None
         if interviewee:
-            person = Person.objects.filter(slug=interviewee).first()
+            person = EarlierSlug.objects.named(Person.objects.all(), interviewee)
             if person is None:
                 raise CommandError(f"No person has the slug “{interviewee}”.")
         try:
