@@ -281,35 +281,41 @@ def main():
         return measure(options.warmups, options.requests, options.sections)
 
     server = os.environ.get("DATABASE_URL", "")
-    temp = Path(tempfile.mkdtemp(prefix="film-archive-scale-"))
     if server.startswith(("postgres://", "postgresql://")):
         engine = "PostgreSQL"
-        parts = urllib.parse.urlsplit(server)
-        demo_url = urllib.parse.urlunsplit(parts._replace(path="/" + DEMO_DATABASE))
-        large_url = urllib.parse.urlunsplit(parts._replace(path="/" + options.large))
-        if options.baseline:
-            demo_url = urllib.parse.urlunsplit(parts._replace(path="/" + options.baseline))
-        else:
-            pg_admin(
-                server,
-                f"DROP DATABASE IF EXISTS {DEMO_DATABASE}",
-                f"CREATE DATABASE {DEMO_DATABASE}",
-            )
     elif server.startswith("sqlite:"):
         engine = "SQLite"
-        large, baseline = Path(options.large).resolve(), options.baseline
-        for archive in [large, *([Path(baseline).resolve()] if baseline else [])]:
-            if not archive.is_file():
-                sys.exit(f"{archive}: no such SQLite file (make it with bench/generate_archive.py)")
-        demo_url, large_url = f"sqlite:///{temp / 'demo.sqlite3'}", f"sqlite:///{large}"
-        if baseline:
-            demo_url = f"sqlite:///{Path(baseline).resolve()}"
+        for archive in [options.large, *([options.baseline] if options.baseline else [])]:
+            if not Path(archive).resolve().is_file():
+                sys.exit(
+                    f"{Path(archive).resolve()}: no such SQLite file (make it with "
+                    "bench/generate_archive.py)"
+                )
     else:
         sys.exit(
             "Set DATABASE_URL to a PostgreSQL server (its maintenance database), or to sqlite:// "
             "with --large naming the large archive's SQLite file."
         )
+    # Made once the run is refused no more: the `finally` below removes it.
+    temp = Path(tempfile.mkdtemp(prefix="film-archive-scale-"))
     try:
+        if engine == "PostgreSQL":
+            parts = urllib.parse.urlsplit(server)
+            demo_url = urllib.parse.urlunsplit(parts._replace(path="/" + DEMO_DATABASE))
+            large_url = urllib.parse.urlunsplit(parts._replace(path="/" + options.large))
+            if options.baseline:
+                demo_url = urllib.parse.urlunsplit(parts._replace(path="/" + options.baseline))
+            else:
+                pg_admin(
+                    server,
+                    f"DROP DATABASE IF EXISTS {DEMO_DATABASE}",
+                    f"CREATE DATABASE {DEMO_DATABASE}",
+                )
+        else:
+            demo_url = f"sqlite:///{temp / 'demo.sqlite3'}"
+            large_url = f"sqlite:///{Path(options.large).resolve()}"
+            if options.baseline:
+                demo_url = f"sqlite:///{Path(options.baseline).resolve()}"
         env = {**os.environ, "DATABASE_URL": demo_url, "DJANGO_STATIC_ROOT": str(temp / "static")}
         if options.baseline:
             run([sys.executable, "manage.py", "migrate", "--verbosity", "0"], env)
@@ -330,9 +336,9 @@ def main():
                 rounds.append(child(url, options, temp / "static", sections=first))
         demo, large = merged(demo_rounds), merged(large_rounds)
     finally:
+        shutil.rmtree(temp, ignore_errors=True)  # first: a server gone away stops the drop
         if engine == "PostgreSQL" and not options.baseline:
             pg_admin(server, f"DROP DATABASE IF EXISTS {DEMO_DATABASE}")
-        shutil.rmtree(temp, ignore_errors=True)
     if options.json:
         print(json.dumps({"demo": demo, "large": large}, indent=2))
     else:
