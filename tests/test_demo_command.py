@@ -248,6 +248,35 @@ def test_a_production_archive_on_sqlite_gets_no_demo_account(tmp_path):
     assert editor.stdout.split() == ["True", "True"], editor.stderr
 
 
+def test_the_demo_account_of_an_earlier_run_is_not_said_to_be_absent(tmp_path):
+    """An archive first run as the local demo (DEBUG on) holds its "editor" account, which
+    signs in with README's password. Run again with DEBUG off, the command said "no demo
+    account was made", as if there were none: it says the account is there and still signs
+    in with the published password, and how to change it, and leaves it as it is."""
+    production = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",  # run_demo_command's
+        "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "k7#Qv2-the-production-key-is-long-and-random-9fz0Lw3x8pA5dRtY1mN6bVc",
+    }
+    first = run_demo_command(tmp_path, "--no-serve", DJANGO_DEBUG="true")
+    assert first.returncode == 0, first.stderr
+    assert DEMO_PASSWORD in first.stdout
+    again = run_demo_command(tmp_path, "--no-serve", **production)
+    assert again.returncode == 0, again.stderr
+    assert "no demo account was made" not in again.stdout
+    assert f"The demo account “{DEMO_USERNAME}” of an earlier run" in again.stdout
+    assert f"python manage.py changepassword {DEMO_USERNAME}" in again.stdout
+    assert DEMO_PASSWORD not in again.stdout
+    editor = run_django(
+        "from django.contrib.auth.models import User; "
+        f"u = User.objects.get(username={DEMO_USERNAME!r}); "
+        f"print(u.is_staff, u.check_password({DEMO_PASSWORD!r}))",
+        **production,
+    )
+    assert editor.stdout.split() == ["True", "True"], editor.stderr
+
+
 def run_demo_command(tmp_path, *args, stdin=None, **environ):
     """`manage.py demo` with `args` in a fresh interpreter, on a database of its own, with the
     configuration `environ`."""

@@ -23,6 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
@@ -209,17 +210,29 @@ class Command(BaseCommand):
 
         A publication's real archive (PostgreSQL, or SQLite in production with DEBUG off) must
         never get an account with a published password, nor have its own "editor" account's
-        password replaced by it, so there this only says so.
+        password replaced by it, so there this only says so: that the demo account an earlier
+        run made as the local demo is still there and signs in with the published password,
+        when it is, rather than that none was made.
         """
+        User = get_user_model()
         if not settings.DEMO_ACCOUNT:
-            self.stdout.write(
-                self.style.WARNING(
+            earlier = User.objects.filter(
+                username=DEMO_USERNAME, is_active=True, is_staff=True
+            ).first()
+            if earlier is not None and check_password(DEMO_PASSWORD, earlier.password):
+                message = (
+                    f"The demo account “{DEMO_USERNAME}” of an earlier run (as the local demo, "
+                    "DEBUG on, SQLite) is still here, and still signs in with the password "
+                    "README publishes. Change it with "
+                    f"`python manage.py changepassword {DEMO_USERNAME}`, or deactivate it."
+                )
+            else:
+                message = (
                     "This is not the local demo (DEBUG on, SQLite), so no demo account was made. "
                     "Create an editor with `python manage.py createsuperuser`."
                 )
-            )
+            self.stdout.write(self.style.WARNING(message))
             return
-        User = get_user_model()
         editor, _ = User.objects.update_or_create(
             username=DEMO_USERNAME,
             defaults={"is_staff": True, "is_superuser": False, "is_active": True},
