@@ -681,6 +681,42 @@ class ImportAdminTests(TestCase):
                 response = self.upload(data=text.encode(encoding), kind="review")
                 self.assertContains(response, "Café society in Aleppo.")
 
+    def test_the_draft_saved_twice_is_made_once(self):
+        """“Save the draft” sent again (a double click, or Back and the form sent again) makes
+        no second draft: the editor is led to the draft the first one made, and told so."""
+        data = form_data(self.upload(REVIEW_SEED), "import-preview")
+        first = self.client.post(admin_url("article_import"), data)
+        article = Article.objects.get()
+        again = self.client.post(admin_url("article_import"), data, follow=True)
+        self.assertEqual(Article.objects.count(), 1)
+        self.assertRedirects(again, first.url)
+        self.assertContains(again, f"This text was already saved as the draft “{article}”")
+
+    def test_the_text_sent_again_after_its_draft_was_saved_leads_to_the_draft(self):
+        """Back to the split, whose page the browser asks to send again: the same text form
+        (the same `submission`) is recognised, and leads to the draft instead of a new split."""
+        text_form = form_data(self.client.get(admin_url("article_import")), "import-form")
+        text_form["text"] = ["A quiet film about Syria.\n\nShare\n"]
+        text_form["kind"] = ["feature"]
+        preview = self.client.post(admin_url("article_import"), text_form)
+        saved = self.client.post(admin_url("article_import"), form_data(preview, "import-preview"))
+        again = self.client.post(admin_url("article_import"), text_form, follow=True)
+        self.assertRedirects(again, saved.url)
+        self.assertContains(again, "No second draft was made.")
+        # A new import, from the form shown afresh, makes a new draft.
+        fresh = form_data(self.client.get(admin_url("article_import")), "import-form")
+        fresh.update(text=text_form["text"], kind=["feature"])
+        preview = self.client.post(admin_url("article_import"), fresh)
+        self.client.post(admin_url("article_import"), form_data(preview, "import-preview"))
+        self.assertEqual(Article.objects.count(), 2)
+
+    def test_a_deleted_draft_may_be_saved_again(self):
+        data = form_data(self.upload(REVIEW_SEED), "import-preview")
+        self.client.post(admin_url("article_import"), data)
+        Article.objects.get().delete()
+        self.client.post(admin_url("article_import"), data)
+        self.assertEqual(Article.objects.count(), 1)
+
     def test_pasted_text(self):
         response = self.client.post(
             admin_url("article_import"),
@@ -726,6 +762,18 @@ class TranscriptAdminTests(TestCase):
                 (2, "For how long?", "Years."),
             ],
         )
+
+    def test_exchanges_sent_twice_are_added_once(self):
+        """“Add the exchanges” sent again adds nothing: the editor is led to the interview."""
+        url = admin_url("article_transcript", self.interview.pk)
+        response = self.client.post(url, {"step": "preview", "text": "Q: Where?\nA: Aleppo."})
+        data = form_data(response, "import-preview")
+        data["interviewee"] = [str(self.director.pk)]
+        self.client.post(url, data)
+        again = self.client.post(url, data, follow=True)
+        self.assertRedirects(again, admin_url("article_change", self.interview.pk))
+        self.assertContains(again, "These exchanges were already added to “Talking”")
+        self.assertEqual(self.interview.exchanges.count(), 2)
 
     def test_only_an_interview_takes_a_transcript(self):
         review = make_article(status=Article.Status.DRAFT, title="A review")

@@ -5,11 +5,19 @@ what the editor confirms is saved, as a draft or as the interview's new exchange
 
 Both are two steps on one address: the text is posted with step=preview, which shows the split;
 the corrected split is posted with step=save. The preview's form carries everything that is
-saved, so nothing is kept on the server in between.
+saved, so nothing is kept on the server in between, except which forms were already saved:
+both steps carry a `submission` token, made when the text form is first shown, and the cache
+remembers what each token made (`claim`). A second "Save the draft" (a double click, or Back
+and the form sent again) leads to the draft the first one made, instead of making another.
 """
+
+import re
+import secrets
+import time
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import transaction
 from django.http import Http404
@@ -35,7 +43,19 @@ def autocomplete(form_field, model, name, admin_site):
     form_field.widget = widget
 
 
+SUBMISSION = re.compile(r"[0-9a-f]{32}")
+SUBMISSION_SECONDS = 7 * 24 * 60 * 60
+SAVING = "saving"
+
+
+def submission_field():
+    return forms.CharField(
+        required=False, widget=forms.HiddenInput, initial=lambda: secrets.token_hex(16)
+    )
+
+
 class ImportTextForm(forms.Form):
+    submission = submission_field()
     text = forms.CharField(
         label="text",
         required=False,
@@ -154,6 +174,7 @@ class ImportPreviewForm(forms.Form):
         help_text="Who answers every question below.",
     )
     dropped = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+    submission = submission_field()
     offered_films = forms.CharField(required=False, widget=forms.HiddenInput)
     offered_people = forms.CharField(required=False, widget=forms.HiddenInput)
     offered_themes = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -290,6 +311,10 @@ def two_steps(model_admin, request, article):
 def read_steps(request, model_admin, article):
     site, transcript = model_admin.admin_site, article is not None
     step = request.POST.get("step") if request.method == "POST" else None
+    if step in ("preview", "save"):
+        made = already_saved(request, request.POST.get("submission"), article)
+        if made is not None:
+            return made
     if step == "save":
         preview = ImportPreviewForm(request.POST, admin_site=site, transcript=transcript)
         exchanges = ExchangePreviewFormSet(request.POST, prefix="exchanges")
@@ -344,6 +369,7 @@ def proposed(data, site, article):
         "themes": [theme.pk for theme in recognised.themes],
         "interviewee": interviewee.pk if interviewee else None,
         "dropped": dropped,
+        "submission": data.get("submission") or secrets.token_hex(16),
         "offered_films": ",".join(str(film.pk) for film in films),
         "offered_people": ",".join(str(person.pk) for person in people),
         "offered_themes": ",".join(str(theme.pk) for theme in recognised.themes),
@@ -378,32 +404,40 @@ def save(model_admin, request, article, preview, exchanges):
         if not exchanges:
             preview.add_error(None, "There is no question and answer to add.")
             return None
-        with transaction.atomic():
-            importing.add_exchanges(article, exchanges, interviewee)
-            # A change to the article: whoever has it open is told (EditConflictForm).
-            mark_changed([article])
-            record_history([article], request.user, "Exchanges added from a transcript.")
-            model_admin.log_change(request, article, f"Added {len(exchanges)} exchanges.")
+        with claim(data.get("submission")) as claimed:
+            if not claimed:
+                return already_saved(request, data.get("submission"), article)
+            with transaction.atomic():
+                importing.add_exchanges(article, exchanges, interviewee)
+                # A change to the article: whoever has it open is told (EditConflictForm).
+                mark_changed([article])
+                record_history([article], request.user, "Exchanges added from a transcript.")
+                model_admin.log_change(request, article, f"Added {len(exchanges)} exchanges.")
+            claimed.made(article)
         messages.success(request, f"Added {len(exchanges)} exchanges to “{article}”.")
     else:
-        with transaction.atomic():
-            article = importing.save_draft(
-                kind=data["kind"],
-                title=data["title"],
-                standfirst=data["standfirst"],
-                body="\n\n".join(
-                    [data["body"].strip()]
-                    + [part.strip() for e in kept_in_body for part in (e.question, e.answer)]
-                ).strip(),
-                exchanges=exchanges,
-                interviewee=interviewee,
-                films=data["films"],
-                people=data["people"],
-                themes=data["themes"],
-                by=request.user,
-            )
-            record_history([article], request.user, "Imported from text.")
-            model_admin.log_addition(request, article, "Imported from text.")
+        with claim(data.get("submission")) as claimed:
+            if not claimed:
+                return already_saved(request, data.get("submission"), None)
+            with transaction.atomic():
+                article = importing.save_draft(
+                    kind=data["kind"],
+                    title=data["title"],
+                    standfirst=data["standfirst"],
+                    body="\n\n".join(
+                        [data["body"].strip()]
+                        + [part.strip() for e in kept_in_body for part in (e.question, e.answer)]
+                    ).strip(),
+                    exchanges=exchanges,
+                    interviewee=interviewee,
+                    films=data["films"],
+                    people=data["people"],
+                    themes=data["themes"],
+                    by=request.user,
+                )
+                record_history([article], request.user, "Imported from text.")
+                model_admin.log_addition(request, article, "Imported from text.")
+            claimed.made(article)
         messages.success(
             request, f"The draft “{article}” was made from the text. Check it, then save it."
         )
@@ -413,6 +447,83 @@ def save(model_admin, request, article, preview, exchanges):
                 f"A {article.get_kind_display().lower()} has no exchanges: its "
                 f"{len(kept_in_body)} questions and answers are in the body, as paragraphs.",
             )
+    return redirect(reverse("admin:archive_article_change", args=[article.pk]))
+
+
+def submission_key(token):
+    """The cache key of a form's `submission` token; None for a post without a valid one."""
+    return f"imports:submission:{token}" if token and SUBMISSION.fullmatch(token) else None
+
+
+def made_by(key):
+    """What the submission `key` made: an article's id, SAVING while it is being saved, or None
+    (never saved, saving failed, or the draft was deleted since: it may be saved again)."""
+    value = cache.get(key)
+    if value is not None and value != SAVING and not Article.objects.filter(pk=value).exists():
+        cache.delete(key)
+        return None
+    return value
+
+
+class claim:
+    """Claim a submission token before saving what it carries: false if another request
+    (the same form sent twice) claimed it first. `made(article)` records what was saved; a
+    save that fails leaves the token free to be sent again."""
+
+    def __init__(self, token):
+        self.key = submission_key(token)
+        self.saved = False
+
+    def __enter__(self):
+        if self.key is None or cache.add(self.key, SAVING, SUBMISSION_SECONDS):
+            self.claimed = True
+        elif made_by(self.key) is None:
+            cache.set(self.key, SAVING, SUBMISSION_SECONDS)
+            self.claimed = True
+        else:
+            self.claimed = False
+        return self
+
+    def __bool__(self):
+        return self.claimed
+
+    def made(self, article):
+        self.saved = True
+        if self.key is not None:
+            cache.set(self.key, article.pk, SUBMISSION_SECONDS)
+
+    def __exit__(self, *exc_info):
+        if self.claimed and not self.saved and self.key is not None:
+            cache.delete(self.key)
+
+
+def already_saved(request, token, article):
+    """A redirection to what an earlier sending of this form made, with a message saying so;
+    None if it made nothing. A sending still being saved is waited for (a double click)."""
+    key = submission_key(token)
+    if key is None:
+        return None
+    made = made_by(key)
+    for _ in range(100):
+        if made != SAVING:
+            break
+        time.sleep(0.1)
+        made = made_by(key)
+    if made is None or made == SAVING:
+        return None
+    if article is not None:
+        messages.warning(
+            request,
+            f"These exchanges were already added to “{article}” (the form was sent twice): "
+            "they were not added again.",
+        )
+    else:
+        article = Article.objects.get(pk=made)
+        messages.warning(
+            request,
+            f"This text was already saved as the draft “{article}” (the form was sent twice): "
+            "here it is. No second draft was made.",
+        )
     return redirect(reverse("admin:archive_article_change", args=[article.pk]))
 
 
