@@ -621,11 +621,15 @@ class RenameThemeForm(forms.Form):
     # The name the editor saw when they opened the page: if someone renamed the theme since,
     # their name is not overwritten unseen.
     renaming = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Its slug then: if someone merged it into another theme since, its earlier slugs lead
+    # the editor to that theme (ThemeAdmin.rename_view).
+    address = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, theme, **kwargs):
         self.theme = theme
         super().__init__(*args, **kwargs)
         self.fields["renaming"].initial = theme.name
+        self.fields["address"].initial = theme.slug
 
     def clean(self):
         cleaned_data = super().clean()

@@ -105,6 +105,29 @@ class ThemeScreenTests(AdminTestCase):
         self.war.refresh_from_db()
         self.assertEqual(self.war.name, "War in Syria")
 
+    def test_a_rename_confirmed_after_a_merge_leads_to_the_theme_it_went_into(self):
+        """An editor opens "Syrian war" to rename it; another merges it into "Syria". The first
+        one's confirmation was a bare "No such theme" page: it now names "Syria" and leads
+        there, and nothing is renamed."""
+        url = admin_url("theme_rename", self.war.pk)
+        preview = self.client.post(url, {"name": "War in Syria", "renaming": "Syrian war"})
+        data = {**form_data(preview, "theme-rename"), "confirm": ["yes"]}
+        self.assertEqual(data["address"], ["syrian-war"])
+        merge = f"{admin_url('theme_merge')}?ids={self.syria.pk},{self.war.pk}"
+        self.client.force_login(self.second_editor)
+        self.client.post(merge, {"into": str(self.syria.pk), "confirm": "yes"})
+        self.login(self.editor)
+
+        response = self.client.post(url, data, follow=True)
+        self.assertRedirects(response, admin_url("theme_change", self.syria.pk))
+        self.assertContains(response, "“Syrian war” was merged into “Syria”")
+        self.assertContains(response, "nothing was renamed")
+        self.assertFalse(Theme.objects.filter(name="War in Syria").exists())
+        # A form from before the address was carried: its name makes the same slug.
+        response = self.client.post(url, {"name": "War", "renaming": "Syrian war", "confirm": "1"})
+        self.assertRedirects(response, admin_url("theme_change", self.syria.pk))
+        self.assertEqual(self.client.get(url).status_code, 404)
+
     def test_renaming_to_another_themes_name_suggests_merging(self):
         response = self.client.post(
             admin_url("theme_rename", self.war.pk), {"name": "SYRIA", "confirm": "yes"}

@@ -21,7 +21,7 @@ from ..forms import (
     mark_carriers_changed,
     usage,
 )
-from ..models import Article, Film, Quote, Theme, ThemedItem
+from ..models import Article, EarlierSlug, Film, Quote, Theme, ThemedItem
 from ..themes import spaced
 from .articles import outcome
 from .history import SLUG_SCRIPT
@@ -44,6 +44,17 @@ class ThemeUseFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(~used)
         return queryset
+
+
+def merged_into(data):
+    """The theme that a theme renamed on the posted form (`data`) was merged into since the
+    page was shown, or None: the merge handed its slug over (EarlierSlug.hand_over). The slug
+    is the one the form carried, or else the one its name makes."""
+    name = spaced(data.get("renaming", ""))
+    for slug in (data.get("address"), Theme().slugify(name) if name else None):
+        if slug and (current := EarlierSlug.objects.current_slug(Theme.objects.all(), slug)):
+            return Theme.objects.get(slug=current)
+    return None
 
 
 @admin.register(Theme)
@@ -267,6 +278,15 @@ class ThemeAdmin(WhereUsedMixin, WrittenCheckboxes, FoldedSearchMixin, admin.Mod
     def rename_view(self, request, object_id):
         theme = self.get_object(request, unquote(object_id))
         if theme is None:
+            if request.method == "POST" and (into := merged_into(request.POST)) is not None:
+                seen = request.POST.get("renaming") or "The theme"
+                self.message_user(
+                    request,
+                    f"“{seen}” was merged into “{into}” after you opened its page: nothing was "
+                    f"renamed. Here is “{into}”, which carries what “{seen}” did.",
+                    messages.WARNING,
+                )
+                return redirect("admin:archive_theme_change", into.pk)
             raise Http404("No such theme.")
         if not self.has_change_permission(request, theme):
             raise PermissionDenied
