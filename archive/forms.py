@@ -19,6 +19,7 @@ from reversion.models import Version
 
 from . import publishing
 from .models import Article, EarlierSlug, Theme, ThemedItem
+from .text import shows
 from .themes import parse_themes, spaced, split_names
 
 THEME_NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length
@@ -581,6 +582,11 @@ def clean_theme_name(value, theme_pk, clash_message):
     """A theme name as stored (spacing tidied), refused if it would be several themes or if
     another theme (`clash_message` says what to do) has it in any capitals."""
     name = spaced(value)
+    if not shows(name):
+        raise ValidationError(
+            "This field is required: what was typed has only characters that do not show, "
+            "such as zero-width spaces."
+        )
     if len(split_names(name)) != 1:
         raise ValidationError("A theme's name cannot contain commas or semicolons.")
     clash = Theme.objects.filter(name__iexact=name).exclude(pk=theme_pk).first()

@@ -86,13 +86,41 @@ def sort_key(text):
     return LEADING_PUNCTUATION.sub("", fold(text).casefold())
 
 
+# Characters that take no room on a page besides spaces and format characters (Unicode's Cf:
+# zero-width space and joiners, word joiner, byte order mark, soft hyphen, direction marks): the
+# combining grapheme joiner, the Hangul fillers and the Braille blank.
+BLANK_CHARACTERS = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
+
+
+def shows(text):
+    """Whether `text` has a character a reader would see: a title of zero-width spaces alone
+    is an empty link in a list, and no title."""
+    return not all(
+        c.isspace() or c in BLANK_CHARACTERS or unicodedata.category(c) == "Cf" for c in text
+    )
+
+
 class NormalisedFormField(forms.CharField):
     """A form's text field that cleans to the normalised text, and has changed only if that
-    differs from the normalised stored value."""
+    differs from the normalised stored value. A text of only characters that do not show is
+    no text: refused where one is required, empty where it is not."""
 
     def to_python(self, value):
         value = super().to_python(value)
-        return normalise_text(value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        value = normalise_text(value)
+        return value if shows(value) else self.empty_value
+
+    def clean(self, value):
+        typed = normalise_text(value) if isinstance(value, str) else ""
+        if self.required and typed and not shows(typed):
+            raise forms.ValidationError(
+                "This field is required: what was typed has only characters that do not "
+                "show, such as zero-width spaces.",
+                code="required",
+            )
+        return super().clean(value)
 
     def has_changed(self, initial, data):
         if self.disabled:

@@ -1572,6 +1572,38 @@ class SlugEntryTests(AdminTestCase):
         self.assertEqual(other.slug, "soren-y")
 
 
+class InvisibleTitleTests(AdminTestCase):
+    """A title or name of zero-width spaces, word joiners, byte order marks or soft hyphens
+    alone was saved, and its row in the list was an empty link: it is refused as a blank one
+    is. Such characters among visible ones are kept as typed."""
+
+    INVISIBLE = ["\u200b", "\u2060\u200b", "\ufeff", "\u00ad\u200d", " \u200b \u3164 "]
+
+    def setUp(self):
+        self.login(self.editor)
+
+    def test_a_name_or_title_that_does_not_show_is_refused(self):
+        for invisible in self.INVISIBLE:
+            with self.subTest(invisible=invisible.encode("unicode_escape")):
+                data = self.open_form(admin_url("person_add"), "person_form")
+                data.update(name=[invisible], slug=["nobody"])
+                response = self.client.post(admin_url("person_add"), data)
+                self.assertContains(response, "what was typed has only characters that do not")
+                data = self.open_form(admin_url("film_add"), "film_form")
+                data.update(title=[invisible], slug=["nothing"], year=["2017"])
+                response = self.client.post(admin_url("film_add"), data)
+                self.assertContains(response, "what was typed has only characters that do not")
+        self.assertFalse(Person.objects.filter(slug="nobody").exists())
+        self.assertFalse(Film.objects.filter(slug="nothing").exists())
+
+    def test_invisible_characters_among_visible_ones_are_kept(self):
+        data = self.open_form(admin_url("film_add"), "film_form")
+        data.update(title=["Soft\u00adly\u200b"], slug=["softly"], year=["2017"])
+        response = self.client.post(admin_url("film_add"), data)
+        self.assertRedirects(response, admin_url("film_changelist"))
+        self.assertEqual(Film.objects.get(slug="softly").title, "Soft\u00adly\u200b")
+
+
 # Changelists ------------------------------------------------------------------------------------
 
 

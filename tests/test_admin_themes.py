@@ -128,6 +128,14 @@ class ThemeScreenTests(AdminTestCase):
         self.assertRedirects(response, admin_url("theme_change", self.syria.pk))
         self.assertEqual(self.client.get(url).status_code, 404)
 
+    def test_a_name_that_does_not_show_is_refused(self):
+        response = self.client.post(
+            admin_url("theme_rename", self.war.pk), {"name": "\u200b\ufeff", "confirm": "yes"}
+        )
+        self.assertContains(response, "what was typed has only characters that do not show")
+        self.war.refresh_from_db()
+        self.assertEqual(self.war.name, "Syrian war")
+
     def test_renaming_to_another_themes_name_suggests_merging(self):
         response = self.client.post(
             admin_url("theme_rename", self.war.pk), {"name": "SYRIA", "confirm": "yes"}

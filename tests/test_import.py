@@ -710,6 +710,13 @@ class ImportAdminTests(TestCase):
         self.client.post(admin_url("article_import"), form_data(preview, "import-preview"))
         self.assertEqual(Article.objects.count(), 2)
 
+    def test_a_title_that_does_not_show_is_asked_for(self):
+        data = form_data(self.upload(REVIEW_SEED), "import-preview")
+        data["title"] = ["\u200b\u2060"]
+        response = self.client.post(admin_url("article_import"), data)
+        self.assertContains(response, "what was typed has only characters that do not show")
+        self.assertFalse(Article.objects.exists())
+
     def test_a_deleted_draft_may_be_saved_again(self):
         data = form_data(self.upload(REVIEW_SEED), "import-preview")
         self.client.post(admin_url("article_import"), data)

@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_protect
 from .. import importing
 from ..forms import mark_changed, record_history
 from ..models import Article, ArticleFilm, Exchange, Film, Person, Theme
+from ..text import NormalisedFormField
 from .widgets import ReadableAutocompleteSelect, ReadableAutocompleteSelectMultiple
 
 
@@ -148,7 +149,7 @@ class OfferedChoices(forms.ModelMultipleChoiceField):
 
 class ImportPreviewForm(forms.Form):
     kind = forms.ChoiceField(label="kind", choices=Article.Kind.choices)
-    title = forms.CharField(label="title", max_length=250)
+    title = NormalisedFormField(label="title", max_length=250)
     standfirst = forms.CharField(
         label="standfirst",
         required=False,
