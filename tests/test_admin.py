@@ -1572,6 +1572,26 @@ class SlugEntryTests(AdminTestCase):
         self.assertEqual(other.slug, "soren-y")
 
 
+class LongTransliteratedSlugTests(AdminTestCase):
+    """A slug of 50 "ß" fits the field as typed, but its address is 100 characters ("ss" × 50):
+    the editor was told "at most 80 characters (it has 100)" of a slug they typed 50
+    characters of. The message now says the address made from it is too long."""
+
+    def test_the_message_is_about_the_address_made_from_the_slug(self):
+        self.login(self.editor)
+        data = self.open_form(admin_url("person_add"), "person_form")
+        data.update(name=["Straße"], slug=["ß" * 50])
+        response = self.client.post(admin_url("person_add"), data)
+        self.assertContains(response, "The address made from this slug is too long")
+        self.assertContains(response, "it has 100 characters, and at most 80 fit")
+        self.assertNotContains(response, "(it has 100)")
+        self.assertFalse(Person.objects.filter(name="Straße").exists())
+        # A slug too long as typed keeps Django's own message.
+        data.update(slug=["s" * 81])
+        response = self.client.post(admin_url("person_add"), data)
+        self.assertContains(response, "at most 80 characters (it has 81)")
+
+
 class InvisibleTitleTests(AdminTestCase):
     """A title or name of zero-width spaces, word joiners, byte order marks or soft hyphens
     alone was saved, and its row in the list was an empty link: it is refused as a blank one

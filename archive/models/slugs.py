@@ -48,6 +48,28 @@ class TransliteratedSlugFormField(forms.SlugField):
     def to_python(self, value):
         return transliterated(super().to_python(value))
 
+    def clean(self, value):
+        """A slug that fits as typed but not once its Latin letters are written in ASCII ("ß"
+        × 50 is "ss" × 50) is refused for the address it makes: Django's message counted
+        characters the editor never typed ("at most 80 characters (it has 100)")."""
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            typed = super().to_python(value)
+            slug = self.to_python(value)
+            if not (
+                self.max_length is not None
+                and len(typed) <= self.max_length < len(slug)
+                and any(e.code == "max_length" for e in error.error_list)
+            ):
+                raise
+            raise forms.ValidationError(
+                f"The address made from this slug is too long: written in plain letters "
+                f"(“ß” as “ss”, “æ” as “ae”) it has {len(slug)} characters, and at most "
+                f"{self.max_length} fit. Shorten the slug.",
+                code="max_length",
+            ) from None
+
     def has_changed(self, initial, data):
         if self.disabled:
             return False
