@@ -152,3 +152,26 @@ def test_clearing_the_cache_by_hand_says_when_it_cannot(redis):
     with unreachable(), pytest.raises(CommandError, match="cannot be reached"):
         call_command("clear_page_cache")
     call_command("clear_page_cache")
+
+
+def test_an_import_is_saved_while_the_cache_is_down(client, django_user_model, redis):
+    """The import's guard against a form sent twice keeps its tokens in the shared cache: with
+    the cache down, the editor's draft is saved all the same (without the guard), not lost
+    behind a server error."""
+    from archive.models import Article
+
+    from .test_admin import admin_url, form_data
+
+    client.force_login(django_user_model.objects.create_superuser("desk", "desk@example.com", "x"))
+    with unreachable():
+        preview = client.post(
+            admin_url("article_import"),
+            {"step": "preview", "kind": "review", "text": "Rubble and light.\n\nThe camera stays."},
+        )
+        assert b"Check the split" in preview.content
+        data = form_data(preview, "import-preview")
+        data["title"] = ["Rubble and light"]
+        saved = client.post(admin_url("article_import"), data)
+    article = Article.objects.get(title="Rubble and light")
+    assert saved.status_code == 302
+    assert saved.url == admin_url("article_change", article.pk)

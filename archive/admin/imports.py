@@ -11,6 +11,7 @@ remembers what each token made (`claim`). A second "Save the draft" (a double cl
 and the form sent again) leads to the draft the first one made, instead of making another.
 """
 
+import contextlib
 import re
 import secrets
 import time
@@ -29,6 +30,7 @@ from django.views.decorators.csrf import csrf_protect
 from .. import importing
 from ..forms import mark_changed, record_history
 from ..models import Article, ArticleFilm, Exchange, Film, Person, Theme
+from ..pagecache import CACHE_ERRORS
 from ..text import NormalisedFormField
 from .widgets import ReadableAutocompleteSelect, ReadableAutocompleteSelectMultiple
 
@@ -459,7 +461,10 @@ def submission_key(token):
 def made_by(key):
     """What the submission `key` made: an article's id, SAVING while it is being saved, or None
     (never saved, saving failed, or the draft was deleted since: it may be saved again)."""
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except CACHE_ERRORS:
+        return None  # the shared cache is down: the form is saved as if sent once
     if value is not None and value != SAVING and not Article.objects.filter(pk=value).exists():
         cache.delete(key)
         return None
@@ -476,13 +481,18 @@ class claim:
         self.saved = False
 
     def __enter__(self):
-        if self.key is None or cache.add(self.key, SAVING, SUBMISSION_SECONDS):
-            self.claimed = True
-        elif made_by(self.key) is None:
-            cache.set(self.key, SAVING, SUBMISSION_SECONDS)
-            self.claimed = True
-        else:
-            self.claimed = False
+        try:
+            if self.key is None or cache.add(self.key, SAVING, SUBMISSION_SECONDS):
+                self.claimed = True
+            elif made_by(self.key) is None:
+                cache.set(self.key, SAVING, SUBMISSION_SECONDS)
+                self.claimed = True
+            else:
+                self.claimed = False
+        except CACHE_ERRORS:
+            # The shared cache (Redis) is down: the editor's work is saved all the same, without
+            # the guard against a second sending, rather than lost behind a server error.
+            self.key, self.claimed = None, True
         return self
 
     def __bool__(self):
@@ -491,11 +501,13 @@ class claim:
     def made(self, article):
         self.saved = True
         if self.key is not None:
-            cache.set(self.key, article.pk, SUBMISSION_SECONDS)
+            with contextlib.suppress(*CACHE_ERRORS):
+                cache.set(self.key, article.pk, SUBMISSION_SECONDS)
 
     def __exit__(self, *exc_info):
         if self.claimed and not self.saved and self.key is not None:
-            cache.delete(self.key)
+            with contextlib.suppress(*CACHE_ERRORS):
+                cache.delete(self.key)
 
 
 def already_saved(request, token, article):
