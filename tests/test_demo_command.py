@@ -12,6 +12,7 @@ from importlib import import_module
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -136,6 +137,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
+@pytest.mark.once  # a process of its own on an SQLite file of its own
 def test_demo_serves_the_archive(tmp_path):
     """As a newcomer runs it: a fresh database, one command, and the film page is there."""
     port = free_port()
@@ -171,6 +173,7 @@ def test_demo_serves_the_archive(tmp_path):
     assert f"username “{DEMO_USERNAME}”" in output
 
 
+@pytest.mark.once  # a process of its own on an SQLite file of its own
 def test_demo_served_on_every_interface_answers_other_machines(tmp_path):
     """README: `python manage.py demo 0.0.0.0:8080` serves on another address. Another machine
     reaches it by this machine's address or name, which every request named in its Host and
@@ -211,6 +214,7 @@ def test_demo_served_on_every_interface_answers_other_machines(tmp_path):
         server.communicate(timeout=10)
 
 
+@pytest.mark.once  # a process of its own on an SQLite file of its own
 def test_a_production_archive_on_sqlite_gets_no_demo_account(tmp_path):
     """A publication keeping its archive in SQLite (DEBUG off) may load the demo into it: its
     own "editor" keeps their password, and no account with README's password appears."""
@@ -248,6 +252,7 @@ def test_a_production_archive_on_sqlite_gets_no_demo_account(tmp_path):
     assert editor.stdout.split() == ["True", "True"], editor.stderr
 
 
+@pytest.mark.once  # a process of its own on an SQLite file of its own
 def test_the_demo_account_of_an_earlier_run_is_not_said_to_be_absent(tmp_path):
     """An archive first run as the local demo (DEBUG on) holds its "editor" account, which
     signs in with README's password. Run again with DEBUG off, the command said "no demo
@@ -296,6 +301,7 @@ def run_demo_command(tmp_path, *args, stdin=None, **environ):
     )
 
 
+@pytest.mark.once  # a process of its own on an SQLite file of its own
 def test_an_address_the_demo_cannot_serve_on_is_refused_first(tmp_path):
     """`demo 8080:127.0.0.1` (its parts swapped) applied the migrations and loaded the demo
     before saying the address was wrong, and `demo 127.0.0.1:80800` ended in a traceback
@@ -311,6 +317,7 @@ def test_an_address_the_demo_cannot_serve_on_is_refused_first(tmp_path):
         assert not (tmp_path / "demo.sqlite3").exists()
 
 
+@pytest.mark.once  # a process of its own on an SQLite file of its own
 def test_the_demo_with_production_settings_asks_for_collectstatic_first(tmp_path):
     """README shows the site's own error pages by running the demo with DEBUG off, after
     `collectstatic`. Without it, the demo loaded the archive and then stopped on a traceback
@@ -340,6 +347,7 @@ def test_a_port_alone_is_served_on_this_machine():
     assert served_address("0.0.0.0:8080") == "0.0.0.0:8080"
 
 
+@pytest.mark.once  # a process of its own on an SQLite file of its own
 def test_a_reset_with_no_one_to_answer_changes_nothing(tmp_path):
     """`demo --reset` run from a script without --no-input (its input closed) asked its
     question and ended in a traceback (EOFError); it is cancelled, saying so."""
