@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import Truncator
 
-from . import publishing
+from . import publishing, search
 from .models import Article, ArticleFilm, ArticlePerson, Exchange, Film, Person, Theme
 
 MAX_BYTES = 1_000_000
@@ -477,11 +477,12 @@ def add_exchanges(article, exchanges, interviewee):
             )
     with transaction.atomic():
         start = max(article.exchanges.values_list("order", flat=True), default=-1) + 1
-        for order, exchange in enumerate(exchanges, start=start):
-            Exchange.objects.create(
-                article=article,
-                order=order,
-                question=exchange.question,
-                answer=exchange.answer,
-                interviewee=interviewee,
-            )
+        with search.reindexed_once():
+            for order, exchange in enumerate(exchanges, start=start):
+                Exchange.objects.create(
+                    article=article,
+                    order=order,
+                    question=exchange.question,
+                    answer=exchange.answer,
+                    interviewee=interviewee,
+                )

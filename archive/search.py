@@ -23,6 +23,7 @@ and C. Results show the stored text, excerpted on word boundaries one field at a
 `excerpt()`.
 """
 
+import contextlib
 import functools
 import itertools
 import re
@@ -402,11 +403,35 @@ def index(obj):
         )
 
 
+_deferred = threading.local()
+
+
+@contextlib.contextmanager
+def reindexed_once():
+    """Documents to rewrite while this lasts are rewritten once, at its end: adding the 300
+    exchanges of an interview rewrote its whole document after each of them (minutes for a
+    text of 1 MB, growing with the square of its length)."""
+    if getattr(_deferred, "ids", None) is not None:  # within another: that one rewrites
+        yield
+        return
+    _deferred.ids = {}
+    try:
+        yield
+        pending = _deferred.ids
+    finally:
+        _deferred.ids = None
+    for model, ids in pending.items():
+        reindex(model, model._default_manager.filter(pk__in=ids))
+
+
 def reindex(model, queryset):
     """Rewrite the documents of the `model` objects in `queryset`, in a few queries."""
     kind, describe = DOCUMENTS[model]
     ids = list(queryset.values_list("pk", flat=True))
     if not ids:
+        return
+    if getattr(_deferred, "ids", None) is not None:
+        _deferred.ids.setdefault(model, set()).update(ids)
         return
     objects = loading(model, model._default_manager.filter(pk__in=ids))
     with transaction.atomic():

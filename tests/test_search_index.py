@@ -180,6 +180,22 @@ class ArticleTests(IndexTestCase):
         self.assertFalse(SearchDocument.objects.filter(kind__in=["article", "quote"]).exists())
         self.assertIndexCurrent()
 
+    def test_exchanges_added_together_rewrite_the_interview_once(self):
+        """An interview's 300 exchanges, imported, rewrote its whole document after each one
+        (minutes for a text of 1 MB): added within `reindexed_once`, it is rewritten once, at
+        the end, with every exchange in it."""
+        interview = make_article(films=[self.film], title="Feras Fayyad on Aleppo")
+        with CaptureQueriesContext(connection) as queries, search.reindexed_once():
+            for n in range(5):
+                make_exchange(interview, self.director, question=f"Q{n}?", answer=f"zephyr{n}")
+            self.assertEqual(found("zephyr4"), [])
+        rewrites = [
+            q for q in queries if q["sql"].startswith('INSERT INTO "archive_searchdocument"')
+        ]
+        self.assertEqual(len(rewrites), 1)
+        self.assertEqual(found("zephyr4"), ["Feras Fayyad on Aleppo"])
+        self.assertIndexCurrent()
+
 
 class FilmAndThemeTests(IndexTestCase):
     """Film titles and themes appear in no other document: changing them rewrites nothing
