@@ -135,14 +135,8 @@ def earlier_slug_redirect(request, queryset):
     outside ASCII ("Last-Men", "Égypte") is read as slugs are made, in lower-case ASCII
     ("last-men", "egypte"), when no object has it as it is spelled."""
     slug = request.resolver_match.kwargs.get("slug")
-    if not slug:
-        return None
-    current = EarlierSlug.objects.current_slug(queryset, slug)
-    folded = transliterated(slug).lower()
-    if current is None and folded != slug:
-        current = queryset.filter(slug=folded).values_list("slug", flat=True).first()
-        current = current or EarlierSlug.objects.current_slug(queryset, folded)
-    return None if current is None else slug_redirect(request, current)
+    found = EarlierSlug.objects.named(queryset, slug) if slug else None
+    return None if found is None or found.slug == slug else slug_redirect(request, found.slug)
 
 
 def ascii_slug_redirect(request, queryset):
@@ -191,9 +185,13 @@ class FollowsEarlierSlugs:
     """
 
     def get(self, request, *args, **kwargs):
-        moved = ascii_slug_redirect(request, self.get_queryset())
-        if moved is not None:
-            return moved
+        slug = kwargs.get("slug", "")
+        # The queryset is made only for an address that may need it (it costs a film page a
+        # tenth of its time): a slug already in ASCII is never redirected to its ASCII form.
+        if not slug.isascii():
+            moved = ascii_slug_redirect(request, self.get_queryset())
+            if moved is not None:
+                return moved
         try:
             return super().get(request, *args, **kwargs)
         except Http404:

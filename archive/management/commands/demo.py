@@ -269,11 +269,7 @@ def present_works(records):
 
 def by_slug(model, slug):
     """The work of `model` at `slug`, or the one that was (an editor changed its slug since)."""
-    current = model.objects.filter(slug=slug).first()
-    if current is None:
-        moved_to = EarlierSlug.objects.current_slug(model.objects.all(), slug)
-        current = model.objects.filter(slug=moved_to).first() if moved_to else None
-    return current
+    return EarlierSlug.objects.named(model.objects.all(), slug)
 
 
 def find(obj):
