@@ -20,9 +20,16 @@ from django.db.models import signals
 # Control characters a pasted passage brings along, which neither HTML (a "forbidden code
 # point") nor XML may hold: a word processor's line break within a paragraph (a vertical tab)
 # and its page break (a form feed) stand between two words, as a space; the others, C0 but tab,
-# line feed and carriage return, DEL and C1, are dropped.
+# line feed and carriage return, DEL and C1, are dropped. So are Unicode's noncharacters
+# (U+FDD0–U+FDEF and the last two code points of each plane), which are never text: U+FFFE is
+# a byte order mark read the wrong way round, and neither it nor U+FFFF may be in XML at all.
+NONCHARACTERS = [
+    *range(0xFDD0, 0xFDF0),
+    *(plane + last for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)),
+]
 CONTROL_CHARACTERS = {
     **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]),
+    **dict.fromkeys(NONCHARACTERS),
     0x0B: " ",
     0x0C: " ",
 }

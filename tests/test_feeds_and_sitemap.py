@@ -252,6 +252,25 @@ class FeedTests(PublicPageTestCase):
         self.assertIn("Raw footage.", atom.findtext(f"{ATOM}content"))
         self.assertIn("Feras Fayyad:", self.client.get("/feeds/articles/").content.decode())
 
+    def test_noncharacters_in_text_leave_the_feeds_well_formed(self):
+        """U+FFFE (a byte order mark read the wrong way round) and U+FFFF may not be in XML at
+        all, and Django's feed writer let them through: a title, a standfirst or a theme
+        holding one made every feed it reached one that feed readers refuse whole. Text stored
+        with them, or saved with them, leaves every feed well-formed, without them."""
+        Article.objects.filter(pk=self.review.pk).update(
+            title="An unforgettable\ufffe portrait", standfirst="A review\uffff of the film."
+        )
+        self.review.themes.add("Syr\uffffia")
+        self.interview.title = "Fayyad on\ufffe filming"
+        self.interview.save()
+        for url in (*ATOM_FEEDS, *RSS_FEEDS):
+            with self.subTest(url=url):
+                ElementTree.fromstring(self.client.get(url).content)
+        self.assertEqual(
+            self.atom_titles("/feeds/articles/atom/"),
+            ["Interview: Fayyad on filming", "Review: An unforgettable portrait"],
+        )
+
     def test_feeds_carry_nothing_of_drafts_or_scheduled_pieces(self):
         for url in (*ATOM_FEEDS, *RSS_FEEDS):
             with self.subTest(url=url):

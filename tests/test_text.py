@@ -37,6 +37,14 @@ class NormaliseTextTests(TestCase):
             "Aleppo, Syria. Next page.\n\tIndented",
         )
 
+    def test_noncharacters_are_left_out(self):
+        """Unicode's noncharacters are never text, and U+FFFE and U+FFFF may not be in XML (a
+        feed holding one is refused whole by feed readers): they are dropped, the rest of a
+        plane's last code points (U+FFFD, the replacement character) kept."""
+        self.assertEqual(
+            normalise_text("Al\ufffeep\uffffpo\ufdd0 \U0010ffff\ufffd"), "Aleppo \ufffd"
+        )
+
     def test_normalising_twice_changes_nothing(self):
         once = normalise_text(" a \r\n\r\n b\u0301 ")
         self.assertEqual(normalise_text(once), once)
