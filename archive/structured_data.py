@@ -100,8 +100,13 @@ def movie(request, film, reviews):
         data["image"] = image
     for credit in film.credits.all():
         prop = credit.schema_org_property
-        if prop != "director":
-            data.setdefault(prop, []).append(person_reference(request, credit.person))
+        if prop == "director":
+            continue
+        # Two roles may be one property: a cinematographer who also edited is one contributor.
+        people = data.setdefault(prop, [])
+        reference = person_reference(request, credit.person)
+        if reference not in people:
+            people.append(reference)
     awards = [
         f"{award.category}, {award.event}"
         for award in film.awards.all()

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import time_machine
 
-from archive.models import Article
+from archive.models import Article, Credit
 
+from .factories import make_credit, make_person
 from .public_data import BAYT, BAYT_REVIEW, WONG, build_other_scripts
 from .test_pages import PublicPageTestCase
 
@@ -88,6 +89,15 @@ class StructuredDataTests(PublicPageTestCase):
         self.assertEqual([r["name"] for r in data["review"]], ["An unforgettable portrait"])
         self.assertEqual(data["review"][0]["author"][0]["name"], "Ada Critic")
         self.assertNotIn("Secret draft review", json.dumps(data))
+
+    def test_a_person_in_two_roles_of_one_property_is_named_once(self):
+        """A documentary's cinematographer often edits it too: both roles are schema.org's
+        `contributor`, and the Movie named the same person twice there."""
+        both = make_person(name="Steen Johannessen")
+        make_credit(self.film, both, Credit.Role.CINEMATOGRAPHER, order=2)
+        make_credit(self.film, both, Credit.Role.EDITOR, order=3)
+        data = self.json_ld("/films/last-men-in-aleppo/")
+        self.assertEqual([p["name"] for p in data["contributor"]], ["Steen Johannessen"])
 
     def test_review(self):
         data = self.json_ld(self.review.get_absolute_url())
