@@ -28,6 +28,7 @@ from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404, QueryDict
+from django.utils import timezone
 from django.utils.http import urlencode
 
 POSITION_MARK = "~"  # never begins a slug or an id
@@ -158,7 +159,7 @@ class KeysetPaginator:
                 read(model, name, value)
                 for (name, _), value in zip(self.ordering, values, strict=True)
             ]
-        except (ValueError, TypeError, ValidationError, binascii.Error):
+        except (ValueError, TypeError, OverflowError, ValidationError, binascii.Error):
             raise Http404("No such page: use the list's own page links.") from None
         return values
 
@@ -223,4 +224,10 @@ def read(model, name, value):
     value = field.to_python(value)
     if value is None:
         raise ValueError
+    if isinstance(value, dt.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        # In UTC, as the database is sent it: a time at an end of the calendar in another zone
+        # ("0001-01-01T00:00+14:00") is none there (OverflowError, from SQLite's driver).
+        value = value.astimezone(dt.UTC)
     return value

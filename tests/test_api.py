@@ -584,6 +584,18 @@ class PaginationTests(TestCase):
                     self.assertEqual(response["Content-Type"], "application/problem+json")
                     self.assertEqual(list(json.loads(response.content)["errors"]), [word])
 
+    def test_positions_at_the_ends_of_the_calendar_are_problems(self):
+        """A crafted position whose time is a valid one in its own zone but outside the
+        calendar in UTC, as the database is sent it, is a bad position naming its parameter: on
+        SQLite it was a 400 blaming the query string's length, naming none."""
+        for time in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+            token = "~" + base64.urlsafe_b64encode(json.dumps([time, 1]).encode()).decode()
+            for word in ("after", "before"):
+                with self.subTest(time=time, word=word):
+                    response = self.client.get(f"{API}/articles/?{word}={token.rstrip('=')}")
+                    self.assertEqual(response.status_code, 400)
+                    self.assertEqual(list(json.loads(response.content)["errors"]), [word])
+
     def test_links_keep_the_filters(self):
         page = json.loads(self.client.get(f"{API}/people/?letter=s").content)
         self.assertEqual(len(page["results"]), 20)
