@@ -543,6 +543,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "archive.api.problems.document_problems",
+        "archive.api.views.without_word_patterns",
     ],
     "ENUM_NAME_OVERRIDES": {
         "FilmKind": "archive.api.serializers.FilmKind",

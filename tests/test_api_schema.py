@@ -9,12 +9,15 @@ import subprocess
 import pytest
 from django.core.cache import cache
 from django.test import TestCase
+from jsonschema import Draft202012Validator, ValidationError, validators
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 from openapi_spec_validator import validate
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from .conftest import csp_recording_page
-from .public_data import build_archive
+from .public_data import BAYT, BAYT_REVIEW, WONG, build_archive, build_other_scripts
 
 API = "/api/v1"
 
@@ -113,6 +116,51 @@ class SchemaTests(TestCase):
         for address in re.findall(r'(?:src|href)="([^"#]+)"', response.content.decode()):
             self.assertTrue(address.startswith(("/", "http://testserver/")), address)
         self.assertIn("script-src 'self'", response["Content-Security-Policy"])
+
+
+def ecma_pattern(validator, pattern, instance, schema):
+    """JSON Schema's `pattern` as JSON Schema reads it, in ECMA-262's dialect: there `\\w` and
+    `\\d` are ASCII only, as with Python's re.ASCII (a JavaScript client's validator, ajv)."""
+    if validator.is_type(instance, "string") and not re.search(pattern, instance, re.ASCII):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+ECMAValidator = validators.extend(Draft202012Validator, {"pattern": ecma_pattern})
+
+
+class OtherScriptSchemaTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        build_other_scripts(cls)
+
+    def setUp(self):
+        cache.delete("throttle_api_127.0.0.1")
+
+    def test_slugs_in_other_scripts_match_the_description_as_json_schema_reads_it(self):
+        """A client checking answers against the description with a JavaScript validator
+        accepts a film, person, piece and theme whose slugs are in Arabic or Chinese script:
+        the description's slugs had the pattern `^[-\\w]+$`, which JSON Schema reads as
+        ECMA-262 does, ASCII letters only, and refused every one of them."""
+        description = json.loads(self.client.get(f"{API}/schema/").content)
+        registry = Registry().with_resource(
+            "urn:api", Resource.from_contents(description, default_specification=DRAFT202012)
+        )
+        self.bayt.themes.add("سوريا")
+        for url, component, path in (
+            (f"{API}/films/{BAYT}/", "FilmDetail", f"{API}/films/{{slug}}/"),
+            (f"{API}/people/{WONG}/", "PersonDetail", f"{API}/people/{{slug}}/"),
+            (f"{API}/articles/{BAYT_REVIEW}/", "ArticleDetail", f"{API}/articles/{{slug}}/"),
+            (f"{API}/themes/", "PaginatedThemeList", f"{API}/themes/{{slug}}/"),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                answer = json.loads(response.content)
+                schema = {"$ref": f"urn:api#/components/schemas/{component}"}
+                ECMAValidator(schema, registry=registry).validate(answer)
+                slug = answer["results"][0]["slug"] if "results" in answer else answer["slug"]
+                (parameter,) = description["paths"][path]["get"]["parameters"]
+                ECMAValidator(parameter["schema"]).validate(slug)
 
 
 @pytest.mark.once

@@ -283,6 +283,28 @@ class Schema(ReadOnly, SpectacularJSONAPIView):
     """The OpenAPI 3 description of the API, generated from the views and serializers."""
 
 
+def without_word_patterns(result, generator, request, public):
+    """A drf-spectacular postprocessing hook: the description's slugs without the pattern
+    Django checks them with, `^[-\\w]+$`. JSON Schema reads a pattern as ECMA-262 does, where
+    `\\w` is an ASCII letter, digit or underscore: a client checking answers against it (a
+    JavaScript validator) refused every slug in another script ("بيت"), which Python's `\\w`
+    takes. No pattern the two read alike says "letters of any script"; the length stays."""
+
+    def drop(node):
+        if isinstance(node, dict):
+            pattern = node.get("pattern")
+            if isinstance(pattern, str) and "\\w" in pattern:
+                del node["pattern"]
+            for value in node.values():
+                drop(value)
+        elif isinstance(node, list):
+            for value in node:
+                drop(value)
+
+    drop(result)
+    return result
+
+
 @csrf_exempt
 def reference(request):
     """The API's reference, for people: the OpenAPI description written out as a page of the
