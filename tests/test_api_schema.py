@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 from django.core.cache import cache
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from jsonschema import Draft202012Validator, ValidationError, validators
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
@@ -116,6 +116,15 @@ class SchemaTests(TestCase):
         for address in re.findall(r'(?:src|href)="([^"#]+)"', response.content.decode()):
             self.assertTrue(address.startswith(("/", "http://testserver/")), address)
         self.assertIn("script-src 'self'", response["Content-Security-Policy"])
+
+    @override_settings(API_RATE="5000/hour")
+    def test_reference_page_states_the_rate_limit(self):
+        """The page says how many requests a client may make, as DJANGO_API_RATE sets it, and
+        that they are counted across the API: it said each address allowed so many a minute,
+        whatever the rate, as if each address had a budget of its own."""
+        response = self.client.get(f"{API}/")
+        self.assertContains(response, "may make <code>5000/hour</code> requests to the API")
+        self.assertNotContains(response, "a minute")
 
 
 def ecma_pattern(validator, pattern, instance, schema):

@@ -11,6 +11,7 @@ with the site's pages, with an ETag and 304. Its errors are problems (archive.ap
 
 from functools import wraps
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import Lower, RowNumber
 from django.http import HttpResponse, HttpResponsePermanentRedirect
@@ -317,7 +318,7 @@ def reference(request):
     if request.method not in ("GET", "HEAD"):
         detail = "The API is read-only: GET, HEAD and OPTIONS only."
         return problem_response(request, 405, detail, headers={"Allow": ALLOWED_METHODS})
-    return render(request, "api/reference.html", {"api": described()})
+    return render(request, "api/reference.html", {"api": described(), "rate": settings.API_RATE})
 
 
 def not_found(request, path=""):
