@@ -2,6 +2,7 @@ from io import StringIO
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
+from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -99,6 +100,22 @@ class LatestArticlesFeed(Feed):
 
     def items(self):
         return feed_articles()[:FEED_LENGTH]
+
+    # An entry's id is the article's number, not its link: feed readers take an entry with an
+    # id they have not seen for a new piece, and a link changes with the slug.
+    item_guid_is_permalink = False
+
+    def item_guid(self, item):
+        return f"article-{item.pk}"
+
+    def get_feed(self, obj, request):
+        """The feed, each entry's id a tag URI (RFC 4151) on the site's host: an id of the
+        site's own, as Atom requires, that no change of slug or title moves."""
+        feed = super().get_feed(obj, request)
+        host = split_domain_port(request.get_host())[0] or "localhost"
+        for entry in feed.items:
+            entry["unique_id"] = f"tag:{host},2026:{entry['unique_id']}"
+        return feed
 
     def item_title(self, item):
         return f"{item.get_kind_display()}: {isolated(item.title)}"

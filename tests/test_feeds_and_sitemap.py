@@ -284,6 +284,34 @@ class FeedTests(PublicPageTestCase):
                 ):
                     self.assertNotContains(response, text)
 
+    def test_an_entry_keeps_its_id_when_its_slug_changes(self):
+        """Feed readers take an entry with an id they have not seen for a new piece: a slug
+        corrected after publication must not make the piece arrive a second time."""
+
+        def ids():
+            rss = ElementTree.fromstring(self.client.get("/feeds/articles/").content)
+            atom = ElementTree.fromstring(self.client.get("/feeds/articles/atom/").content)
+            guids = {item.findtext("title"): item.find("guid") for item in rss.iter("item")}
+            entries = {
+                entry.findtext(f"{ATOM}title"): entry.findtext(f"{ATOM}id")
+                for entry in atom.iter(f"{ATOM}entry")
+            }
+            return guids, entries
+
+        title = "Interview: Fayyad on filming"
+        guids, entries = ids()
+        self.assertEqual(guids[title].get("isPermaLink"), "false")
+        self.assertTrue(entries[title].startswith("tag:testserver,"), entries[title])
+        self.assertEqual(len(set(entries.values())), len(entries))
+        before = (guids[title].text, entries[title])
+
+        article = Article.objects.get(title="Fayyad on filming")
+        article.slug = "fayyad-on-filming-aleppo"
+        article.save()
+        guids, entries = ids()
+        self.assertEqual((guids[title].text, entries[title]), before)
+        self.assertContains(self.client.get("/feeds/articles/"), "fayyad-on-filming-aleppo")
+
     def test_pages_announce_their_feeds(self):
         for url, feed in (
             ("/films/last-men-in-aleppo/", "/feeds/films/last-men-in-aleppo/"),
@@ -514,7 +542,7 @@ class OtherScriptAddressTests(PublicPageTestCase):
             links, {"alternate": film, "self": f"http://testserver/feeds/films/{BAYT}/atom/"}
         )
         entry = feed.find(f"{ATOM}entry")
-        self.assertEqual(entry.findtext(f"{ATOM}id"), review)
+        self.assertRegex(entry.findtext(f"{ATOM}id"), r"^tag:testserver,2026:article-\d+$")
         self.assertEqual(entry.find(f"{ATOM}link").get("href"), review)
 
     def test_the_sitemap(self):
