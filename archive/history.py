@@ -20,12 +20,15 @@ import re
 from dataclasses import dataclass, field
 
 import reversion
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers import base, json
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Value
+from django.db.models.deletion import Collector
 from django.db.models.functions import Cast, Concat
 from django.utils import formats, timezone
 from django.utils.text import capfirst
+from reversion.errors import RevertError
 from reversion.models import Version
 from taggit.managers import TaggableManager
 
@@ -135,12 +138,57 @@ class RestoredObject(base.DeserializedObject):
             Article._base_manager.using(using).filter(pk=left).update(updated_at=timezone.now())
 
 
-def quotes_taken_back(revision):
-    """The ids of the articles that quotes kept in `revision` belong to now, having been moved
-    there since: restoring the revision takes those quotes from them."""
+def restored_versions(version):
+    """`version` and the versions of the rows its object follows, kept in the same revision:
+    what reverting to it, or recovering from it, restores. The revision may hold other items
+    (every film "delete selected" deleted, every article a list action changed, an article
+    saved with its quotes): they are not restored with this one."""
+    return [version, *followed_versions(version).values()]
+
+
+def restore(version):
+    """Give `version`'s object, and the rows it follows, what the version kept, deleting the
+    rows it follows now that the version did not have (a credit added since): reversion's
+    Revision.revert(delete=True), for this object alone (restored_versions)."""
+    versions = restored_versions(version)
+    model = version._model
+    current = model._default_manager.using(version.db).filter(pk=version.object_id).first()
+    if current is not None:
+        kept = {(v._model, v.object_id) for v in versions}
+        added_since = [
+            row
+            for name in FOLLOWED.get(model, [])
+            for row in getattr(current, name).all()
+            if (type(row), str(row.pk)) not in kept
+        ]
+        if added_since:
+            collector = Collector(using=version.db)
+            collector.collect(added_since)
+            collector.delete()
+    # Saved in turn, a row may wait for another (a credit for the film it is part of): those
+    # that fail are tried again once the others are saved, as reversion does.
+    while versions:
+        waiting = []
+        for saved in versions:
+            try:
+                with transaction.atomic(using=saved.db):
+                    saved.revert()
+            except (IntegrityError, ObjectDoesNotExist):
+                waiting.append(saved)
+        if len(waiting) == len(versions):
+            raise RevertError(
+                f"Could not save {waiting[0].object_repr} version - missing dependency"
+            )
+        versions = waiting
+
+
+def quotes_taken_back(versions):
+    """The ids of the articles that quotes kept in `versions` belong to now, having been moved
+    there since: restoring those versions takes the quotes from them."""
     kept = {
         int(version.object_id): version.field_dict.get("article_id")
-        for version in Version.objects.get_for_model(Quote).filter(revision_id=revision.pk)
+        for version in versions
+        if version._model is Quote
     }
     now = Quote.objects.filter(pk__in=kept).values_list("pk", "article_id")
     return {article for pk, article in now if article != kept[pk]}
@@ -205,11 +253,10 @@ def followed_versions(version):
     return found
 
 
-def missing_references(revision):
-    """The rows that the versions of `revision` point to and that are gone, as (model, pk):
-    a film or person deleted since (an article's film, a credit's person, an award's
-    recipient). Rows kept in the revision itself come back with it and are not missing."""
-    versions = list(revision.version_set.all())
+def missing_references(versions):
+    """The rows that `versions` point to and that are gone, as (model, pk): a film or person
+    deleted since (an article's film, a credit's person, an award's recipient). Rows kept in
+    `versions` themselves come back with them and are not missing."""
     restored = {(version._model, version.object_id) for version in versions}
     wanted = {}
     for version in versions:

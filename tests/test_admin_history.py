@@ -556,6 +556,91 @@ class HistoryTests(AdminTestCase):
         self.assertEqual(list(article.films.all()), [self.film])
 
 
+class SharedRevisionTests(AdminTestCase):
+    """A revision holds everything saved together: the films "delete selected" deleted, the
+    articles a list action changed, an article and the quotes saved with it. Reverting or
+    recovering one item restores that item and its parts, never the others."""
+
+    def setUp(self):
+        self.login(self.editor)
+
+    def test_recovering_one_of_films_deleted_together(self):
+        kept = make_film(title="Recovered film")
+        make_credit(kept, self.director)
+        other = make_film(title="Still deleted")
+        make_credit(other, self.film_critic)
+        data = {
+            "action": "delete_selected",
+            ACTION_CHECKBOX_NAME: [str(kept.pk), str(other.pk)],
+            "post": "yes",
+        }
+        self.client.post(admin_url("film_changelist"), data)
+        version = Version.objects.get_deleted(Film).get(object_id=str(kept.pk))
+        url = admin_url("film_recover", version.pk)
+        response = self.client.post(url, form_data(self.client.get(url), "film_form"))
+        self.assertRedirects(response, admin_url("film_changelist"))
+        self.assertEqual(
+            Film.objects.get(title="Recovered film").credits.get().person, self.director
+        )
+        self.assertFalse(Film.objects.filter(title="Still deleted").exists())
+        self.assertContains(self.client.get(admin_url("film_recoverlist")), "Still deleted")
+
+    def test_reverting_one_of_articles_changed_by_a_list_action(self):
+        reverted = make_article(title="Reverted piece", films=[self.film])
+        other = make_article(title="Other piece", films=[self.film])
+        self.client.post(
+            admin_url("article_changelist"),
+            {
+                "action": "add_themes",
+                ACTION_CHECKBOX_NAME: [str(reverted.pk), str(other.pk)],
+                "apply": "Add the themes",
+                "themes": ["Syria"],
+            },
+        )
+        together = Version.objects.get_for_object(reverted).get()
+        self.assertEqual(together.revision, Version.objects.get_for_object(other).get().revision)
+        for article in (reverted, other):
+            url = admin_url("article_change", article.pk)
+            data = self.open_form(url, "article_form")
+            data["standfirst"] = ["Changed since."]
+            self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        revert = admin_url("article_revision", reverted.pk, together.pk)
+        response = self.client.post(revert, form_data(self.client.get(revert), "article_form"))
+        self.assertRedirects(response, admin_url("article_changelist"))
+        reverted.refresh_from_db()
+        other.refresh_from_db()
+        self.assertEqual(reverted.standfirst, "")
+        self.assertEqual(other.standfirst, "Changed since.")
+
+    def test_reverting_a_quote_saved_with_its_article(self):
+        interview, exchange = self.quoted_interview()
+        other = make_quote(interview, self.film, "a hundred", speaker=self.director)
+        url = admin_url("article_change", interview.pk)
+        self.assertRedirects(
+            self.client.post(url, self.open_form(url, "article_form")),
+            admin_url("article_changelist"),
+        )
+        quote = interview.quotes.exclude(pk=other.pk).get()
+        saved_with_it = Version.objects.get_for_object(quote).get()
+        data = self.open_form(url, "article_form")
+        data["title"] = ["Retitled since"]
+        self.assertRedirects(self.client.post(url, data), admin_url("article_changelist"))
+        for changed in (quote, other):
+            quote_url = admin_url("quote_change", changed.pk)
+            data = self.open_form(quote_url, "quote_form")
+            data["featured"] = ["on"]
+            self.assertRedirects(self.client.post(quote_url, data), admin_url("quote_changelist"))
+        revert = admin_url("quote_revision", quote.pk, saved_with_it.pk)
+        response = self.client.post(revert, form_data(self.client.get(revert), "quote_form"))
+        self.assertRedirects(response, admin_url("quote_changelist"))
+        quote.refresh_from_db()
+        other.refresh_from_db()
+        interview.refresh_from_db()
+        self.assertFalse(quote.featured)
+        self.assertTrue(other.featured)
+        self.assertEqual(interview.title, "Retitled since")
+
+
 class ThemesRenamedOrMergedSinceTests(AdminTestCase):
     """A version keeps the names its themes had. Reverting to one, or recovering from one, after
     a theme was renamed or merged gives the theme it became, not the old one again."""

@@ -353,7 +353,8 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         version = self.versions(request, unquote(object_id)).filter(pk=version_id).first()
         # Nor may they take back a quote moved since to an article they may not change.
         if version is not None:
-            taken_from = Article.objects.filter(pk__in=history.quotes_taken_back(version.revision))
+            taken_back = history.quotes_taken_back(history.restored_versions(version))
+            taken_from = Article.objects.filter(pk__in=taken_back)
             if not all(publishing.may_change(request.user, article) for article in taken_from):
                 raise PermissionDenied(publishing.ONLY_EDITORS_CHANGE)
         if version is not None and (
@@ -375,6 +376,16 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
             return redirect(admin_urlname(self.opts, "recoverlist"))
         return super().recover_view(request, version_id, extra_context)
 
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        """Reversion's page for a version to revert to or recover from, restoring the item
+        and the rows it follows alone (history.restore). Reversion reverts the whole revision
+        the version is in, which other items may share: reverting one of the articles a list
+        action changed rolled the others back, and recovering one of the films deleted
+        together brought them all back. The view calls `version.revision.revert()`: this
+        version's revision restores its own item."""
+        version.revision.revert = lambda delete=False: history.restore(version)
+        return super()._reversion_revisionform_view(request, version, template_name, extra_context)
+
     def refuse_missing_references(self, request, version):
         """Whether restoring `version` is refused, with a message, because its revision (the
         item with its parts) points to something deleted since: an article about a film
@@ -382,7 +393,7 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         row would name a film or person that is not there (a server error), so the editor is
         told which, to recover it first."""
         try:
-            missing = history.missing_references(version.revision)
+            missing = history.missing_references(history.restored_versions(version))
         except RevertError:
             return False  # a version that cannot be read: reversion's view says so
         if not missing:
