@@ -8,9 +8,16 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.utils import timezone
 from reversion.models import Version
 
-from archive.models import Article, ArticleFilm, Exchange, Film, Quote, Theme
+from archive.models import Article, ArticleFilm, Exchange, Film, Person, Quote, Theme
 
-from .factories import make_article, make_credit, make_exchange, make_film, make_quote
+from .factories import (
+    make_article,
+    make_credit,
+    make_exchange,
+    make_film,
+    make_person,
+    make_quote,
+)
 from .test_admin import BODY, AdminTestCase, add_row, admin_url, form_data, split_time
 
 
@@ -639,6 +646,51 @@ class SharedRevisionTests(AdminTestCase):
         self.assertFalse(quote.featured)
         self.assertTrue(other.featured)
         self.assertEqual(interview.title, "Retitled since")
+
+
+class VersionAddressTests(AdminTestCase):
+    """The address of a version to revert to names the item and the version: a version of
+    another item, or of an item of another kind with the same number, is no version of this
+    one. A recovery is of an item that is deleted."""
+
+    def setUp(self):
+        self.login(self.editor)
+
+    def saved(self, obj, name):
+        url = admin_url(f"{name}_change", obj.pk)
+        self.assertRedirects(
+            self.client.post(url, self.open_form(url, f"{name}_form")),
+            admin_url(f"{name}_changelist"),
+        )
+        return Version.objects.get_for_object(obj).first()
+
+    def test_a_version_of_another_item_is_not_found(self):
+        film = make_film(title="This film")
+        other = make_film(title="Another film")
+        # A person with the film's number.
+        namesake = Person.objects.filter(pk=film.pk).first() or make_person(pk=film.pk)
+        self.saved(film, "film")
+        other_version, namesake_version = self.saved(other, "film"), self.saved(namesake, "person")
+        Film.objects.filter(pk=other.pk).update(title="Another film, changed")
+        Person.objects.filter(pk=namesake.pk).update(name="Same number, changed")
+        for version in (other_version, namesake_version):
+            revert = admin_url("film_revision", film.pk, version.pk)
+            self.assertEqual(self.client.get(revert).status_code, 404)
+            self.assertEqual(self.client.post(revert, {"title": "x"}).status_code, 404)
+        recover = admin_url("film_recover", namesake_version.pk)
+        self.assertEqual(self.client.get(recover).status_code, 404)
+        self.assertEqual(self.client.post(recover, {"title": "x"}).status_code, 404)
+        self.assertEqual(Film.objects.get(pk=other.pk).title, "Another film, changed")
+        self.assertEqual(Person.objects.get(pk=namesake.pk).name, "Same number, changed")
+        self.assertEqual(Film.objects.get(pk=film.pk).title, "This film")
+
+    def test_recovering_an_item_that_is_there_is_reverting_it(self):
+        """A version of a film that is not deleted (recovered since, or never deleted) offers
+        to revert the film to it, with a revert's checks, rather than recover it."""
+        film = make_film(title="Still here")
+        version = self.saved(film, "film")
+        response = self.client.get(admin_url("film_recover", version.pk))
+        self.assertRedirects(response, admin_url("film_revision", film.pk, version.pk))
 
 
 class ThemesRenamedOrMergedSinceTests(AdminTestCase):

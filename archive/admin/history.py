@@ -345,33 +345,51 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         contributor could take a published piece off the site by reverting it to a version
         from when it was a draft (or a quote to one in a draft article).
 
+        The version must be one of this item's: reversion looked a version up by its number
+        and the item's, whatever its kind, and a person's version at a film's address (the
+        person with the film's number) reverted the person.
+
         A version that names a film or person deleted since, or whose address (or Wikidata or
         IMDb ID) another item has now, cannot be restored: say so."""
         current = self.get_object(request, unquote(object_id))
         if current is not None and not self.has_change_permission(request, current):
             raise PermissionDenied(self.change_refused(request, current))
         version = self.versions(request, unquote(object_id)).filter(pk=version_id).first()
+        if version is None:
+            raise Http404("No such version of this item.")
         # Nor may they take back a quote moved since to an article they may not change.
-        if version is not None:
-            taken_back = history.quotes_taken_back(history.restored_versions(version))
-            taken_from = Article.objects.filter(pk__in=taken_back)
-            if not all(publishing.may_change(request.user, article) for article in taken_from):
-                raise PermissionDenied(publishing.ONLY_EDITORS_CHANGE)
-        if version is not None and (
-            self.refuse_missing_references(request, version)
-            or self.refuse_values_taken(request, version, "restored", "revert to this version")
+        taken_back = history.quotes_taken_back(history.restored_versions(version))
+        taken_from = Article.objects.filter(pk__in=taken_back)
+        if not all(publishing.may_change(request.user, article) for article in taken_from):
+            raise PermissionDenied(publishing.ONLY_EDITORS_CHANGE)
+        if self.refuse_missing_references(request, version) or self.refuse_values_taken(
+            request, version, "restored", "revert to this version"
         ):
             return redirect(admin_urlname(self.opts, "history"), quote(version.object_id))
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        """A deleted item whose address (or Wikidata or IMDb ID) another item has taken since
+        """A version of an item of another kind is not found (reversion recovered any
+        version). One of an item that is there (recovered since, or never deleted) is a
+        revert of that item, with a revert's checks: recovered again, it was written over
+        the item as it stands.
+
+        A deleted item whose address (or Wikidata or IMDb ID) another item has taken since
         cannot come back with it: say so, and which item has it, rather than fail to save.
         Nor can one that names a film or person deleted since (refuse_missing_references)."""
         version = Version.objects.get_for_model(self.model).filter(pk=version_id).first()
-        if version is not None and (
-            self.refuse_missing_references(request, version)
-            or self.refuse_values_taken(request, version, "recovered", "recover this one")
+        if version is None:
+            raise Http404("No such version of a deleted item.")
+        if self.model._default_manager.filter(pk=version.object_id).exists():
+            if request.method == "POST":
+                return self.revision_view(
+                    request, quote(version.object_id), version_id, extra_context
+                )
+            return redirect(
+                admin_urlname(self.opts, "revision"), quote(version.object_id), version.pk
+            )
+        if self.refuse_missing_references(request, version) or self.refuse_values_taken(
+            request, version, "recovered", "recover this one"
         ):
             return redirect(admin_urlname(self.opts, "recoverlist"))
         return super().recover_view(request, version_id, extra_context)
