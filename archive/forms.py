@@ -309,16 +309,28 @@ class EditConflictForm(forms.ModelForm):
 
     seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    # A revert or a recovery (set by ArchiveAdmin): the form shows the version reverted to,
+    # written into the item's row for the form, and carries the last change time of the item
+    # as it stood before that (`before_revert`, None if it was not there), which another
+    # editor's change moves on.
+    reverting = False
+    before_revert = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["seen_version"].initial = version_token(self.instance)
+            self.fields["seen_version"].initial = self.standing_version()
+
+    def standing_version(self):
+        if not self.reverting:
+            return version_token(self.instance)
+        return "" if self.before_revert is None else version_token(self.before_revert)
 
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is None:
             return cleaned_data
-        current = version_token(self.instance)
+        current = self.standing_version()
         if cleaned_data.get("seen_version") != current:
             # The next save is a decision taken knowing about the other change.
             self.data = self.data.copy()
@@ -328,7 +340,13 @@ class EditConflictForm(forms.ModelForm):
 
     def conflict_message(self):
         opts = self.instance._meta
-        when = self.instance.updated_at
+        if self.reverting and self.before_revert is None:
+            return (
+                f"Someone deleted this {opts.verbose_name} after you opened it. Nothing you "
+                "entered has been saved yet: it is all still below; saving again brings it "
+                "back as it is in this form."
+            )
+        when = (self.before_revert if self.reverting else self.instance).updated_at
         who = "Someone else"
         latest = (
             Version.objects.get_for_object(self.instance).select_related("revision__user").first()

@@ -693,6 +693,73 @@ class VersionAddressTests(AdminTestCase):
         self.assertRedirects(response, admin_url("film_revision", film.pk, version.pk))
 
 
+class RevertConflictTests(AdminTestCase):
+    """A revert form carries the last change time of the item it was opened on, as the change
+    form does: another editor's change made meanwhile is not written over without a word."""
+
+    def setUp(self):
+        self.film = make_film(title="Of Fathers and Sons")
+        self.url = admin_url("film_change", self.film.pk)
+        self.login(self.editor)
+        self.client.post(self.url, self.open_form(self.url, "film_form"))
+        self.first = Version.objects.get_for_object(self.film).get()
+        data = self.open_form(self.url, "film_form")
+        data["title"] = ["Of Fathers and Sons (2017)"]
+        self.assertRedirects(self.client.post(self.url, data), admin_url("film_changelist"))
+
+    def change_synopsis(self, user):
+        self.login(user)
+        data = self.open_form(self.url, "film_form")
+        data["synopsis"] = ["Their change."]
+        self.assertRedirects(self.client.post(self.url, data), admin_url("film_changelist"))
+
+    def test_a_change_made_while_the_revert_was_open_is_not_reverted_unseen(self):
+        revert = admin_url("film_revision", self.film.pk, self.first.pk)
+        mine = self.open_form(revert, "film_form")
+        self.change_synopsis(self.second_editor)
+        self.login(self.editor)
+        response = self.client.post(revert, mine)
+        self.assertContains(response, "Max Second changed this film at")
+        self.assertContains(response, "after you opened it")
+        self.film.refresh_from_db()
+        self.assertEqual(
+            (self.film.title, self.film.synopsis), ("Of Fathers and Sons (2017)", "Their change.")
+        )
+        # Saved again, knowing, the revert is made.
+        response = self.client.post(revert, form_data(response, "film_form"))
+        self.assertRedirects(response, admin_url("film_changelist"))
+        self.film.refresh_from_db()
+        self.assertEqual((self.film.title, self.film.synopsis), ("Of Fathers and Sons", ""))
+
+    def test_a_revert_left_open_is_made_when_nothing_changed_meanwhile(self):
+        revert = admin_url("film_revision", self.film.pk, self.first.pk)
+        response = self.client.post(revert, self.open_form(revert, "film_form"))
+        self.assertRedirects(response, admin_url("film_changelist"))
+        self.film.refresh_from_db()
+        self.assertEqual(self.film.title, "Of Fathers and Sons")
+
+    def test_a_film_recovered_twice(self):
+        """Two editors open the deleted film to recover it; the second to save is told the
+        first brought it back (and changed it), rather than writing over it."""
+        self.client.post(admin_url("film_delete", self.film.pk), {"post": "yes"})
+        recover = admin_url("film_recover", Version.objects.get_deleted(Film).get().pk)
+        mine = self.open_form(recover, "film_form")
+        mine["synopsis"] = ["My synopsis."]
+        self.login(self.second_editor)
+        self.client.post(recover, self.open_form(recover, "film_form"))
+        self.change_synopsis(self.second_editor)
+        self.login(self.editor)
+        response = self.client.post(recover, mine)
+        self.assertContains(response, "Max Second changed this film at")
+        self.film.refresh_from_db()
+        self.assertEqual(self.film.synopsis, "Their change.")
+        response = self.client.post(recover, form_data(response, "film_form"))
+        self.assertRedirects(response, admin_url("film_changelist"))
+        self.film.refresh_from_db()
+        self.assertEqual(self.film.synopsis, "My synopsis.")
+        self.assertEqual(Film.objects.filter(title="Of Fathers and Sons (2017)").count(), 1)
+
+
 class ThemesRenamedOrMergedSinceTests(AdminTestCase):
     """A version keeps the names its themes had. Reverting to one, or recovering from one, after
     a theme was renamed or merged gives the theme it became, not the old one again."""

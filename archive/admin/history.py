@@ -154,6 +154,9 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        if hasattr(request, "before_revert"):
+            attributes = {"reverting": True, "before_revert": request.before_revert}
+            form = type(form.__name__, (form,), attributes)
         message = getattr(request, "deleted_since_opened", None)
         if message is None:
             return form
@@ -400,7 +403,14 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         the version is in, which other items may share: reverting one of the articles a list
         action changed rolled the others back, and recovering one of the films deleted
         together brought them all back. The view calls `version.revision.revert()`: this
-        version's revision restores its own item."""
+        version's revision restores its own item.
+
+        The form carries the item's last change time as it stands, before the revert writes
+        the version into its row (EditConflictForm): another editor's change made while the
+        form was open is not reverted unseen."""
+        request.before_revert = (
+            self.model._default_manager.using(version.db).filter(pk=version.object_id).first()
+        )
         version.revision.revert = lambda delete=False: history.restore(version)
         return super()._reversion_revisionform_view(request, version, template_name, extra_context)
 
