@@ -738,6 +738,21 @@ class RevertConflictTests(AdminTestCase):
         self.film.refresh_from_db()
         self.assertEqual(self.film.title, "Of Fathers and Sons")
 
+    def test_a_revert_that_changes_nothing_records_nothing(self):
+        """Reverting to the version the film is at already: the history keeps no version of
+        it, and the film's last change time stays (an editor who has it open is not told it
+        changed)."""
+        latest = Version.objects.get_for_object(self.film).first()
+        self.film.refresh_from_db()
+        changed_at = self.film.updated_at
+        revert = admin_url("film_revision", self.film.pk, latest.pk)
+        response = self.client.post(revert, self.open_form(revert, "film_form"), follow=True)
+        self.assertRedirects(response, admin_url("film_changelist"))
+        self.assertContains(response, "is already as in this version: nothing was changed")
+        self.assertEqual(Version.objects.get_for_object(self.film).count(), 2)
+        self.film.refresh_from_db()
+        self.assertEqual(self.film.updated_at, changed_at)
+
     def test_a_film_recovered_twice(self):
         """Two editors open the deleted film to recover it; the second to save is told the
         first brought it back (and changed it), rather than writing over it."""

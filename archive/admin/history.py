@@ -62,6 +62,14 @@ for part in (ArticleAuthor, ArticleFilm, ArticlePerson, Exchange, Quote):
     history.keep(part)
 
 
+class NothingReverted(Exception):
+    """A revert that left the item as it was: its transaction and revision are undone, and
+    `response` answers the editor."""
+
+    def __init__(self, response):
+        self.response = response
+
+
 def work_of(row):
     """The film, article or quote an editor opens to remove what `row` records."""
     if isinstance(row, Quote):
@@ -411,8 +419,28 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         request.before_revert = (
             self.model._default_manager.using(version.db).filter(pk=version.object_id).first()
         )
+        if request.method == "POST" and request.before_revert is not None:
+            request.state_before_revert = history.state(request.before_revert)
         version.revision.revert = lambda delete=False: history.restore(version)
-        return super()._reversion_revisionform_view(request, version, template_name, extra_context)
+        try:
+            return super()._reversion_revisionform_view(
+                request, version, template_name, extra_context
+            )
+        except NothingReverted as nothing:
+            return nothing.response
+
+    def response_change(self, request, obj):
+        """A revert that changed nothing (to the version the item is at, or its form changed
+        back) records nothing: the history keeps no "Reverted" version saying nothing, and
+        the item's last change time stays, so that an editor who has it open is not told it
+        changed."""
+        before = getattr(request, "state_before_revert", None)
+        if before is not None and before == history.state(obj):
+            self.message_user(
+                request, f"“{obj}” is already as in this version: nothing was changed."
+            )
+            raise NothingReverted(self.response_post_save_change(request, obj))
+        return super().response_change(request, obj)
 
     def refuse_missing_references(self, request, version):
         """Whether restoring `version` is refused, with a message, because its revision (the
