@@ -9,10 +9,18 @@ An entry written compressed (before this backend) reads as a miss and is written
 When it holds MAX_ENTRIES entries, Django's file cache removes a third of them at random, and
 the page cache's generation among them would make every page be rendered again (a new
 generation: correct, but all at once): culling keeps it (KEPT_KEYS).
+
+Django's file cache makes `incr` and `add` of a read, then a write: two workers moving the page
+cache's generation at once both read 41 and both wrote 42, one change's move was lost, and a
+page stored between the two changes was served after the second. Here each is one step, under
+a lock file that every process using the directory takes (LOCK_FILE).
 """
 
+import fcntl
+import os
 import pickle
 import random
+from contextlib import contextmanager
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
@@ -21,6 +29,26 @@ from django.core.files import locks
 
 class FileCache(FileBasedCache):
     KEPT_KEYS = ("pages:generation",)  # archive.pagecache.GENERATION_KEY
+    LOCK_FILE = "incr-add.lock"  # not an entry: neither culled nor cleared
+
+    @contextmanager
+    def _exclusive(self):
+        """Held by one thread of one process at a time among all those using this directory."""
+        self._createdir()
+        with open(os.path.join(self._dir, self.LOCK_FILE), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with self._exclusive():
+            return super().add(key, value, timeout, version)
+
+    def incr(self, key, delta=1, version=None):
+        with self._exclusive():
+            return super().incr(key, delta, version)
 
     def get(self, key, default=None, version=None):
         try:

@@ -1,5 +1,8 @@
 """The embedded default's shared cache: Django's file cache, its entries uncompressed."""
 
+import subprocess
+import sys
+import threading
 import time
 
 import time_machine
@@ -7,6 +10,8 @@ from django.core.cache.backends.filebased import FileBasedCache
 
 from archive import pagecache
 from archive.filecache import FileCache
+
+from .processes import PROJECT
 
 
 def test_entries_are_kept_uncompressed_and_read_back(tmp_path):
@@ -49,3 +54,62 @@ def test_culling_keeps_the_page_caches_generation(tmp_path):
         cache.set(f"page-{number}", number, timeout=60)
         assert cache.get(pagecache.GENERATION_KEY) == 41
     assert len(list(tmp_path.glob("*.djcache"))) <= 6
+
+
+def count_in_threads(cache, threads=8, moves=25):
+    cache.set("generation", 0, timeout=None)
+
+    def move():
+        for _ in range(moves):
+            cache.incr("generation")
+
+    workers = [threading.Thread(target=move) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return cache.get("generation")
+
+
+def test_concurrent_moves_of_the_generation_are_all_counted(tmp_path):
+    """Changes saved at once by several workers each move the generation: one move lost would
+    leave a page stored after the first change served after the second."""
+    assert count_in_threads(FileCache(str(tmp_path), {})) == 200
+
+
+def test_concurrent_moves_from_several_processes_are_all_counted(tmp_path):
+    """gunicorn's workers are processes: they share the cache's directory, not a lock in memory."""
+    cache = FileCache(str(tmp_path), {})
+    cache.set("generation", 0, timeout=None)
+    script = (
+        "import sys; from archive.filecache import FileCache; "
+        "cache = FileCache(sys.argv[1], {}); "
+        "[cache.incr('generation') for _ in range(50)]"
+    )
+    workers = [
+        subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], cwd=PROJECT)
+        for _ in range(4)
+    ]
+    assert [worker.wait(timeout=60) for worker in workers] == [0] * 4
+    assert cache.get("generation") == 200
+
+
+def test_only_one_of_concurrent_adds_makes_the_entry(tmp_path):
+    """Two workers finding no generation both make one: only the first is kept, and only it is
+    told it made it."""
+    cache = FileCache(str(tmp_path), {})
+    made = []
+    start = threading.Barrier(8)
+
+    def add(number):
+        start.wait()
+        if cache.add("generation", number, timeout=None):
+            made.append(number)
+
+    workers = [threading.Thread(target=add, args=(number,)) for number in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(made) == 1
+    assert cache.get("generation") == made[0]
