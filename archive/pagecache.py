@@ -15,7 +15,8 @@ previews, the admin and errors are never served from nor stored in it. Each publ
 the query parameters it reads; the others (`?utm_source=…`) are dropped before the view runs
 and are not part of the key, so junk parameters neither create entries nor bypass the cache. A
 used parameter must be in its canonical form (`page=2`, not `page=02`) and accepted by the view
-(`do_not_store()` otherwise) for its page to be stored.
+(`do_not_store()` otherwise) for its page to be stored, and its path spelled as the site's own
+links spell it (`canonical_path`).
 
 Every public response carries an ETag, and a matching `If-None-Match` is answered 304, from
 the cache as from a fresh render. `Cache-Status` (RFC 9211) says what the cache did.
@@ -34,6 +35,7 @@ import logging
 import re
 import time
 from importlib import import_module
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -43,7 +45,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.dispatch import receiver
 from django.http import HttpResponse, QueryDict
 from django.http.request import split_domain_port
-from django.urls import Resolver404, get_urlconf, resolve
+from django.urls import NoReverseMatch, Resolver404, get_urlconf, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.views.decorators.csrf import csrf_exempt
@@ -503,7 +505,12 @@ class PageCacheMiddleware:
             return answer(request, with_etag(self.get_response(request)), "fwd=miss")
 
         response = with_etag(self.get_response(request))
-        if canonical and storable(request, response) and replica_is_current(current_generation):
+        if (
+            canonical
+            and storable(request, response)
+            and canonical_path(request)
+            and replica_is_current(current_generation)
+        ):
             timeout = int(until - time.time())
             if timeout > 0:
                 try:
@@ -587,6 +594,20 @@ def canonical_host(request):
     host = request.get_host()
     _, port = split_domain_port(host)
     return host == host.lower() and (not port or port == request.META.get("SERVER_PORT"))
+
+
+def canonical_path(request):
+    """Whether the request's path is its page's own, as `reverse()` spells it. Another spelling
+    the view answers as the page itself (`/api/v1/quotes/007/` for `/api/v1/quotes/7/`) is
+    rendered, never stored: a stream of them would push real pages out of the cache."""
+    match = request.resolver_match
+    if match is None:
+        return False
+    try:
+        path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+    except NoReverseMatch:
+        return False
+    return unquote(path) == request.path
 
 
 def cache_key(request, current_generation):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from archive.forms import MergeThemesForm, RenameThemeForm
 from archive.models import Article, Credit, Film, Language, Theme
 
-from .factories import make_article, make_film, make_person
+from .factories import make_article, make_film, make_person, make_quote
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -285,6 +285,27 @@ def test_unused_parameters_neither_make_entries_nor_bypass(client, film, page_ca
         assert f"feed{number}" not in response.content.decode()
         assert status(fetch(client, f"{FILM_PAGE}?x={number}")) == "film-archive; hit"
     assert cache_files(page_cache_store) == entries
+
+
+def test_other_spellings_of_an_address_are_answered_not_stored(client, film, page_cache_store):
+    """An address spelled otherwise than the site's own links spell it (an id with leading
+    zeros, a slug in capitals or full-width letters) is answered, redirected or as its page,
+    but a stream of such spellings cannot fill the cache: only the page's own address has an
+    entry."""
+    quote = make_quote(Article.objects.get(), film, "unforgettable")
+    api_quote = f"/api/v1/quotes/{quote.pk}/"
+    cached(client, api_quote)
+    cached(client)
+    entries = cache_files(page_cache_store)
+    for zeros in range(1, 20):
+        response = fetch(client, f"/api/v1/quotes/{'0' * zeros}{quote.pk}/")
+        assert status(response) == "film-archive; fwd=miss"
+        assert "unforgettable" in response.content.decode()
+    for spelling in ("/films/Last-Men-in-Aleppo/", "/films/ｌａｓｔ-men-in-aleppo/"):
+        response = client.get(spelling)
+        assert response.status_code == 301 and response["Location"] == FILM_PAGE
+    assert cache_files(page_cache_store) == entries
+    assert status(fetch(client, api_quote)) == "film-archive; hit"
 
 
 def test_used_parameters_are_stored_only_in_their_canonical_form(client, film):
