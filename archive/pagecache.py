@@ -48,6 +48,7 @@ from django.http.request import split_domain_port
 from django.urls import NoReverseMatch, Resolver404, get_urlconf, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
+from django.utils.http import parse_http_date_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
@@ -632,11 +633,16 @@ def answer(request, response, status):
     if response.cookies:
         patch_cache_control(response, private=True)
     if response.has_header("ETag"):
-        if not response.has_header("Last-Modified"):
+        # The preconditions are those of the response's own ETag and date (a feed's or a
+        # sitemap's): Django's check, not given the date, failed every If-Unmodified-Since.
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        if last_modified is None:
             # A page with no modification date ignores If-Unmodified-Since (RFC 9110, 13.1.4);
             # Django's check takes the missing date for a later one and answers 412.
             request.META.pop("HTTP_IF_UNMODIFIED_SINCE", None)
-        response = get_conditional_response(request, etag=response["ETag"], response=response)
+        response = get_conditional_response(
+            request, etag=response["ETag"], last_modified=last_modified, response=response
+        )
     if status:
         response["Cache-Status"] = f"{CACHE_NAME}; {status}"
     return response

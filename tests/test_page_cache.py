@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date, parse_http_date
 
 from archive.forms import MergeThemesForm, RenameThemeForm
 from archive.models import Article, Credit, Film, Language, Theme
@@ -84,6 +85,35 @@ def test_if_unmodified_since_is_ignored_by_a_page_without_a_date(client, film):
         response = client.get(url, headers=old)
         assert response.status_code == 200, url
     assert client.get(FILM_PAGE, headers={"If-Match": '"other"'}).status_code == 412
+
+
+def test_preconditions_on_feeds_and_sitemaps_are_those_of_the_response(client, film):
+    """Feeds and sitemaps carry their real modification date: a feed reader's or crawler's
+    If-Unmodified-Since on or after it, or If-Match naming its ETag, is met and answered 200,
+    an earlier date or another ETag 412; If-Modified-Since on or after it is answered 304. The
+    same from a fresh render as from the cache (every such request was a 412, and no
+    If-Modified-Since a 304)."""
+    for url in ["/feeds/articles/", "/feeds/articles/atom/", "/sitemap.xml", "/sitemap-films.xml"]:
+        page = fetch(client, url)
+        modified = parse_http_date(page["Last-Modified"])
+        same, later, earlier = (http_date(modified + days * 86400) for days in (0, 1, -1))
+        for headers, expected in (
+            ({"If-Unmodified-Since": same}, 200),
+            ({"If-Unmodified-Since": later}, 200),
+            ({"If-Unmodified-Since": earlier}, 412),
+            ({"If-Match": page["ETag"]}, 200),
+            ({"If-Match": "*"}, 200),
+            ({"If-Match": '"other"'}, 412),
+            ({"If-Match": page["ETag"], "If-Unmodified-Since": earlier}, 200),
+            ({"If-Modified-Since": same}, 304),
+            ({"If-Modified-Since": earlier}, 200),
+        ):
+            for served in ("fwd=miss", "hit"):
+                if served == "fwd=miss":
+                    call_command("clear_page_cache", verbosity=0)
+                response = client.get(url, headers=headers)
+                assert response.status_code == expected, (url, headers, served)
+                assert status(response).startswith(f"film-archive; {served}")
 
 
 def test_every_cacheable_response_has_an_etag(client, film):
