@@ -327,6 +327,7 @@ PAGE_SETTINGS = (
     "SECURE_REFERRER_POLICY",
     "SECURE_CROSS_ORIGIN_OPENER_POLICY",
     "X_FRAME_OPTIONS",
+    "API_RATE",  # stated on the API's reference page
 )
 
 

@@ -434,6 +434,14 @@ def test_a_change_of_configuration_is_a_change_of_page(client, film):
     assert status(fetch(client, FILM_PAGE)) == "film-archive; hit"
 
 
+def test_a_change_of_the_api_rate_shows_on_the_api_reference(client, film):
+    """Restarted with another DJANGO_API_RATE, the API's reference page states the new rate,
+    not the one a stored page was rendered with."""
+    cached(client, "/api/v1/")
+    with override_settings(API_RATE="10/s"):
+        assert shows(client, "/api/v1/", "<code>10/s</code>")
+
+
 def test_the_cache_of_a_database_is_found_however_its_address_is_spelled():
     """A command run with `localhost` for `127.0.0.1`, or without the default port, moves the
     generation the site reads; another database has a cache of its own."""
