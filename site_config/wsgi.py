@@ -12,7 +12,9 @@ from django.core.wsgi import get_wsgi_application
 from archive.checks import static_files_collected
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
-os.environ.setdefault("DJANGO_DEBUG", "false")
+if not os.environ.get("DJANGO_DEBUG", "").strip():
+    # Blank (`DJANGO_DEBUG=` in an environment file) is unset, as settings.py reads it.
+    os.environ["DJANGO_DEBUG"] = "false"
 
 application = get_wsgi_application()
 

@@ -45,6 +45,18 @@ def test_gunicorn_entry_point_defaults_to_production_mode():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize("entry_point", ["site_config.wsgi", "site_config.asgi"])
+@pytest.mark.parametrize("debug", ["", "  "])
+def test_a_blank_debug_is_production_mode_for_the_servers(entry_point, debug):
+    """`DJANGO_DEBUG=` in a server's environment file, its value left out, is no value: the
+    entry points gunicorn and uvicorn load read it as unset, production, and refuse the
+    development secret key. It turned DEBUG on, showing every visitor Django's diagnostic pages
+    with the settings in them."""
+    result = run_settings(f"import {entry_point}", setup=False, DJANGO_DEBUG=debug)
+    assert result.returncode != 0
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
 def test_production_with_a_real_key_starts():
     result = run_settings(
         "from django.conf import settings as s; "
