@@ -26,6 +26,11 @@ class DatabaseUnavailableMiddleware:
 
     The broken connections are closed so that the next request opens fresh ones: when the
     database comes back, the site recovers by itself, without restarting the app.
+
+    A middleware above it that found the database unreachable before the view ran (the page
+    cache, asking when the next piece is scheduled or whether a session is signed in) says so
+    with `unreachable_database()`: the 503 is then answered before the view, which would only
+    wait on the database once more.
     """
 
     def __init__(self, get_response):
@@ -34,8 +39,12 @@ class DatabaseUnavailableMiddleware:
     def __call__(self, request):
         return self.get_response(request)
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        error = getattr(request, "unreachable_database", None)
+        return None if error is None else self.process_exception(request, error)
+
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not is_unreachable_database(exception):
             return None
         logger.warning("Database unavailable: %s", exception)
         for connection in connections.all(initialized_only=True):
@@ -47,6 +56,18 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
+
+
+def is_unreachable_database(error):
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def unreachable_database(request, error):
+    """Note that `error`, raised before the view ran, says the database cannot be reached:
+    DatabaseUnavailableMiddleware answers the request with its 503 without running the view.
+    Any other error is left to the view to meet again."""
+    if is_unreachable_database(error):
+        request.unreachable_database = error
 
 
 class UnstorableValueMiddleware:

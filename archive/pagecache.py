@@ -53,6 +53,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from . import pagination
+from .middleware import unreachable_database
 from .models import Article
 
 try:
@@ -500,10 +501,11 @@ class PageCacheMiddleware:
         except CACHE_ERRORS:
             unreachable()
             return answer(request, with_etag(self.get_response(request)), MISS_UNREACHABLE)
-        except DatabaseError:
+        except DatabaseError as error:
             # The database did not answer when asked for the next scheduled publication: the
-            # page is not stored, and the view, asking again, gets the site's 503 page from
-            # DatabaseUnavailableMiddleware (this one stands above it).
+            # page is not stored, and DatabaseUnavailableMiddleware (below) answers its 503
+            # page without the view asking again.
+            unreachable_database(request, error)
             return answer(request, with_etag(self.get_response(request)), "fwd=miss")
 
         response = with_etag(self.get_response(request))
@@ -565,9 +567,10 @@ def signed_in(request):
         return False
     try:
         return SESSION_KEY in import_module(settings.SESSION_ENGINE).SessionStore(key)
-    except DatabaseError:
+    except DatabaseError as error:
         # Counted as signed in: the request goes on to the middleware that answers 503 while
         # the database cannot be reached.
+        unreachable_database(request, error)
         return True
 
 

@@ -26,6 +26,7 @@ from .processes import (
     gunicorn,
     postgres_admin,
     production_environment,
+    run_django,
 )
 
 POSTGRES = ("127.0.0.1", 5432)
@@ -194,6 +195,52 @@ def test_a_scheduled_piece_due_during_the_outage_gives_503_not_an_error(site):
     finally:
         relay.restore()
     assert get(films)[0] == 200
+
+
+class RefusingServer:
+    """A database server that takes every connection and hangs up at once, counting them."""
+
+    def __init__(self):
+        self.connections = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            client.close()
+
+
+@pytest.mark.once
+@pytest.mark.parametrize("cookie", ["", "sessionid=an-editors-session-of-32-characters"])
+@pytest.mark.parametrize("path", ["/films/", "/api/v1/films/"])
+def test_a_page_tries_the_unreachable_database_once(tmp_path, path, cookie):
+    """A page not in the page cache, while the database cannot be reached, answers 503 after
+    one attempt to connect. The cache asked the database when the next piece is scheduled, and
+    on failing let the view ask again: each request waited on the database twice (ten seconds,
+    with a host that does not answer, rather than five)."""
+    server = RefusingServer()
+    try:
+        result = run_django(
+            "from django.test import Client; "
+            f"response = Client(HTTP_COOKIE={cookie!r}).get({path!r}); "
+            "print('status', response.status_code, response['Content-Type'])",
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:{server.port}/archive?sslmode=disable",
+            DJANGO_CACHE_DIR=str(tmp_path),
+            DJANGO_ALLOWED_HOSTS="testserver",
+        )
+    finally:
+        server.listener.close()
+    assert result.returncode == 0, result.stderr
+    status = next(line for line in result.stdout.splitlines() if line.startswith("status"))
+    kind = "application/problem+json" if path.startswith("/api/") else "text/html"
+    assert status.startswith(f"status 503 {kind}")
+    assert server.connections == 1
 
 
 class HealthTests(TestCase):
