@@ -15,6 +15,11 @@ from pathlib import Path
 
 import dj_database_url
 import redis.connection
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,9 +60,25 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 # Only ever used when DEBUG is on: production refuses to start with it.
 DEVELOPMENT_SECRET_KEY = "django-insecure-film-archive-development-key-not-for-production"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY
-if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith("django-insecure")):
+
+
+def weak_secret_key(key):
+    """Why `key` could be guessed, by Django's measure (its deploy check W009, which only
+    `check --deploy` runs, never gunicorn), or None. Never the key itself."""
+    if key == DEVELOPMENT_SECRET_KEY:
+        return "it is missing or is the development default"
+    if key.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return "it is one of the keys `django-admin startproject` writes"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(key)} characters, fewer than {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return f"it has only {len(set(key))} different characters"
+    return None
+
+
+if not DEBUG and (weakness := weak_secret_key(SECRET_KEY)):
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY is missing or is the development default, and DJANGO_DEBUG is off. "
+        f"DJANGO_SECRET_KEY cannot be used with DJANGO_DEBUG off: {weakness}. "
         "Set DJANGO_SECRET_KEY to a long random value, for example the output of "
         '`python -c "import secrets; print(secrets.token_urlsafe(50))"`.'
     )

@@ -39,6 +39,29 @@ def test_production_refuses_a_missing_or_default_secret_key(key):
     assert "Set DJANGO_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "key, reason",
+    [
+        ("changeme", "it has 8 characters"),
+        ("k7#Qv2-a-key-of-forty-nine-characters-9fz0Lw3x8pA", "it has 49 characters"),
+        ("ab" * 40, "it has only 2 different characters"),
+        ("django-insecure-" + GOOD_KEY, "it is one of the keys `django-admin startproject` writes"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(key, reason):
+    """A key anyone could guess signs sessions an attacker can forge, and Django's warning
+    about it (W009) is seen only by `check --deploy`, which gunicorn never runs: production
+    refuses to start with it, saying why without repeating the key."""
+    result = run_settings("print('started')", DJANGO_DEBUG="false", DJANGO_SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
+    assert reason in result.stderr
+    assert key not in result.stderr
+    demo = run_settings("print('started')", DJANGO_SECRET_KEY=key)
+    assert demo.returncode == 0, demo.stderr
+
+
 def test_gunicorn_entry_point_defaults_to_production_mode():
     result = run_settings("import site_config.wsgi", setup=False)
     assert result.returncode != 0
