@@ -70,6 +70,25 @@ def unreachable_database(request, error):
         request.unreachable_database = error
 
 
+class PermissionsPolicyMiddleware:
+    """Every response refuses its page, and whatever the page embeds, the browser features
+    the site never uses (settings.PERMISSIONS_POLICY); one that sets its own keeps it.
+
+    Django's SecurityMiddleware sets the other security headers but not this one. It stands
+    above the page cache and the static files, so that pages served from the cache and the
+    static files carry it too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY and not response.has_header("Permissions-Policy"):
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response
+
+
 class UnstorableValueMiddleware:
     """A value the database cannot take, in a crafted address or form, is the request's fault:
     400, not a server error. Two such values: a number too large (an id of 2**70; SQLite's

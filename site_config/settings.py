@@ -144,6 +144,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "archive.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache: pages are stored uncompressed, compressed per client (see it).
     "archive.middleware.CompressionMiddleware",
@@ -486,6 +487,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses, refused to every page and to anything it embeds: the camera,
+# the microphone, the reader's location, and the interest-based advertising topics Chromium
+# would otherwise work out from visits (archive.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), browsing-topics=()"
 
 # Content Security Policy (django-csp): no inline scripts or styles anywhere, admin included,
 # and no per-request nonces, so that public pages stay cacheable.

@@ -83,6 +83,7 @@ def test_public_page_headers_in_production(static_root):
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
     assert sorted(headers["Cache-Control"].split(", ")) == ["max-age=120", "public"]
     assert "Cookie" not in headers.get("Vary", "")
     assert response["cookies"] == []
@@ -230,6 +231,42 @@ class BruteForceTests(TestCase):
         self.assertEqual(
             self.sign_in("right-horse-battery", address="198.51.100.20").status_code, 429
         )
+
+
+class PermissionsPolicyTests(TestCase):
+    """Every answer refuses the browser features the site never uses (camera, microphone,
+    location, interest-based advertising topics) to its page and to anything it embeds,
+    beside the Content Security Policy, which stays as it was."""
+
+    FEATURES = {"camera", "microphone", "geolocation", "browsing-topics"}
+
+    def assertFeaturesRefused(self, response):
+        policy = response["Permissions-Policy"]
+        refused = {
+            name.strip() for name, _, allowed in (d.partition("=") for d in policy.split(","))
+            if allowed.strip() == "()"
+        }  # fmt: skip
+        self.assertLessEqual(self.FEATURES, refused, policy)
+
+    def test_public_pages_fresh_and_from_the_page_cache(self):
+        for cache_status in ("fwd=miss; stored", "hit"):
+            response = self.client.get("/films/")
+            self.assertEqual(response["Cache-Status"], f"film-archive; {cache_status}")
+            self.assertFeaturesRefused(response)
+            self.assertIn("script-src 'self'", response["Content-Security-Policy"])
+            self.assertIn("frame-ancestors 'none'", response["Content-Security-Policy"])
+
+    def test_the_admin_error_pages_and_the_api(self):
+        for path, status in (
+            ("/admin/login/", 200),
+            ("/films/no-such-film/", 404),
+            ("/api/v1/films/", 200),
+            ("/healthz", 200),
+        ):
+            response = self.client.get(path)
+            self.assertEqual(response.status_code, status, path)
+            self.assertFeaturesRefused(response)
+            self.assertIn("Content-Security-Policy", response, path)
 
 
 @override_settings(ALLOWED_HOSTS=["films.example.org"])
