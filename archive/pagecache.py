@@ -223,6 +223,9 @@ def replica_is_current(current_generation):
         with connections[REPLICA].cursor() as cursor:
             cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [position])
             return bool(cursor.fetchone()[0])
+    except CACHE_ERRORS:
+        unreachable()
+        return False
     except DatabaseError:
         return False
 

@@ -175,3 +175,26 @@ def test_an_import_is_saved_while_the_cache_is_down(client, django_user_model, r
     article = Article.objects.get(title="Rubble and light")
     assert saved.status_code == 302
     assert saved.url == admin_url("article_change", article.pk)
+
+
+# The override only names a replica in the settings, as DATABASE_REPLICA_URL does; no
+# connection is made to it.
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_a_page_read_from_the_replica_as_the_cache_goes_down_is_served_not_stored(redis):
+    """With a read replica, a page (or a list's shared filters) read from it is stored only
+    once the shared cache says the replica has caught up with the content's generation. A cache
+    that stopped answering between the page's start and that question (a Redis timing out on
+    one command) made the reader's page a server error; it is now taken for "not caught up":
+    the page is served, not stored."""
+    from django.conf import settings
+
+    from archive.replicas import REPLICA, request_reads
+
+    current_generation = pagecache.generation()
+    databases = {**settings.DATABASES, REPLICA: settings.DATABASES["default"]}
+    token = request_reads.set(REPLICA)
+    try:
+        with override_settings(DATABASES=databases), unreachable():
+            assert pagecache.replica_is_current(current_generation) is False
+    finally:
+        request_reads.reset(token)
