@@ -120,6 +120,14 @@ class DemoCommandTests(TestCase):
             self.assertIn("no demo account was made", output)
 
 
+def test_readme_gives_the_demo_editors_sign_in():
+    """The demo's editor account signs in with a password the command calls the one README
+    publishes: README said only that the command prints a login, so a reader who missed that
+    line, or opened the admin of a demo already set up, had nothing to sign in with."""
+    readme = " ".join((PROJECT / "README.md").read_text().split())
+    assert f"username `{DEMO_USERNAME}`, password `{DEMO_PASSWORD}`" in readme
+
+
 def addresses():
     """Every person's slug, and every earlier slug with the slug it leads to."""
     return (
