@@ -4,10 +4,14 @@ clear 404."""
 
 import html
 import re
+from pathlib import Path
 
 from django.test import TestCase
 
+from archive.api.views import PublicList
+from archive.feeds import FEED_LENGTH
 from archive.models import Film, Quote
+from archive.views import ArticleListView, FilmListView, PersonListView, QuoteListView
 
 from .factories import make_article, make_film, make_quote
 
@@ -70,3 +74,16 @@ class KeysetPageTests(TestCase):
         ):
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 404)
+
+
+def test_readme_gives_each_lists_page_size():
+    """README said the API's lists come "20 to a page, as the site's lists do": the site's
+    films come 24 to a page, its people 60 and its quotes 30. README now gives each list's
+    size as the views set it."""
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text().split())
+    assert (
+        f"The lists come in pages of {FilmListView.paginate_by} films, "
+        f"{ArticleListView.paginate_by} articles, {PersonListView.paginate_by} people and "
+        f"{QuoteListView.paginate_by} quotes; the feeds carry the latest {FEED_LENGTH} articles."
+    ) in readme
+    assert f"The API's lists come {PublicList.page_size} to a page" in readme
