@@ -1,6 +1,7 @@
 """A backup made with dumpdata, loaded into an emptied database, reproduces every page."""
 
 import re
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from django.test import TransactionTestCase
 from archive.models import Article
 
 from .conftest import groups_after_flush
+
+PROJECT = Path(__file__).resolve().parent.parent
 
 BACKUP_EXCLUDES = [
     "contenttypes",
@@ -76,3 +79,23 @@ class BackupTests(TransactionTestCase):
         self.assertEqual(self.pages(), before)
         restored = Article.objects.get(title="A draft in progress")
         self.assertEqual([t.name for t in restored.themes.all()], ["work in progress"])
+
+
+def test_what_readmes_commands_write_is_kept_out_of_commits():
+    """README's backup writes `backup.json` into the project directory, `pip install .` leaves a
+    `build/` directory and the SQLite scale benchmark reads its archive from `large.sqlite3`
+    there: `git status` offered each to be committed, the archive's data among them."""
+    written = [
+        "backup.json",
+        "build/lib/archive/views.py",
+        "large.sqlite3",
+        "large.sqlite3-wal",
+        "large.sqlite3-shm",
+    ]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", *written],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+    )
+    assert ignored.stdout.split() == written, ignored.stderr
