@@ -1,6 +1,7 @@
 import importlib
 import os
 import shutil
+import socket
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -53,6 +54,16 @@ def missing_tool(reason):
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI installs it: see .ci/run)")
     pytest.skip(reason)
+
+
+def need_redis():
+    """The tests' Redis server at 127.0.0.1:6379, each test on a database of its own: skipped
+    without it on a developer's machine, as the other tools are; in CI (.ci/run starts it) it
+    must answer."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        missing_tool("Redis is not running at 127.0.0.1:6379")
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from archive import pagecache
 
+from .conftest import need_redis
 from .test_page_cache import FILM_PAGE, fetch, status
-from .test_settings import redis_is_running
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,8 +46,7 @@ def closed_port():
 
 @pytest.fixture
 def redis():
-    if not redis_is_running():
-        pytest.fail("These tests need Redis at 127.0.0.1:6379 (.ci/run starts it)")
+    need_redis()
     import redis as client
 
     location = "redis://127.0.0.1:6379/13"

@@ -9,7 +9,6 @@ one server while readers ask the other.
 
 import http.cookiejar
 import re
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -19,7 +18,7 @@ import urllib.request
 import pytest
 from django.conf import settings
 
-from .conftest import missing_tool
+from .conftest import need_redis
 from .processes import (
     PROJECT,
     django_environment,
@@ -127,10 +126,7 @@ def test_a_publication_through_one_server_is_served_by_the_other(environment):
     """Two app servers sharing one Redis: an editor publishes through the first; a reader of
     the second sees the piece on the next request."""
     env, draft = environment
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError:
-        missing_tool("Redis is not running at 127.0.0.1:6379")
+    need_redis()
     shared = {**env, "REDIS_URL": "redis://127.0.0.1:6379/14"}
     import redis
 

@@ -1,6 +1,5 @@
 """Settings come from the environment; production mode refuses an unsafe secret key."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -8,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import need_redis
 from .processes import PROJECT, django_environment, run_django
 
 GOOD_KEY = "k7#Qv2-the-production-key-is-long-and-random-9fz0Lw3x8pA5dRtY1mN6bVc"
@@ -542,14 +542,6 @@ def test_numbers_are_read():
     assert result.stdout.split() == ["2", "0"]
 
 
-def redis_is_running():
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
@@ -578,10 +570,7 @@ def test_a_redis_database_its_server_has_not_is_explained():
     server knows: Django's checks (`check`, `migrate`, `runserver`) ask it, and refuse one it
     has not; a server that does not answer is an outage, not reported there. Against the
     real server (Redis's default of 16 databases, as CI starts it)."""
-    if not redis_is_running():
-        if os.environ.get("CI"):
-            pytest.fail("Redis should be running at 127.0.0.1:6379 in CI")
-        pytest.skip("no Redis server at 127.0.0.1:6379")
+    need_redis()
     check = "from django.core.management import call_command; call_command('check')"
     refused = run_settings(check, REDIS_URL="redis://127.0.0.1:6379/99")
     assert refused.returncode != 0
@@ -598,10 +587,7 @@ def test_a_redis_database_its_server_has_not_is_explained():
 
 
 def test_redis_url_selects_a_shared_cache_that_works():
-    if not redis_is_running():
-        if os.environ.get("CI"):
-            pytest.fail("Redis should be running at 127.0.0.1:6379 in CI")
-        pytest.skip("no Redis server at 127.0.0.1:6379")
+    need_redis()
     result = run_settings(
         "from django.core.cache import caches; cache = caches['default']; "
         "cache.set('settings-test', 'shared', 10); "
