@@ -158,21 +158,27 @@ def ascii_slug_redirect(request, queryset):
 
 
 def moved_filters_redirect(request, form):
-    """A permanent redirect to the same list when a filter names a film, person or theme by an
-    earlier slug (the "All reviews of …" link of a page from before a rename or a merge), the
-    filter then naming it by its current slug; None if no filter does."""
+    """A permanent redirect to the same list when a filter names a film, person or theme other
+    than by its current slug: by an earlier one (the "All reviews of …" link of a page from
+    before a rename or a merge), or spelled with capitals or Latin letters outside ASCII
+    (`?theme=Égypte`), read as the object's own address reads it (EarlierSlug.objects.named);
+    the filter then naming it by its current slug. None if no filter does."""
+    form.is_valid()
     query, moved = request.GET.copy(), False
-    for name in form.errors:
-        field = form.fields.get(name)
+    for name, field in form.fields.items():
         value = request.GET.get(name, "")
-        if (
+        if not (
             isinstance(field, forms.ModelChoiceField)
             and field.to_field_name == "slug"
             and pagecache.SLUG_LIKE.fullmatch(value)
         ):
-            current = EarlierSlug.objects.current_slug(field.queryset, value)
-            if current:
-                query[name], moved = current, True
+            continue
+        if name in form.errors:
+            found = EarlierSlug.objects.named(field.queryset, value)
+        else:  # found as given, or as the slug field reads it ("Lást-men" as "last-men")
+            found = form.cleaned_data.get(name)
+        if found is not None and found.slug != value:
+            query[name], moved = found.slug, True
     if not moved:
         return None
     return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
@@ -243,7 +249,7 @@ class PublicListView(ListView):
 
     def get(self, request, *args, **kwargs):
         self.filters = self.filter_form(request.GET)
-        if not self.filters.is_valid() and (moved := moved_filters_redirect(request, self.filters)):
+        if moved := moved_filters_redirect(request, self.filters):
             return moved
         return super().get(request, *args, **kwargs)
 
@@ -1234,7 +1240,7 @@ class SearchForm(forms.Form):
 def search_view(request):
     """Ranked search over films, people, public articles and quotes (see archive.search)."""
     form = SearchForm(request.GET)
-    if not form.is_valid() and (moved := moved_filters_redirect(request, form)):
+    if moved := moved_filters_redirect(request, form):
         return moved
     cleaned = form.cleaned_data
     text = cleaned.get("q", "").strip()

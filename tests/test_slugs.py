@@ -181,6 +181,30 @@ class EarlierAddressTests(TestCase):
         response = self.client.get("/api/v1/articles/?film=last-men&theme=syria")
         self.assertEqual([a["slug"] for a in response.json()["results"]], ["a-review"])
 
+    def test_filters_spelling_a_slug_with_capitals_or_accents_follow(self):
+        """A list's address naming a film, person or theme with capitals or Latin letters
+        outside ASCII (`?theme=Égypte`, typed or copied from a heading) said the filter was not
+        understood and listed everything, where the theme's own page at `/themes/Égypte/`
+        leads to `/themes/egypte/`. Each list leads (301) to the filter as slugs are spelt,
+        earlier slugs included, other parameters kept."""
+        make_film(title="Chronicle of the Years of Fire").themes.add("Égypte")
+        self.assertMoved("/films/?theme=%C3%89gypte", "/films/?theme=egypte")
+        self.assertMoved(
+            "/films/?theme=Syria&kind=documentary", "/films/?theme=syria&kind=documentary"
+        )
+        self.assertMoved("/articles/?theme=SYRIA", "/articles/?theme=syria")
+        self.assertMoved(
+            "/articles/?person=Feras&kind=review", "/articles/?person=feras&kind=review"
+        )
+        self.assertMoved("/quotes/?film=Last-Men", "/quotes/?film=last-men")
+        self.assertMoved("/quotes/?film=l%C3%A1st-men", "/quotes/?film=last-men")
+        self.assertMoved("/quotes/?person=F%C3%89RAS", "/quotes/?person=feras")
+        self.assertMoved("/search/?q=review&theme=Syria", "/search/?q=review&theme=syria")
+        rename(self.film, "last-men-in-aleppo")
+        self.assertMoved("/articles/?film=Last-Men", "/articles/?film=last-men-in-aleppo")
+        response = self.client.get("/quotes/?film=No-Such-Film")
+        self.assertContains(response, "Some filters were not understood")
+
     def test_every_earlier_address_leads_straight_to_the_current_one(self):
         rename(self.person, "feras-f")
         rename(self.person, "feras-fayyad")
