@@ -607,6 +607,14 @@ class QuoteListTests(PublicPageTestCase):
         response = self.client.get("/quotes/?film=nope")
         self.assertContains(response, "Some filters were not understood")
 
+    def test_an_ignored_filter_is_named(self):
+        """The film, article and people lists name each filter they ignore; the quotes list
+        said only that "some filters" were, leaving the reader to guess which of a film, a
+        speaker and a theme it was now listing every quote regardless of."""
+        response = self.client.get("/quotes/?theme=no-such-theme&person=feras-fayyad")
+        self.assertContains(response, "Some filters were not understood and are ignored: Theme (")
+        self.assertNotContains(response, "Person (")
+
     def test_quote_address_leads_to_passage(self):
         response = self.client.get(f"/quotes/{self.answer_quote.pk}/")
         self.assertRedirects(response, self.answer_quote.passage_url, fetch_redirect_response=False)
