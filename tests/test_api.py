@@ -145,6 +145,22 @@ class FilmTests(APITestCase):
         self.assertEqual(titles("q=helmets"), ["The White Helmets"])
         self.assertEqual(titles("year=1999"), [])
 
+    def test_a_filter_spelt_with_capitals_or_accents_names_its_object(self):
+        """`?theme=Syria` was a 400 ("Object with slug=Syria does not exist"), where the film's
+        own address spelt so, `/api/v1/films/Last-Men-In-Aleppo/`, leads to it and the site's
+        lists read the filter as the slug it spells: the API's filters read it so too."""
+        for query in ["theme=Syria", "theme=SYRIA&kind=documentary"]:
+            with self.subTest(query):
+                films = self.results(f"{API}/films/?{query}")
+                self.assertEqual([film["title"] for film in films], ["Last Men in Aleppo"])
+        for query in [
+            "film=Last-Men-In-Aleppo",
+            "film=l%C3%A1st-men-in-aleppo&person=Feras-Fayyad",
+        ]:
+            with self.subTest(query):
+                self.assertTrue(self.results(f"{API}/articles/?{query}"))
+        self.assertProblem(self.client.get(f"{API}/films/?theme=No-Such-Theme"), 400)
+
     def test_unknown_film_is_a_problem(self):
         problem = self.assertProblem(self.client.get(f"{API}/films/no-such-film/"), 404)
         self.assertEqual(problem["instance"], "/api/v1/films/no-such-film/")

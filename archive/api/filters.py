@@ -28,16 +28,17 @@ class PublicSlugField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         """An earlier slug of one of them names it too (a link kept from before a rename or
-        a merge), as the site's pages and lists follow it."""
+        a merge), and so does either spelt with capitals or Latin letters outside ASCII
+        ("Syria", "Égypte"), as the site's pages and lists read them (EarlierSlug.objects.named)."""
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError:
-            current = None
+            found = None
             if isinstance(data, str) and SLUG_LIKE.fullmatch(data):
-                current = EarlierSlug.objects.current_slug(self.get_queryset(), data)
-            if current is None:
+                found = EarlierSlug.objects.named(self.get_queryset(), data)
+            if found is None:
                 raise
-            return self.get_queryset().get(slug=current)
+            return found
 
 
 class Filters(serializers.Serializer):
