@@ -162,23 +162,29 @@ def moved_filters_redirect(request, form):
     than by its current slug: by an earlier one (the "All reviews of …" link of a page from
     before a rename or a merge), or spelled with capitals or Latin letters outside ASCII
     (`?theme=Égypte`), read as the object's own address reads it (EarlierSlug.objects.named);
-    the filter then naming it by its current slug. None if no filter does."""
+    the filter then naming it by its current slug. A choice spelled so (`?letter=É`,
+    `?role=Director`) leads to the list's spelling of it. None if no filter does."""
     form.is_valid()
     query, moved = request.GET.copy(), False
     for name, field in form.fields.items():
         value = request.GET.get(name, "")
-        if not (
-            isinstance(field, forms.ModelChoiceField)
-            and field.to_field_name == "slug"
-            and pagecache.SLUG_LIKE.fullmatch(value)
-        ):
+        if not pagecache.SLUG_LIKE.fullmatch(value):
             continue
-        if name in form.errors:
-            found = EarlierSlug.objects.named(field.queryset, value)
-        else:  # found as given, or as the slug field reads it ("Lást-men" as "last-men")
-            found = form.cleaned_data.get(name)
-        if found is not None and found.slug != value:
-            query[name], moved = found.slug, True
+        if isinstance(field, forms.ModelChoiceField) and field.to_field_name == "slug":
+            if name in form.errors:
+                found = EarlierSlug.objects.named(field.queryset, value)
+            else:  # found as given, or as the slug field reads it ("Lást-men" as "last-men")
+                found = form.cleaned_data.get(name)
+            if found is not None and found.slug != value:
+                query[name], moved = found.slug, True
+        elif (
+            isinstance(field, forms.ChoiceField)
+            and not isinstance(field, forms.ModelChoiceField)
+            and name in form.errors
+        ):
+            spelled = transliterated(value).lower()
+            if spelled != value and field.valid_value(spelled):
+                query[name], moved = spelled, True
     if not moved:
         return None
     return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")

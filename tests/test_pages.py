@@ -773,6 +773,26 @@ class PersonListTests(PublicPageTestCase):
         self.assertContains(response, "Some filters were not understood")
         self.assertContains(response, "Feras Fayyad")
 
+    def test_a_filter_spelt_with_capitals_or_accents_leads_to_the_lists_spelling(self):
+        """`?letter=F`, `?letter=É` (Émile is listed among the Es) or `?role=Director` said the
+        filter was not understood and listed everyone, where `/people/Feras-Fayyad/` leads to
+        the person. Each leads (301) to the filter as the list spells it, the other parameters
+        kept; so does a film's or an article's kind."""
+        for given, spelled in [
+            ("/people/?letter=F", "/people/?letter=f"),
+            ("/people/?role=Director&letter=%C3%89", "/people/?role=director&letter=e"),
+            ("/films/?kind=Documentary&year=2017", "/films/?kind=documentary&year=2017"),
+            ("/articles/?kind=REVIEW", "/articles/?kind=review"),
+        ]:
+            with self.subTest(given):
+                response = self.client.get(given)
+                self.assertRedirects(
+                    response, spelled, status_code=301, fetch_redirect_response=False
+                )
+                self.assertEqual(self.client.get(spelled).status_code, 200)
+        response = self.client.get("/people/?role=King")
+        self.assertContains(response, "Some filters were not understood")
+
     def test_a_role_no_one_has_now_says_so(self):
         """A bookmark of a role no one in the archive has today (the writers, or the critics
         once the last critic's piece is unpublished) says so and leads to the whole list, as
