@@ -5,6 +5,7 @@ import datetime as dt
 
 import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from reversion.models import Version
 
@@ -18,7 +19,15 @@ from .factories import (
     make_person,
     make_quote,
 )
-from .test_admin import BODY, AdminTestCase, add_row, admin_url, form_data, split_time
+from .test_admin import (
+    BODY,
+    AdminTestCase,
+    add_row,
+    admin_url,
+    form_data,
+    make_user,
+    split_time,
+)
 
 
 def names(obj):
@@ -691,6 +700,31 @@ class VersionAddressTests(AdminTestCase):
         version = self.saved(film, "film")
         response = self.client.get(admin_url("film_recover", version.pk))
         self.assertRedirects(response, admin_url("film_revision", film.pk, version.pk))
+
+    def test_reverting_a_deleted_item_is_recovering_it(self):
+        """The address of a version of a deleted film leads to its recovery, which asks for
+        the permission to add films: it recovered the film for anyone who may change films,
+        past the recover page that refuses them."""
+        film = make_film(title="Deleted since")
+        version = self.saved(film, "film")
+        self.client.post(admin_url("film_delete", film.pk), {"post": "yes"})
+        revert = admin_url("film_revision", film.pk, version.pk)
+        recover = admin_url("film_recover", version.pk)
+        self.assertRedirects(self.client.get(revert), recover)
+        data = self.open_form(recover, "film_form")
+
+        may_change = make_user("chang")
+        may_change.user_permissions.add(
+            *Permission.objects.filter(codename__in=["view_film", "change_film"])
+        )
+        self.login(may_change)
+        self.assertEqual(self.client.get(recover).status_code, 403)
+        self.assertEqual(self.client.post(revert, data).status_code, 403)
+        self.assertFalse(Film.objects.filter(pk=film.pk).exists())
+
+        self.login(self.editor)
+        self.assertRedirects(self.client.post(revert, data), admin_url("film_changelist"))
+        self.assertEqual(Film.objects.get(pk=film.pk).title, "Deleted since")
 
 
 class RevertConflictTests(AdminTestCase):

@@ -360,6 +360,12 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         and the item's, whatever its kind, and a person's version at a film's address (the
         person with the film's number) reverted the person.
 
+        A version of an item deleted since is a recovery, with a recovery's checks (among
+        them the permission to add): reverted at this address, the item came back for anyone
+        who may change its kind, past the recover page that refused them. Opened, the address
+        leads to the recover page; a form sent to it (opened before the deletion) is a
+        recovery, keeping what the editor entered.
+
         A version that names a film or person deleted since, or whose address (or Wikidata or
         IMDb ID) another item has now, cannot be restored: say so."""
         current = self.get_object(request, unquote(object_id))
@@ -368,6 +374,10 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         version = self.versions(request, unquote(object_id)).filter(pk=version_id).first()
         if version is None:
             raise Http404("No such version of this item.")
+        if self.is_deleted(version):
+            if request.method == "POST":
+                return self.recover_view(request, version_id, extra_context)
+            return redirect(admin_urlname(self.opts, "recover"), version.pk)
         # Nor may they take back a quote moved since to an article they may not change.
         taken_back = history.quotes_taken_back(history.restored_versions(version))
         taken_from = Article.objects.filter(pk__in=taken_back)
@@ -391,7 +401,7 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         version = Version.objects.get_for_model(self.model).filter(pk=version_id).first()
         if version is None:
             raise Http404("No such version of a deleted item.")
-        if self.model._default_manager.filter(pk=version.object_id).exists():
+        if not self.is_deleted(version):
             if request.method == "POST":
                 return self.revision_view(
                     request, quote(version.object_id), version_id, extra_context
@@ -404,6 +414,10 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         ):
             return redirect(admin_urlname(self.opts, "recoverlist"))
         return super().recover_view(request, version_id, extra_context)
+
+    def is_deleted(self, version):
+        """Whether `version`'s item is gone: restoring it is a recovery, not a revert."""
+        return not self.model._default_manager.filter(pk=version.object_id).exists()
 
     def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
         """Reversion's page for a version to revert to or recover from, restoring the item
