@@ -166,6 +166,38 @@ class HistoryTests(AdminTestCase):
         )
         self.assertIn("Reverted", Version.objects.get_for_object(article)[0].revision.get_comment())
 
+    def test_the_message_after_a_revert_leads_to_the_items_page(self):
+        """Saved, a revert or a recovery says so with a link to the film's page, as a change
+        does: the link led back to the revert address, as did "Save and continue editing",
+        which showed the revert form again. The message names the film as everywhere, its
+        year once."""
+        film = make_film(title="Of Fathers and Sons", year=2017)
+        url = admin_url("film_change", film.pk)
+        self.client.post(url, self.open_form(url, "film_form"))
+        first = Version.objects.get_for_object(film).get()
+        data = self.open_form(url, "film_form")
+        data["synopsis"] = ["A changed synopsis."]
+        self.assertRedirects(self.client.post(url, data), admin_url("film_changelist"))
+        changed = (
+            f'The film “<a href="{url}">Of Fathers and Sons (2017)</a>” was changed successfully.'
+        )
+        revert = admin_url("film_revision", film.pk, first.pk)
+        response = self.client.post(revert, self.open_form(revert, "film_form"), follow=True)
+        self.assertContains(response, changed, html=True)
+
+        data = self.open_form(url, "film_form")
+        data["synopsis"] = ["Changed again."]
+        self.client.post(url, data)
+        data = {**self.open_form(revert, "film_form"), "_continue": ["Save and continue"]}
+        response = self.client.post(revert, data, follow=True)
+        self.assertRedirects(response, url)
+        self.assertContains(response, f"{changed} You may edit it again below.", html=True)
+
+        self.client.post(admin_url("film_delete", film.pk), {"post": "yes"})
+        recover = admin_url("film_recover", Version.objects.get_deleted(Film).get().pk)
+        response = self.client.post(recover, self.open_form(recover, "film_form"), follow=True)
+        self.assertContains(response, changed, html=True)
+
     def test_reverting_to_a_schedule_whose_time_has_passed_is_refused(self):
         """A piece scheduled, then taken back to draft before its time: reverting to the
         scheduled version once the time had passed published it at once, under a past date

@@ -447,13 +447,20 @@ class ArchiveAdmin(WrittenCheckboxes, ReadableAutocompletes, FoldedSearchMixin, 
         """A revert that changed nothing (to the version the item is at, or its form changed
         back) records nothing: the history keeps no "Reverted" version saying nothing, and
         the item's last change time stays, so that an editor who has it open is not told it
-        changed."""
+        changed.
+
+        A revert or a recovery made is answered as from the item's own page: Django links its
+        "… was changed successfully" to the address the form was sent to, and "Save and
+        continue editing" goes back there, which is the revert or recover address, showing
+        the version's form again."""
         before = getattr(request, "state_before_revert", None)
         if before is not None and before == history.state(obj):
             self.message_user(
                 request, f"“{obj}” is already as in this version: nothing was changed."
             )
             raise NothingReverted(self.response_post_save_change(request, obj))
+        if hasattr(request, "before_revert"):
+            request.path = reverse(admin_urlname(self.opts, "change"), args=[quote(obj.pk)])
         return super().response_change(request, obj)
 
     def refuse_missing_references(self, request, version):
