@@ -18,6 +18,7 @@ field, with the words added and removed in longer texts, and the rows that follo
 import difflib
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from json import loads
 
 import reversion
@@ -186,12 +187,18 @@ def restore(version):
 
 def state(obj):
     """`obj` and the rows it follows as a version keeps them, but for the times they were
-    made and last changed: two states alike are the same item to an editor."""
+    made and last changed, and with other times to the second, as the admin's form shows and
+    saves them: two states alike are the same item to an editor. (A publication time stored
+    with microseconds, outside the form, is the same time once the form has saved it.)"""
     rows = [obj, *(row for name in FOLLOWED.get(type(obj), []) for row in getattr(obj, name).all())]
     kept = loads(serializers.serialize(FORMAT, rows))
-    for row in kept:
+    for row, saved in zip(kept, rows, strict=True):
         for name in UNCOMPARED:
             row["fields"].pop(name, None)
+        for model_field in saved._meta.concrete_fields:
+            when = getattr(saved, model_field.attname)
+            if model_field.name in row["fields"] and isinstance(when, datetime):
+                row["fields"][model_field.name] = when.replace(microsecond=0).isoformat()
     return sorted(kept, key=lambda row: (row["model"], str(row["pk"])))
 
 

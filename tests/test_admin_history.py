@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from reversion.models import Version
 
+from archive.forms import record_history
 from archive.models import Article, ArticleFilm, Exchange, Film, Person, Quote, Theme
 
 from .factories import (
@@ -818,6 +819,30 @@ class RevertConflictTests(AdminTestCase):
         self.assertEqual(Version.objects.get_for_object(self.film).count(), 2)
         self.film.refresh_from_db()
         self.assertEqual(self.film.updated_at, changed_at)
+
+    def test_a_revert_that_changes_nothing_records_nothing_whatever_the_time(self):
+        """A piece whose publication time has microseconds (published outside the admin's form,
+        which shows and saves it to the second): reverted to the version it is at, it counted
+        as changed, its time saved to the second. Nothing is recorded now, and the piece keeps
+        its time, whether that version was kept by the admin (the form saved unchanged, as the
+        demo keeps the first) or by the import."""
+        published_at = timezone.now().replace(microsecond=123456) - dt.timedelta(days=1)
+        article = make_article(title="Published elsewhere", published_at=published_at)
+        url = admin_url("article_change", article.pk)
+        self.client.post(url, self.open_form(url, "article_form"))
+        for kept_by in ("admin", "import"):
+            if kept_by == "import":
+                record_history([Article.objects.get(pk=article.pk)], None, "Imported.")
+            versions = Version.objects.get_for_object(article)
+            count = versions.count()
+            revert = admin_url("article_revision", article.pk, versions.first().pk)
+            response = self.client.post(revert, self.open_form(revert, "article_form"), follow=True)
+            self.assertContains(
+                response, "is already as in this version: nothing was changed", msg_prefix=kept_by
+            )
+            self.assertEqual(versions.count(), count, kept_by)
+            article.refresh_from_db()
+            self.assertEqual(article.published_at, published_at, kept_by)
 
     def test_a_film_recovered_twice(self):
         """Two editors open the deleted film to recover it; the second to save is told the
