@@ -406,6 +406,12 @@ class ArticleAdminForm(EditConflictForm):
             )
         except ValidationError as error:
             self.add_error(None, error)
+        # A time stored with microseconds (published outside this form) is shown to the
+        # second: left as shown, it is kept as stored, not cut to the second, which the
+        # history recorded as a change of the time.
+        stored = self.instance.published_at
+        if stored and cleaned_data.get("published_at") == stored.replace(microsecond=0):
+            cleaned_data["published_at"] = stored
         return cleaned_data
 
 

@@ -1019,6 +1019,21 @@ class TruthfulHistoryTests(AdminTestCase):
         self.interview.refresh_from_db()
         self.assertEqual(self.interview.published_at, published_at)
 
+    def test_a_time_stored_with_microseconds_is_kept_when_the_form_leaves_it(self):
+        """A piece published outside the admin's form has its time to the microsecond; the
+        form shows it to the second. Retitled, the piece kept that time cut to the second, and
+        the comparison showed its publication time changed, the same minute before and after."""
+        published_at = timezone.now().replace(microsecond=123456) - dt.timedelta(days=1)
+        Article.objects.filter(pk=self.interview.pk).update(published_at=published_at)
+        record_history([Article.objects.get(pk=self.interview.pk)], None, "Imported.")
+        newer, older = self.save_from_the_browser(title=["Retitled"])
+        self.assertEqual(newer.revision.get_comment(), "Changed Title.")
+        response = self.compare(older, newer)
+        self.assertContains(response, "Retitled")
+        self.assertNotContains(response, "Publication time")
+        self.interview.refresh_from_db()
+        self.assertEqual(self.interview.published_at, published_at)
+
     def test_saving_unchanged_records_a_version_without_changes(self):
         """The save is kept (who saved, when), and says that nothing changed."""
         newer, older = self.save_from_the_browser()
