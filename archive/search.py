@@ -64,7 +64,7 @@ from django.utils.safestring import mark_safe
 
 from .markup import plain_text
 from .models import Article, ArticleAuthor, Award, Exchange, Film, Person, Quote, ThemedItem
-from .models.article import public_condition
+from .models.article import named_only_by_hidden_pieces, public_condition
 from .models.search import SearchDocument
 from .text import fold
 
@@ -667,8 +667,10 @@ def visible_documents(kind=None, theme=None, year=None):
     """Documents of things readers may see, with the filters."""
     # Articles and quotes are public when their article is: the articles' own rule, applied
     # through a join, so that each candidate is checked by key however large the archive is.
+    # People are, but for those whom only hidden pieces name (a few, read once).
     documents = SearchDocument.objects.filter(
-        Q(kind__in=[SearchDocument.Kind.FILM, SearchDocument.Kind.PERSON])
+        Q(kind=SearchDocument.Kind.FILM)
+        | Q(kind=SearchDocument.Kind.PERSON) & ~Q(object_id__in=named_only_by_hidden_pieces())
         | public_condition("article__")
     )
     if kind in Article.Kind.values:

@@ -33,6 +33,7 @@ from .models import (
     Person,
     Theme,
 )
+from .models.article import named_only_by_hidden_pieces
 
 LIMIT = 2_000
 
@@ -232,7 +233,13 @@ class PersonSitemap(ModelSitemap):
     all of these. One subquery for each way of being in a piece, each read through its index."""
 
     def items(self):
-        return Person.objects.only("slug", "updated_at")
+        return Person.objects.exclude(pk__in=self.unlisted).only("slug", "updated_at")
+
+    @cached_property
+    def unlisted(self):
+        """Those whom only hidden pieces name (`Person.objects.public()`): a few ids, read once
+        rather than planned into each of the section's queries."""
+        return list(named_only_by_hidden_pieces().values_list("pk", flat=True))
 
     def page_rows(self, page):
         """Annotated for a page only: the six subqueries cost more to build than the section's

@@ -446,6 +446,8 @@ class ThemeFilterForm(forms.Form):
         if self.data.get("theme"):
             # Made per request: what is public depends on the time (scheduled pieces).
             self.fields["theme"].queryset = self.carried_themes()
+        if "person" in self.fields:
+            self.fields["person"].queryset = Person.objects.public()
 
     @classmethod
     def carried_themes(cls):
@@ -531,7 +533,7 @@ class ArticleFilterForm(ThemeFilterForm):
     )
     person = forms.ModelChoiceField(
         required=False,
-        queryset=Person.objects.all(),
+        queryset=Person.objects.none(),  # public ones, per request (see `__init__`)
         to_field_name="slug",
         widget=forms.HiddenInput,
     )
@@ -824,14 +826,16 @@ class PersonDetailView(FollowsEarlierSlugs, DetailView):
     prolific person's page stays as quick as anyone's.
     """
 
-    queryset = Person.objects.prefetch_related(
-        Prefetch(
-            "credits",
-            queryset=Credit.objects.select_related("film").order_by(
-                "-film__year", "film__sort_title"
-            ),
+    def get_queryset(self):
+        # Made per request: whom only hidden pieces name depends on the time (scheduled ones).
+        return Person.objects.public().prefetch_related(
+            Prefetch(
+                "credits",
+                queryset=Credit.objects.select_related("film").order_by(
+                    "-film__year", "film__sort_title"
+                ),
+            )
         )
-    )
 
     def get_context_data(self, **kwargs):
         person = self.object
@@ -987,10 +991,10 @@ class PersonListView(PublicListView):
     def in_role(self, cleaned):
         """Everyone in the role chosen (for the page and for the initials it offers)."""
         if not cleaned.get("role"):
-            return Person.objects.all()
+            return Person.objects.public()
         if not hasattr(self, "role_condition"):
             self.role_condition = role_condition(cleaned["role"])
-        return Person.objects.filter(self.role_condition)
+        return Person.objects.public().filter(self.role_condition)
 
     def filtered(self, cleaned):
         people = self.in_role(cleaned)
@@ -1083,7 +1087,7 @@ class QuoteFilterForm(ThemeFilterForm):
     )
     person = forms.ModelChoiceField(
         required=False,
-        queryset=Person.objects.all(),
+        queryset=Person.objects.none(),  # public ones, per request (see `__init__`)
         to_field_name="slug",
         widget=forms.HiddenInput,
     )

@@ -100,6 +100,7 @@ class ArticleFilters(Filters):
     film = PublicSlugField(Film, help_text="Pieces about this film (its slug).")
     person = PublicSlugField(
         Person,
+        Person.objects.public,
         help_text="Pieces by, about or interviewing this person (their slug).",
     )
 
@@ -142,6 +143,7 @@ class QuoteFilters(Filters):
     film = PublicSlugField(Film, help_text="Quotes about this film (its slug).")
     person = PublicSlugField(
         Person,
+        Person.objects.public,
         help_text="Quotes by this person (their slug): those they said, and the words of "
         "pieces they signed that name no speaker.",
     )

@@ -152,7 +152,9 @@ class PersonList(PublicList):
     serializer_class = serializers.PersonListItem
     filter_class = filters.PersonFilters
     keyset = KeysetPaginator(["sort_name", "pk"], positions=True)
-    queryset = Person.objects.all()
+
+    def get_queryset(self):
+        return Person.objects.public()
 
 
 @extend_schema_view(get=extend_schema(summary="A person"))
@@ -161,14 +163,16 @@ class PersonDetail(PublicDetail):
 
     serializer_class = serializers.PersonDetail
     articles_shown = 20
-    queryset = Person.objects.prefetch_related(
-        Prefetch(
-            "credits",
-            queryset=Credit.objects.select_related("film").order_by(
-                "-film__year", "film__sort_title"
-            ),
+
+    def get_queryset(self):
+        return Person.objects.public().prefetch_related(
+            Prefetch(
+                "credits",
+                queryset=Credit.objects.select_related("film").order_by(
+                    "-film__year", "film__sort_title"
+                ),
+            )
         )
-    )
 
     def get_object(self):
         person = super().get_object()

@@ -34,17 +34,17 @@ def public_condition(prefix=""):
     )
 
 
-def hidden_condition():
+def hidden_condition(prefix=""):
     """What the public may not see: `public_condition()`'s exact complement — any status but
     published (below or above it, so that a value outside today's choices counts too), or
     published with a time that has not come (a published piece always has a time, by a
     constraint) — written as ranges of the article's status and time index, so that the few
-    hidden pieces are found without reading the rest."""
+    hidden pieces are found without reading the rest. `prefix` as in `public_condition()`."""
     published = Article.Status.PUBLISHED
     return (
-        Q(status__lt=published)
-        | Q(status__gt=published)
-        | Q(status=published, published_at__gt=timezone.now())
+        Q(**{f"{prefix}status__lt": published})
+        | Q(**{f"{prefix}status__gt": published})
+        | Q(**{f"{prefix}status": published, f"{prefix}published_at__gt": timezone.now()})
     )
 
 
@@ -69,6 +69,47 @@ def writing(person=None, public=False, ids="article"):
         else:
             rows.append(found.order_by().values(f"{article}_id" if article else "pk"))
     return rows
+
+
+def named_only_by_hidden_pieces():
+    """The ids of the people whom drafts and scheduled pieces name (in a byline, as interviewer,
+    asking or answering a question, as a subject, as a quote's speaker) and nothing public does:
+    no credit, award, public piece or quote of one. Until a piece is public, the people it
+    alone names are not either (`Person.objects.public()`).
+
+    Read from the hidden pieces' side, through the article's status and time index: they are
+    a few, and so are the people they name, whom the rest of the archive is checked for.
+    """
+    from .film import Award, Credit
+    from .quote import Quote
+
+    links = [
+        (ArticleAuthor.objects, "person", "article__"),
+        (Article.objects, "interviewer", ""),
+        (Exchange.objects, "interviewer", "article__"),
+        (Exchange.objects, "interviewee", "article__"),
+        (ArticlePerson.objects, "person", "article__"),
+        (Quote.objects, "speaker", "article__"),
+    ]
+    hidden, public = [], []
+    for queryset, field, article in links:
+        hidden.append(
+            queryset.filter(hidden_condition(article), **{f"{field}__isnull": False})
+            .order_by()
+            .values(field)
+        )
+        public.append(queryset.filter(public_condition(article), **{field: models.OuterRef("pk")}))
+    public.append(Credit.objects.filter(person=models.OuterRef("pk")))
+    public.append(Award.recipients.through.objects.filter(person=models.OuterRef("pk")))
+    named_in_public = Q()
+    for queryset in public:
+        named_in_public |= models.Exists(queryset)
+    return (
+        Person.objects.filter(pk__in=hidden[0].union(*hidden[1:], all=True))
+        .exclude(named_in_public)
+        .order_by()
+        .values("pk")
+    )
 
 
 def written_by(person):

@@ -4,7 +4,17 @@ from django.db.models import F, Q
 from ..addresses import page_path
 from ..text import NormalisedCharField, NormalisedTextField, SortKeyField
 from .identifiers import imdb_name, language_tag, wikidata_item
-from .slugs import SluggedModel, TransliteratedSlugField
+from .slugs import SluggedModel, SlugManager, TransliteratedSlugField
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People a reader may see: all but those whom only drafts and scheduled pieces name
+        (see `named_only_by_hidden_pieces`). Someone nothing names yet, just entered, is
+        public, as a film is."""
+        from .article import named_only_by_hidden_pieces
+
+        return self.exclude(pk__in=named_only_by_hidden_pieces())
 
 
 class Person(SluggedModel):
@@ -49,6 +59,8 @@ class Person(SluggedModel):
     updated_at = models.DateTimeField("last changed", auto_now=True)
 
     slug_source = "name"
+
+    objects = SlugManager.from_queryset(PersonQuerySet)()
 
     class Meta:
         verbose_name = "person"
