@@ -533,6 +533,23 @@ class ImportAdminTests(TestCase):
         page = self.client.get(response.url)
         self.assertContains(page, "was made from the text")
 
+    def test_a_crafted_offer_is_a_form_error(self):
+        """The films, people and themes the preview offers travel with the form as ids. A
+        value no preview wrote ("²" is a digit to Python, but no number it reads; a number
+        past any id) answered a server error, and the editor's corrections were lost: the
+        preview now comes back with what they wrote and an error on the choices, and saves
+        nothing."""
+        data = form_data(self.upload(kind="interview"), "import-preview")
+        data["title"] = ["The editor's own title"]
+        for name in ("films", "people", "themes"):
+            for value in ("²", "1,²", "٣", "9" * 30, "-1", "1e3", "1,,2", "\x00"):
+                with self.subTest(name=name, value=value):
+                    crafted = {**data, f"offered_{name}": [value]}
+                    response = self.client.post(admin_url("article_import"), crafted)
+                    self.assertContains(response, "The editor&#x27;s own title")
+                    self.assertContains(response, f"The {name} offered could not be read")
+        self.assertFalse(Article.objects.exists())
+
     def test_the_review_lists_its_debris_and_saves_without_exchanges(self):
         response = self.upload(REVIEW_SEED)
         self.assertContains(response, "<li>Go top UA-100342494-1</li>", html=True)

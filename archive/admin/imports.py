@@ -149,6 +149,16 @@ class OfferedChoices(forms.ModelMultipleChoiceField):
         return str(obj)
 
 
+def offered_ids(raw):
+    """The ids of an `offered_<name>` value, as the preview writes it ("3,17"), or None if it is
+    not one: each an id in plain digits (not "²", which Python calls a digit but int() does
+    not read, nor "٣"), of at most 18 of them, within the ids' range."""
+    parts = [part.strip() for part in raw.split(",")] if raw.strip() else []
+    if all(part.isascii() and part.isdigit() and len(part) < 19 for part in parts):
+        return [int(part) for part in parts]
+    return None
+
+
 class ImportPreviewForm(forms.Form):
     kind = forms.ChoiceField(label="kind", choices=Article.Kind.choices)
     title = NormalisedFormField(label="title", max_length=250)
@@ -186,10 +196,14 @@ class ImportPreviewForm(forms.Form):
 
     def __init__(self, *args, admin_site, transcript=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.unreadable_offers = []
         for name, model in self.OFFERED.items():
             raw = self.data.get(f"offered_{name}") if self.is_bound else None
             raw = raw if raw is not None else self.initial.get(f"offered_{name}", "")
-            ids = [int(pk) for pk in str(raw).split(",") if pk.strip().isdigit()]
+            ids = offered_ids(str(raw))
+            if ids is None:
+                self.unreadable_offers.append(name)
+                ids = []
             self.fields[name].queryset = model.objects.filter(pk__in=ids)
         autocomplete(self.fields["interviewee"], Exchange, "interviewee", admin_site)
         if transcript:
@@ -199,6 +213,19 @@ class ImportPreviewForm(forms.Form):
             self.fields["interviewee"].error_messages["required"] = (
                 "Choose who gives the answers: every answer has a named speaker."
             )
+
+    def clean(self):
+        """An offer no preview wrote (the ids altered on the way) is said on its choices: the
+        editor's corrections come back with it rather than with a server error."""
+        data = super().clean()
+        for name in self.unreadable_offers:
+            if name in self.fields:
+                self.add_error(
+                    name,
+                    f"The {name} offered could not be read. Tick them again, or import the "
+                    "text again to have them offered anew.",
+                )
+        return data
 
     @property
     def dropped_lines(self):
