@@ -349,6 +349,22 @@ class ArticleEntryTests(AdminTestCase):
         self.assertFalse(interview.exchanges.exists())
         self.assertFalse(interview.quotes.exists())
 
+    def test_a_crafted_quote_id_with_its_deletion_is_a_form_error(self):
+        """The exchange's form reads which quotes are deleted with it from the ids posted. An id
+        no form wrote ("²", a digit to Python that int() does not read) was a server error; the
+        form now comes back saying so, the exchange and its quote kept."""
+        interview, exchange = self.quoted_interview()
+        url = admin_url("article_change", interview.pk)
+        data = self.open_form(url, "article_form")
+        data["exchanges-0-DELETE"] = ["on"]
+        data["quotes-0-DELETE"] = ["on"]
+        for value in ("²", "٣"):
+            with self.subTest(value=value):
+                response = self.client.post(url, {**data, "quotes-0-id": [value]})
+                self.assertContains(response, "Please correct the error")
+        self.assertTrue(interview.exchanges.exists())
+        self.assertTrue(interview.quotes.exists())
+
     def two_exchanges(self):
         """A draft interview with two exchanges, and the address of its form."""
         interview = make_article(
