@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
-from .markup import render_markdown
+from .markup import absolute_links, render_markdown
 from .models import Article, Exchange, Film, Person, Theme
 from .structured_data import SITE_NAME
 from .text import isolated, without_controls
@@ -137,6 +137,16 @@ class LatestArticlesFeed(Feed):
                 render_markdown(exchange.answer),
             ]
         return "\n".join(parts)
+
+    def get_feed(self, obj, request):
+        """The feed, each entry's links made absolute against the entry's own address: a feed
+        reader resolves "/films/…/" against nothing."""
+        feed = super().get_feed(obj, request)
+        for entry in feed.items:
+            for text in ("description", "content"):
+                if entry.get(text):
+                    entry[text] = absolute_links(entry[text], entry["link"])
+        return feed
 
     def item_pubdate(self, item):
         return item.published_at

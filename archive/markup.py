@@ -11,6 +11,7 @@ import html
 import re
 import threading
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 import markdown
 import nh3
@@ -60,6 +61,19 @@ LINK = re.compile(r'<a((?:\s[\w-]+="[^"]*")*)>(.*?)</a>', re.DOTALL)
 def unwrap_links_without_address(html_text):
     return LINK.sub(
         lambda link: link[0] if ' href="' in link[1] else link[2],
+        html_text,
+    )
+
+
+ADDRESS = re.compile(r'(<a\s[^>]*?\bhref=")([^"]*)"')
+
+
+def absolute_links(html_text, base):
+    """Rendered HTML (`render_markdown`'s) with each link's address resolved against `base`, an
+    absolute address: "/films/…/" names the site, "#…" the page at `base`, and an address
+    that names its site stays as it is. For text read away from the site (a feed reader)."""
+    return ADDRESS.sub(
+        lambda link: f'{link[1]}{html.escape(urljoin(base, html.unescape(link[2])))}"',
         html_text,
     )
 

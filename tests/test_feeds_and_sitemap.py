@@ -2,6 +2,7 @@
 
 import datetime as dt
 import html
+import re
 from unittest import mock, skipUnless
 from xml.etree import ElementTree
 
@@ -270,6 +271,40 @@ class FeedTests(PublicPageTestCase):
             self.atom_titles("/feeds/articles/atom/"),
             ["Interview: Fayyad on filming", "Review: An unforgettable portrait"],
         )
+
+    def test_links_in_entries_are_absolute(self):
+        """A feed reader shows an entry away from the site, and resolves a link such as
+        "/films/…/" against nothing: every link of an entry's text (its body, an interview's
+        questions and answers) names the site, and one to a passage of the piece ("#…") names
+        the piece; a link to elsewhere stays as it was."""
+        Article.objects.filter(pk=self.interview.pk).update(
+            body="See [the film](/films/last-men-in-aleppo/), [below](#quote-1), "
+            "[the list](/articles/?kind=review&year=2017) and [elsewhere](https://example.org/x)."
+        )
+        self.exchange.answer = "As [the review](/articles/an-unforgettable-portrait/) says."
+        self.exchange.save()
+        site = "http://testserver"
+        piece = f"{site}/articles/{self.interview.slug}/"
+        expected = [
+            f"{site}/films/last-men-in-aleppo/",
+            f"{piece}#quote-1",
+            f"{site}/articles/?kind=review&year=2017",
+            "https://example.org/x",
+            f"{site}/articles/an-unforgettable-portrait/",
+        ]
+        rss = ElementTree.fromstring(self.client.get("/feeds/articles/").content)
+        item = next(i for i in rss.iter("item") if i.findtext("title").endswith("on filming"))
+        atom = ElementTree.fromstring(self.client.get("/feeds/articles/atom/").content)
+        entry = next(
+            e for e in atom.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title").endswith("filming")
+        )
+        for where, text in (
+            ("RSS", item.findtext("description")),
+            ("Atom", entry.findtext(f"{ATOM}content")),
+        ):
+            with self.subTest(where):
+                links = [html.unescape(href) for href in re.findall(r'href="([^"]*)"', text)]
+                self.assertEqual(links, expected)
 
     def test_feeds_carry_nothing_of_drafts_or_scheduled_pieces(self):
         for url in (*ATOM_FEEDS, *RSS_FEEDS):
