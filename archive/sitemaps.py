@@ -31,6 +31,7 @@ from .models import (
     Exchange,
     Film,
     Person,
+    Quote,
     Theme,
 )
 from .models.article import named_only_by_hidden_pieces
@@ -229,8 +230,9 @@ def last_piece_change(model, person_field, to_piece):
 
 class PersonSitemap(ModelSitemap):
     """A person's lastmod is the latest of their own last change, of the films they are credited
-    on, and of the public pieces by, with or about them (published or edited): their page lists
-    all of these. One subquery for each way of being in a piece, each read through its index."""
+    on, and of the public pieces by, with or about them or quoting them (published or edited:
+    a quote changed changes its piece, QuoteAdmin.save_model): their page lists all of these.
+    One subquery for each way of being in a piece, each read through its index."""
 
     def items(self):
         return Person.objects.exclude(pk__in=self.unlisted).only("slug", "updated_at")
@@ -242,11 +244,12 @@ class PersonSitemap(ModelSitemap):
         return list(named_only_by_hidden_pieces().values_list("pk", flat=True))
 
     def page_rows(self, page):
-        """Annotated for a page only: the six subqueries cost more to build than the section's
+        """Annotated for a page only: the subqueries cost more to build than the section's
         span costs to read (25 ms of the index's 60 on the demo)."""
         films = Credit.objects.filter(person=OuterRef("pk")).order_by("-film__updated_at")
         return page.annotate(
             credited=Subquery(films.values("film__updated_at")[:1]),
+            quoted=last_piece_change(Quote, "speaker", "article"),
             **{
                 f"in_piece_{number}": last_piece_change(*way)
                 for number, way in enumerate(PERSON_IN_PIECE)
@@ -255,7 +258,7 @@ class PersonSitemap(ModelSitemap):
 
     def lastmod(self, item):
         pieces = [getattr(item, f"in_piece_{number}") for number in range(len(PERSON_IN_PIECE))]
-        return latest_of([item.updated_at, item.credited, *pieces])
+        return latest_of([item.updated_at, item.credited, item.quoted, *pieces])
 
     def get_latest_lastmod(self):
         """The latest of the people's own changes and of every public change (films and

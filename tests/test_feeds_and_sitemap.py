@@ -20,6 +20,7 @@ from .factories import (
     make_exchange,
     make_film,
     make_person,
+    make_quote,
 )
 from .public_data import BAYT, BAYT_REVIEW, WONG, build_other_scripts
 from .test_pages import PublicPageTestCase
@@ -502,6 +503,33 @@ class SitemapTests(PublicPageTestCase):
         self.assertEqual(lastmod(subject), "2025-06-07")
         section = self.section_pages()["http://testserver/sitemap-people.xml"]
         self.assertGreaterEqual(section[:10], "2025-06-07")
+
+    def test_a_person_changes_with_the_quotes_they_said(self):
+        """A person's page lists the quotes they said, from pieces that need not name them
+        otherwise (a review quoting a director): a quote changed on its own page, which
+        changes its piece, moves their lastmod as the piece's does; a draft's does not."""
+        long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        speaker = make_person(name="Quoted Director")
+        film = make_film(title="Quoted Film", year=2001)
+        make_credit(film, speaker)
+        review = make_article(title="Quoting review", films=[film], body="Words of theirs.")
+        draft = make_article(
+            title="Quoting draft", films=[film], body="Later words.", status=Article.Status.DRAFT
+        )
+        make_quote(review, film, "Words of theirs.", speaker=speaker)
+        make_quote(draft, film, "Later words.", speaker=speaker)
+        Person.objects.filter(pk=speaker.pk).update(updated_at=long_ago)
+        Film.objects.filter(pk=film.pk).update(updated_at=long_ago)
+        Article.objects.filter(pk=review.pk).update(updated_at=long_ago, published_at=long_ago)
+        Article.objects.filter(pk=draft.pk).update(
+            updated_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+        )
+        url = f"http://testserver{speaker.get_absolute_url()}"
+        self.assertEqual(self.lastmods("/sitemap-people.xml")[url], "2020-01-01")
+        Article.objects.filter(pk=review.pk).update(
+            updated_at=dt.datetime(2023, 3, 4, tzinfo=dt.UTC)
+        )
+        self.assertEqual(self.lastmods("/sitemap-people.xml")[url], "2023-03-04")
 
     def test_sitemap_lists_public_pages_only(self):
         addresses = self.all_addresses()
