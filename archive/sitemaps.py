@@ -103,7 +103,7 @@ class IdRangePaginator:
     def num_pages(self):
         first, last = self.ids
         if first is None:
-            return 1  # an empty section still has its (empty) first page
+            return 0  # an empty section has no page: see `index`
         return (last - first) // self.per_page + 1
 
     def page(self, number):
@@ -130,7 +130,7 @@ class IdRangeSitemap(Sitemap):
 
     limit = LIMIT
 
-    @property
+    @cached_property
     def paginator(self):
         return IdRangePaginator(self.items(), self.limit)
 
@@ -138,7 +138,7 @@ class IdRangeSitemap(Sitemap):
 class ModelSitemap(IdRangeSitemap):
     """A long section of one model; lastmod is each item's last change."""
 
-    @property
+    @cached_property
     def paginator(self):
         return IdRangePaginator(
             self.items(), self.limit, span=along_index(self.items()), rows=self.page_rows
@@ -326,6 +326,19 @@ sitemaps = {
     "people": PersonSitemap,
     "themes": ThemeSitemap,
 }
+
+
+def index(request):
+    """The index of the sections that have addresses. A section with none (no public piece
+    yet, no theme) would be an empty urlset, which validators refuse: it is left out, and its
+    page is not found (its paginator has no page)."""
+    sections = {name: sitemap() for name, sitemap in sitemaps.items()}
+    present = {
+        name: sitemap
+        for name, sitemap in sections.items()
+        if not isinstance(sitemap, IdRangeSitemap) or sitemap.paginator.num_pages
+    }
+    return sitemap_views.index(request, present, sitemap_url_name="sitemap_section")
 
 
 def section(request, section):

@@ -1,22 +1,16 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from archive.pagecache import public_page as public
+from archive.sitemaps import index as sitemap_index
 from archive.sitemaps import section as sitemap_section
-from archive.sitemaps import sitemaps
 from archive.views import healthz, robots_txt
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path(
-        "sitemap.xml",
-        public(sitemap_views.index),
-        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", public(sitemap_index), name="sitemap"),
     path("sitemap-<section>.xml", public(sitemap_section, params=("p",)), name="sitemap_section"),
     path("robots.txt", public(robots_txt), name="robots_txt"),
     path("healthz", healthz, name="healthz"),

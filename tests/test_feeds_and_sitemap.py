@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 import time_machine
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from archive.models import Article, ArticleAuthor, Film, Person
@@ -580,6 +581,38 @@ class SitemapTests(PublicPageTestCase):
         self.assertContains(response, "Sitemap: http://testserver/sitemap.xml")
         self.assertContains(response, "Disallow: /preview/")
         self.assertNotContains(response, "/admin/")  # its address may be kept private
+
+
+class EmptySitemapSectionTests(TestCase):
+    """A section with nothing in it (an archive of films alone: no public piece, no theme) was
+    listed in the index all the same, as an empty urlset, which sitemap validators refuse
+    (a urlset holds at least one url). The index lists the sections that have addresses,
+    and an empty section's page is not found, as a page past a section's last is."""
+
+    @classmethod
+    def setUpTestData(cls):
+        film = make_film(title="Alone", year=2001)
+        make_credit(film, make_person(name="Only Director"))
+        make_article(title="Not yet", films=[film], status=Article.Status.DRAFT).themes.add(
+            "unseen"
+        )
+
+    def test_the_index_lists_only_sections_with_addresses(self):
+        root = ElementTree.fromstring(self.client.get("/sitemap.xml").content)
+        listed = [entry.findtext(f"{SITEMAP}loc") for entry in root.iter(f"{SITEMAP}sitemap")]
+        self.assertEqual(
+            sorted(listed),
+            [f"http://testserver/sitemap-{name}.xml" for name in ("films", "lists", "people")],
+        )
+        for url in listed:
+            with self.subTest(url=url):
+                response = self.client.get(url.removeprefix("http://testserver"))
+                self.assertIn(b"<url>", response.content)
+
+    def test_an_empty_section_is_not_found(self):
+        for section in ("articles", "themes"):
+            with self.subTest(section=section):
+                self.assertEqual(self.client.get(f"/sitemap-{section}.xml").status_code, 404)
 
 
 class OtherScriptAddressTests(PublicPageTestCase):
