@@ -19,6 +19,7 @@ from reversion.models import Version
 
 from . import publishing
 from .models import Article, EarlierSlug, Theme, ThemedItem
+from .models.slugs import TransliteratedSlugFormField
 from .text import shows
 from .themes import parse_themes, spaced, split_names
 
@@ -620,6 +621,14 @@ def clean_theme_name(value, theme_pk, clash_message):
 
 
 class ThemeAdminForm(forms.ModelForm):
+    # As Theme.slugify makes the slugs of themes added by tagging: Latin letters in ASCII
+    # ("århus" → arhus), other scripts kept; its uniqueness checked as it will be saved.
+    slug = TransliteratedSlugFormField(
+        max_length=Theme._meta.get_field("slug").max_length,
+        allow_unicode=True,
+        help_text="Used in the theme's address; Latin letters are written without accents.",
+    )
+
     class Meta:
         model = Theme
         fields = ["name", "slug"]

@@ -231,6 +231,25 @@ class ThemeScreenTests(AdminTestCase):
             self.assertRedirects(response, admin_url("theme_changelist"))
         self.assertTrue(Theme.objects.filter(name="Yemen").exists())
 
+    def test_a_theme_added_here_gets_its_address_in_plain_letters(self):
+        """Themes made by tagging get slugs with Latin letters in ASCII ("Århus" → arhus),
+        the letters of other scripts kept (Theme.slugify). A theme added here kept the slug
+        as sent ("århus" from a browser without the slug script, or typed): an address unlike
+        every other theme's, which the site sends on to its ASCII spelling, another theme's
+        when one has it. It is now saved as tagging makes it, and refused if that is taken."""
+        for name, typed, saved in (
+            ("Århus", "århus", "arhus"),
+            ("Straße", "straße", "strasse"),
+            ("حلب", "حلب", "حلب"),
+        ):
+            with self.subTest(name=name):
+                response = self.client.post(admin_url("theme_add"), {"name": name, "slug": typed})
+                self.assertRedirects(response, admin_url("theme_changelist"))
+                self.assertEqual(Theme.objects.get(name=name).slug, saved)
+        response = self.client.post(admin_url("theme_add"), {"name": "Arhus", "slug": "århus"})
+        self.assertContains(response, "Theme with this Slug already exists.")
+        self.assertFalse(Theme.objects.filter(name="Arhus").exists())
+
     def test_a_theme_cannot_be_added_twice_in_different_capitals(self):
         response = self.client.post(admin_url("theme_add"), {"name": "syria", "slug": "syria-2"})
         self.assertContains(response, "There is already a theme “Syria”")
