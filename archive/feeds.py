@@ -108,15 +108,6 @@ class LatestArticlesFeed(Feed):
     def item_guid(self, item):
         return f"article-{item.pk}"
 
-    def get_feed(self, obj, request):
-        """The feed, each entry's id a tag URI (RFC 4151) on the site's host: an id of the
-        site's own, as Atom requires, that no change of slug or title moves."""
-        feed = super().get_feed(obj, request)
-        host = split_domain_port(request.get_host())[0] or "localhost"
-        for entry in feed.items:
-            entry["unique_id"] = f"tag:{host},2026:{entry['unique_id']}"
-        return feed
-
     def item_title(self, item):
         return f"{item.get_kind_display()}: {isolated(item.title)}"
 
@@ -139,10 +130,14 @@ class LatestArticlesFeed(Feed):
         return "\n".join(parts)
 
     def get_feed(self, obj, request):
-        """The feed, each entry's links made absolute against the entry's own address: a feed
-        reader resolves "/films/…/" against nothing."""
+        """The feed, each entry's links made absolute against the entry's own address (a feed
+        reader resolves "/films/…/" against nothing), and its id a tag URI (RFC 4151) on the
+        site's host: an id of the site's own, as Atom requires, that no change of slug or
+        title moves."""
         feed = super().get_feed(obj, request)
+        host = split_domain_port(request.get_host())[0] or "localhost"
         for entry in feed.items:
+            entry["unique_id"] = f"tag:{host},2026:{entry['unique_id']}"
             for text in ("description", "content"):
                 if entry.get(text):
                     entry[text] = absolute_links(entry[text], entry["link"])
