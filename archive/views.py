@@ -163,7 +163,9 @@ def moved_filters_redirect(request, form):
     before a rename or a merge), or spelled with capitals or Latin letters outside ASCII
     (`?theme=Égypte`), read as the object's own address reads it (EarlierSlug.objects.named);
     the filter then naming it by its current slug. A choice spelled so (`?letter=É`,
-    `?role=Director`) leads to the list's spelling of it. None if no filter does."""
+    `?role=Director`) leads to the list's spelling of it, and so does one the list knows but
+    does not offer now (`?role=Writer`, see PersonFilterForm.absent_role). None if no filter
+    does."""
     form.is_valid()
     query, moved = request.GET.copy(), False
     for name, field in form.fields.items():
@@ -183,7 +185,10 @@ def moved_filters_redirect(request, form):
             and name in form.errors
         ):
             spelled = transliterated(value).lower()
-            if spelled != value and field.valid_value(spelled):
+            if spelled != value and (
+                field.valid_value(spelled)
+                or spelled in getattr(form, "known_choices", {}).get(name, ())
+            ):
                 query[name], moved = spelled, True
     if not moved:
         return None
@@ -943,6 +948,7 @@ def people_letters(people):
 class PersonFilterForm(forms.Form):
     """The people list's filters: a role, and an initial. Only roles someone has are offered."""
 
+    known_choices = {"role": PERSON_ROLES}
     role = forms.ChoiceField(required=False, choices=[], error_messages=NOT_A_CHOICE)
     letter = forms.ChoiceField(
         required=False,
@@ -967,7 +973,7 @@ class PersonFilterForm(forms.Form):
         bookmark of the critics from before the last critic's piece was unpublished): not a
         misunderstood filter, but a list that is empty today."""
         role = self.data.get("role")
-        if self.has_error("role") and role in PERSON_ROLES:
+        if self.has_error("role") and role in self.known_choices["role"]:
             return PERSON_ROLES[role]
         return None
 

@@ -885,6 +885,21 @@ class PersonListTests(PublicPageTestCase):
         self.assertContains(response, "Some filters were not understood and are ignored: Letter (")
         self.assertNotContains(response, "Role (")
 
+    def test_a_role_no_one_has_now_spelt_with_capitals_leads_to_the_lists_spelling(self):
+        """`?role=Writer` said the role was not understood, where `?role=writer` says no one is
+        listed under it now and `?role=Director` leads to `?role=director`. It leads (301) to
+        the list's spelling too, the other parameters kept, which says no one is listed now."""
+        response = self.client.get("/people/?role=Writer&letter=F")
+        self.assertRedirects(
+            response,
+            "/people/?role=writer&letter=f",
+            status_code=301,
+            fetch_redirect_response=False,
+        )
+        response = self.client.get("/people/?role=WRITER", follow=True)
+        self.assertContains(response, "No one in the archive is listed under “Writers” now.")
+        self.assertNotContains(response, "not understood")
+
     def test_pages_follow_one_another(self):
         for number in range(70):
             make_person(name=f"Extra {number:02}")
