@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.views.defaults import bad_request
 
-from .replicas import REPLICA_IF_IT_ANSWERS, request_reads
+from .replicas import REPLICA_IF_IT_ANSWERS, replica_failed, request_reads
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,11 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not is_unreachable_database(exception):
             return None
+        if replica_failed(request, exception):
+            # A reader's page (GET or HEAD, which change nothing) met the replica gone after
+            # its first read, while the primary may well answer: the view runs once more, from
+            # the start, reading from the primary; if that fails too, the answer is the 503.
+            return self.get_response(request)
         logger.warning("Database unavailable: %s", exception)
         for connection in connections.all(initialized_only=True):
             try:
@@ -123,7 +128,8 @@ class ReplicaReadsMiddleware:
     cookie. Whoever has one (a signed-in editor) reads from the primary and sees what they have
     just saved; the session itself is not loaded for this, so anonymous pages cost no query
     and do not start varying on Cookie. If the replica does not answer when the page first
-    reads, the page is read from the primary.
+    reads, the page is read from the primary; if it fails later in the page, the page is read
+    again from the primary (see DatabaseUnavailableMiddleware).
     """
 
     PRIMARY_VIEWS = {"archive:article_preview"}
@@ -145,6 +151,7 @@ class ReplicaReadsMiddleware:
     def is_public_read(self, request):
         return (
             request.method in ("GET", "HEAD")
+            and not getattr(request, "reads_from_primary", False)
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path_info.startswith(f"/{settings.ADMIN_URL}")
             and request.resolver_match.view_name not in self.PRIMARY_VIEWS

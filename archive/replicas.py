@@ -110,18 +110,36 @@ class ReplicaStatus:
             with answered_within(ANSWER_SECONDS), connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
         except (DatabaseError, InterfaceError, OperationalError) as error:
-            logger.warning(
-                "Read replica unavailable, reading from the primary for %d s: %s",
-                RETRY_SECONDS,
-                error,
-            )
-            try:
-                connection.close()
-            except DatabaseError:
-                pass
-            self.down_until = time.monotonic() + RETRY_SECONDS
+            self.failed(error)
             return False
         return True
 
+    def failed(self, error):
+        """Give up on the replica for RETRY_SECONDS: `error` is how it failed."""
+        logger.warning(
+            "Read replica unavailable, reading from the primary for %d s: %s",
+            RETRY_SECONDS,
+            error,
+        )
+        try:
+            connections[REPLICA].close()
+        except DatabaseError:
+            pass
+        self.down_until = time.monotonic() + RETRY_SECONDS
+
 
 replica_status = ReplicaStatus()
+
+
+def replica_failed(request, error):
+    """Whether `error`, which says a database cannot be reached, came from the replica this
+    request was reading from, once its first read had found it answering (a replica stopped or
+    restarted, or its connection cut, in the middle of a page). The replica is then given up on
+    as when it fails a first read, and the request reads from the primary from now on: its view,
+    a GET or HEAD, may be run once more there (DatabaseUnavailableMiddleware)."""
+    if request_reads.get() != REPLICA or not connections[REPLICA].errors_occurred:
+        return False
+    replica_status.failed(error)
+    request_reads.set(DEFAULT_DB_ALIAS)
+    request.reads_from_primary = True
+    return True

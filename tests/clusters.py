@@ -38,12 +38,18 @@ class Cluster:
         self.directory = directory
         self.ports = {"primary": free_port(), "replica": free_port()}
 
-    def run(self, program, *args):
-        """Run a PostgreSQL program as the `postgres` user: PostgreSQL refuses to run as root."""
+    def command(self, program, *args):
+        """The command running a PostgreSQL program as the `postgres` user: PostgreSQL refuses
+        to run as root."""
         command = [str(self.programs / program), *args]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        return command
+
+    def run(self, program, *args):
+        result = subprocess.run(
+            self.command(program, *args), capture_output=True, text=True, timeout=60
+        )
         assert result.returncode == 0, f"{program} failed: {result.stdout}{result.stderr}"
 
     def url(self, server):
@@ -76,9 +82,12 @@ class Cluster:
     def stop(self, server):
         self.run("pg_ctl", "-D", str(self.directory / server), "-m", "fast", "-w", "stop")
 
+    def running(self, server):
+        return (self.directory / server / "postmaster.pid").exists()
+
     def destroy(self):
         for server in ("replica", "primary"):
-            if (self.directory / server / "postmaster.pid").exists():
+            if self.running(server):
                 self.stop(server)
         shutil.rmtree(self.directory, ignore_errors=True)
 
@@ -104,15 +113,20 @@ class Cluster:
             assert time.monotonic() < deadline, "the replica did not catch up"
             time.sleep(0.05)
 
-    @contextmanager
-    def replay_paused(self):
-        """The replica stays as it is now: what the primary writes meanwhile waits."""
+    def pause_replay(self):
+        """Until resumed (or restarted), the replica stays as it is now: what the primary
+        writes meanwhile waits."""
         self.wait_for_replay()
         self.sql("replica", "SELECT pg_wal_replay_pause()")
         deadline = time.monotonic() + 15
         while self.sql("replica", "SELECT pg_get_wal_replay_pause_state()")[0] != "paused":
             assert time.monotonic() < deadline, "the replica's replay did not pause"
             time.sleep(0.05)
+
+    @contextmanager
+    def replay_paused(self):
+        """The replica stays as it is now: what the primary writes meanwhile waits."""
+        self.pause_replay()
         try:
             yield
         finally:

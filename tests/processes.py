@@ -73,22 +73,25 @@ def get(url, opener=None, data=None):
 
 
 @contextmanager
-def gunicorn(workers=2, **environ):
+def gunicorn(workers=2, config=None, log=None, **environ):
     """The site served by gunicorn on a free local port, configured by `environ`: its address.
 
-    Ready once `/healthz` answers; stopped on leaving the block.
+    `config` is a gunicorn configuration file (its server hooks), `log` a file that receives
+    what the site logs. Ready once `/healthz` answers; stopped on leaving the block.
     """
     port = free_port()
+    options = ["--config", str(config)] if config else []
+    output = open(log, "a") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", "site_config.wsgi",
             "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "30",
-            "--no-control-socket",
+            "--no-control-socket", *options,
         ],
         cwd=PROJECT,
         env=django_environment(**environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
     )  # fmt: skip
     address = f"http://127.0.0.1:{port}"
     try:
@@ -105,6 +108,8 @@ def gunicorn(workers=2, **environ):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if log:
+            output.close()
 
 
 def postgres_admin(statement):

@@ -315,6 +315,75 @@ def test_the_replica_is_set_up_only_by_its_variable():
     ]
 
 
+# A gunicorn configuration whose hooks stop the replica server (`pg_ctl … stop`) in the middle of
+# a request sent with X-Stop-Replica-After-Reads: N, once the request has read N times from it.
+STOPS_THE_REPLICA = """
+import subprocess
+
+from django.db import connections
+
+STOP = {stop!r}
+
+
+def pre_request(worker, req):
+    after = dict(req.headers).get("X-STOP-REPLICA-AFTER-READS")
+    if after is None:
+        return
+    reads = []
+
+    def stop_after(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        reads.append(sql)
+        if len(reads) == int(after):
+            subprocess.run(STOP, check=True, capture_output=True)
+        return result
+
+    connections["replica"].execute_wrappers.append(stop_after)
+    worker.stops_the_replica = stop_after
+
+
+def post_request(worker, req, environ, resp):
+    stop_after = getattr(worker, "stops_the_replica", None)
+    if stop_after is not None:
+        connections["replica"].execute_wrappers.remove(stop_after)
+        del worker.stops_the_replica
+"""
+
+
+def test_a_replica_gone_in_the_middle_of_a_page_leaves_it_to_the_primary(
+    cluster, environ, site, tmp_path
+):
+    """The replica stops between two reads of a reader's page: the page is read again, whole,
+    from the primary, and the replica is given up on as when it fails a page's first read (the
+    log says so once), so that the worker's next pages do not wait on it. The reader got the
+    503 page though the primary could answer, and the worker asked the replica again at once."""
+    stop = cluster.command(
+        "pg_ctl", "-D", str(cluster.directory / "replica"), "-m", "fast", "-w", "stop"
+    )
+    config = tmp_path / "gunicorn.conf.py"
+    config.write_text(STOPS_THE_REPLICA.format(stop=stop))
+    log = tmp_path / "site.log"
+    replica = cluster.url("replica")
+    with gunicorn(
+        workers=1, config=config, log=log, **environ, DATABASE_REPLICA_URL=replica
+    ) as address:
+        assert get(address)[0] == 200  # the worker holds a connection to the replica
+        cluster.pause_replay()
+        try:
+            publish(environ, "Published before the replica goes")
+            assert "Published before the replica goes" not in get(address)[1]
+            # Its first read is the check that the replica answers; the page's own come next.
+            dropped = urllib.request.Request(address, headers={"X-Stop-Replica-After-Reads": "2"})
+            status, home = get(dropped)
+            assert not cluster.running("replica")
+            assert status == 200 and "Published before the replica goes" in home
+            assert log.read_text().count("Read replica unavailable") == 1
+        finally:
+            if not cluster.running("replica"):
+                cluster.start("replica")
+    cluster.wait_for_replay()
+
+
 def test_a_replica_that_stops_answering_is_given_up_on(site, cluster, environ):
     """A replica that keeps its connections but answers nothing (its host paused): each worker
     gives up on it after a few seconds and serves readers from the primary. Its open
