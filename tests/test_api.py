@@ -145,21 +145,38 @@ class FilmTests(APITestCase):
         self.assertEqual(titles("q=helmets"), ["The White Helmets"])
         self.assertEqual(titles("year=1999"), [])
 
-    def test_a_filter_spelt_with_capitals_or_accents_names_its_object(self):
-        """`?theme=Syria` was a 400 ("Object with slug=Syria does not exist"), where the film's
-        own address spelt so, `/api/v1/films/Last-Men-In-Aleppo/`, leads to it and the site's
-        lists read the filter as the slug it spells: the API's filters read it so too."""
-        for query in ["theme=Syria", "theme=SYRIA&kind=documentary"]:
-            with self.subTest(query):
-                films = self.results(f"{API}/films/?{query}")
-                self.assertEqual([film["title"] for film in films], ["Last Men in Aleppo"])
-        for query in [
-            "film=Last-Men-In-Aleppo",
-            "film=l%C3%A1st-men-in-aleppo&person=Feras-Fayyad",
+    def test_a_filter_naming_its_object_otherwise_leads_to_its_current_slug(self):
+        """`?theme=Syria`, `?film=Last-Men-In-Aleppo` or a film's earlier slug name their object,
+        as its own address spelt so does (`/api/v1/films/Last-Men-In-Aleppo/`). The list
+        answered as if the slug were given, but its `next` and `previous` links kept the
+        spelling: each page had addresses of its own, where the object's address answers 301
+        with its current one, as the site's lists do. The list answers 301 likewise, the
+        filter naming the current slug, the other parameters kept."""
+        for given, current in [
+            ("films/?theme=Syria", "films/?theme=syria"),
+            ("films/?theme=SYRIA&kind=documentary", "films/?kind=documentary&theme=syria"),
+            (
+                "articles/?film=l%C3%A1st-men-in-aleppo&person=Feras-Fayyad",
+                "articles/?film=last-men-in-aleppo&person=feras-fayyad",
+            ),
         ]:
-            with self.subTest(query):
-                self.assertTrue(self.results(f"{API}/articles/?{query}"))
+            with self.subTest(given):
+                response = self.get(f"{API}/{given}", status=301)
+                self.assertEqual(response["Location"], f"{API}/{current}")
+                self.assertTrue(self.results(response["Location"]))
         self.assertProblem(self.client.get(f"{API}/films/?theme=No-Such-Theme"), 400)
+
+        self.film.slug = "last-men"
+        self.film.save()
+        response = self.get(f"{API}/quotes/?film=Last-Men-In-Aleppo&after=1", status=301)
+        self.assertEqual(response["Location"], f"{API}/quotes/?film=last-men&after=1")
+
+        for number in range(20):
+            make_film(title=f"Aleppo {number:02}").themes.add("syria")
+        response = self.client.get(f"{API}/films/?theme=Syria", follow=True)
+        following = json.loads(response.content)["next"]
+        self.assertIn("theme=syria&", following)
+        self.assertTrue(self.results(following))
 
     def test_unknown_film_is_a_problem(self):
         problem = self.assertProblem(self.client.get(f"{API}/films/no-such-film/"), 404)

@@ -61,6 +61,20 @@ class Filters(serializers.Serializer):
             raise BadParameters(filters.errors)
         return filters
 
+    def current_query(self, params):
+        """`params` (the query string) with each object named by its current slug, or None
+        if each already is. An earlier slug, or one spelt with capitals or accents, names the
+        object as its own address spelt so does; like that address the list then answers 301
+        with this query, so that each of its pages has one address, which its `next` and
+        `previous` links name."""
+        query, moved = params.copy(), False
+        for name, field in self.fields.items():
+            found = self.validated_data.get(name)
+            if isinstance(field, PublicSlugField) and found is not None:
+                if found.slug != params.get(name):
+                    query[name], moved = found.slug, True
+        return query if moved else None
+
     def apply(self, queryset):
         """`queryset` filtered as the query string asks."""
         return self.filtered(queryset, self.validated_data)

@@ -83,8 +83,16 @@ class PublicList(ReadOnly, generics.ListAPIView):
     filter_class = None
     keyset = None
 
+    def get(self, request, *args, **kwargs):
+        """The list, or 301 to it with each filter naming its object by its current slug."""
+        self.filtering = self.filter_class.read(request.query_params)
+        current = self.filtering.current_query(request.query_params)
+        if current is not None:
+            return HttpResponsePermanentRedirect(f"{request.path}?{current.urlencode()}")
+        return super().get(request, *args, **kwargs)
+
     def filter_queryset(self, queryset):
-        filtering = self.filter_class.read(self.request.query_params)
+        filtering = self.filtering
         if filtering.validated_data.get("q"):
             # Searches are answered afresh, as the site's are: they must not fill the cache.
             pagecache.do_not_store(self.request._request)
