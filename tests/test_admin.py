@@ -2131,3 +2131,58 @@ class UnreadableChoiceTests(AdminTestCase):
                     self.assertContains(response, "Select a valid choice")
         self.assertEqual(Article.objects.count(), 1)
         self.assertFalse(Film.objects.filter(title="A film").exists())
+
+    def test_an_id_too_large_for_the_database_is_not_one_of_the_choices(self):
+        """An id beyond what the database holds ("9" * 30, from a crafted or damaged form), in a
+        field of several choices or one chosen by autocomplete, is refused as no choice, and
+        the form comes back with everything typed: SQLite's driver could not even send it
+        (OverflowError), and the page was a bare 400 that lost the editor's work."""
+        huge = "9" * 30
+        interview = make_article(kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT)
+        article = self.new_interview_data(title="Rubble and light", interviewer=huge)
+        film = self.open_form(admin_url("film_add"), "film_form")
+        film.update(title=["Rubble and light"], year=["2017"], languages=[huge])
+        awarded = self.open_form(admin_url("film_add"), "film_form")
+        awarded.update(title=["Rubble and light"], year=["2017"])
+        add_row(awarded, "awards", name="Golden Eye", year="2017", recipients=[huge])
+        credited = self.open_form(admin_url("film_add"), "film_form")
+        credited.update(title=["Rubble and light"], year=["2017"])
+        add_row(credited, "credits", person=huge, role="director")
+        quote = {"text": "Rubble and light.", "speaker": huge}
+        offered = {
+            "step": "save",
+            "kind": "review",
+            "title": "Rubble and light",
+            "offered_films": str(self.film.pk),
+            "offered_people": str(self.director.pk),
+            "offered_themes": str(Theme.objects.get().pk),
+            "exchanges-TOTAL_FORMS": "0",
+            "exchanges-INITIAL_FORMS": "0",
+        }
+        posts = [
+            (admin_url("article_add"), article),
+            (admin_url("film_add"), film),
+            (admin_url("film_add"), awarded),
+            (admin_url("film_add"), credited),
+            (admin_url("quote_add"), quote),
+            (
+                admin_url("article_import"),
+                {"step": "preview", "text": "Rubble and light.", "films": huge},
+            ),
+            (admin_url("article_import"), {**offered, "films": [huge, str(self.film.pk)]}),
+            (admin_url("article_import"), {**offered, "people": huge}),
+            (admin_url("article_import"), {**offered, "themes": huge}),
+            (admin_url("article_import"), {**offered, "interviewee": huge}),
+            (
+                admin_url("article_transcript", interview.pk),
+                {"step": "preview", "text": "Q: Why?\nA: Rubble and light.", "interviewee": huge},
+            ),
+        ]
+        for url, data in posts:
+            with self.subTest(url=url, data=sorted(data)):
+                response = self.client.post(url, data)
+                self.assertContains(response, "Select a valid choice")
+                self.assertContains(response, "Rubble and light")
+        self.assertEqual(Article.objects.count(), 1)
+        self.assertFalse(Film.objects.filter(title="Rubble and light").exists())
+        self.assertFalse(Quote.objects.exists())

@@ -32,7 +32,11 @@ from ..forms import mark_changed, record_history
 from ..models import Article, ArticleFilm, Exchange, Film, Person, Theme
 from ..pagecache import CACHE_ERRORS
 from ..text import NormalisedFormField
-from .widgets import ReadableAutocompleteSelect, ReadableAutocompleteSelectMultiple
+from .widgets import (
+    ReadableAutocompleteSelect,
+    ReadableAutocompleteSelectMultiple,
+    StorableChoicesField,
+)
 
 
 def autocomplete(form_field, model, name, admin_site):
@@ -81,7 +85,7 @@ class ImportTextForm(forms.Form):
         choices=[("", "Guess from the text"), *Article.Kind.choices],
         help_text="Only an interview is split into questions and answers.",
     )
-    films = forms.ModelMultipleChoiceField(
+    films = StorableChoicesField(
         label="films",
         queryset=Film.objects.all(),
         required=False,
@@ -139,7 +143,7 @@ class ImportTextForm(forms.Form):
         return data
 
 
-class OfferedChoices(forms.ModelMultipleChoiceField):
+class OfferedChoices(StorableChoicesField):
     """Checkboxes for the films, people or themes the import proposes: the ids offered travel
     with the form (in `offered_<name>`), so that the preview shows the same choices again."""
 

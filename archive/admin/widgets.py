@@ -1,4 +1,4 @@
-"""Widgets of the editors' admin that are not the admin's own."""
+"""Widgets and choice fields of the editors' admin that are not the admin's own."""
 
 from django import forms
 from django.conf import settings
@@ -37,24 +37,39 @@ class SearchableSelectMultiple(forms.SelectMultiple):
         )
 
 
+def readable(model_field, value):
+    """Whether `value`, as posted, reads as a value of `model_field` ("abc" is no id)."""
+    try:
+        model_field.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def storable(model_field, value):
+    """Whether `value`, as posted, reads as a value of `model_field` that the database can
+    hold: not "abc" for an id, nor an id beyond the column's range ("9" * 30), which no row
+    has and which SQLite's driver cannot even send (OverflowError) in a lookup of several
+    values (`pk__in`; Django leaves an out-of-range `pk=` out of the query itself)."""
+    try:
+        model_field.run_validators(model_field.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
 class ReadableValues:
     """An autocomplete that shows a form again whatever was posted in it: Django's looks the
     chosen values up in the database as they came, and a value that is no id ("abc", from a
-    crafted or damaged form) made the form's page, shown again with its error, a server error.
-    Such a value is left out of what is shown; the form's field refuses it with its message."""
+    crafted or damaged form) or one too large for the database made the form's page, shown
+    again with its error, a server error or a bare 400. Such a value is left out of what is
+    shown; the form's field refuses it with its message."""
 
     def optgroups(self, name, value, attr=None):
         opts = self.field.remote_field.model._meta
         target = opts.get_field(getattr(self.field.remote_field, "field_name", opts.pk.attname))
-
-        def readable(choice):
-            try:
-                target.to_python(choice)
-            except ValidationError:
-                return False
-            return True
-
-        return super().optgroups(name, [choice for choice in value if readable(choice)], attr)
+        chosen = [choice for choice in value if storable(target, choice)]
+        return super().optgroups(name, chosen, attr)
 
 
 class ReadableAutocompleteSelect(ReadableValues, AutocompleteSelect):
@@ -65,9 +80,33 @@ class ReadableAutocompleteSelectMultiple(ReadableValues, AutocompleteSelectMulti
     pass
 
 
+class StorableChoicesField(forms.ModelMultipleChoiceField):
+    """Several choices among a queryset, refusing an id the database cannot hold as one that is
+    not among them ("Select a valid choice"), with the form and everything typed in it shown
+    again. Django checks the posted ids with one `pk__in` lookup, which SQLite's driver cannot
+    send with such an id (OverflowError): the editor got a bare 400 page and lost the form.
+    Other values are checked as Django checks them."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        beyond = [
+            choice for choice in value if readable(target, choice) and not storable(target, choice)
+        ]
+        queryset = super()._check_values([choice for choice in value if choice not in beyond])
+        if beyond:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": beyond[0]},
+            )
+        return queryset
+
+
 class ReadableAutocompletes:
     """For a ModelAdmin or inline: its autocomplete fields show whatever was posted in them
-    (ReadableValues)."""
+    (ReadableValues), and its fields of several choices refuse ids the database cannot hold
+    as they refuse any other id of nothing (StorableChoicesField)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -77,6 +116,7 @@ class ReadableAutocompletes:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", StorableChoicesField)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = ReadableAutocompleteSelectMultiple(
                 db_field, self.admin_site, using=kwargs.get("using")
