@@ -2,11 +2,14 @@
 The sitemap: an index (`/sitemap.xml`) pointing to one sitemap per section, each cut into pages
 of at most LIMIT addresses (`/sitemap-articles.xml?p=2`), each section with its `lastmod`.
 
-Long sections are cut by ranges of ids rather than by counting and skipping: page n holds the
-items whose ids fall in the nth run of LIMIT ids from the first one. The index then needs only
-a section's first and last id to know its pages, and each page is one range of the primary
-key index, however deep in the section it is. A page may hold fewer than LIMIT addresses (the
-ids of deleted or unpublished items leave gaps), never more.
+Long sections are cut by ranges of ids rather than by counting and skipping: the ids from the
+first one are cut in runs of LIMIT, and page n holds the items of the nth run that has any.
+The index learns a section's pages from the first id of each such run, each found by one
+probe of the primary key index (`IdRangePaginator.runs`), and each page is one range of that
+index, however deep in the section it is. A page may hold fewer than LIMIT addresses (the ids
+of deleted or unpublished items leave gaps), never more, and never none: a run without a
+public item (deleted or unpublished in a row, or ids PostgreSQL skipped) is no page, as an
+empty urlset is refused by the sitemap schema.
 """
 
 import datetime
@@ -16,7 +19,8 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connections
-from django.db.models import Exists, Max, Min, OuterRef, Subquery
+from django.db.models import BigIntegerField, Exists, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -72,39 +76,45 @@ class IdRangePaginator:
     """Pages of a queryset by runs of `per_page` ids, with the paginator API sitemaps use.
 
     `span`, when given, is the same rows as `queryset` written to be read from either end of
-    the primary key index (see `along_index`): the first and last ids are read from it.
+    the primary key index (see `along_index`): the runs are read from it.
     """
 
     def __init__(self, queryset, per_page, span=None, rows=None):
         self.queryset = queryset.order_by("pk")
-        self.span = span
+        self.span = span if span is not None else self.queryset
         self.per_page = per_page
         self.rows = rows or (lambda page: page)
 
     @cached_property
-    def ids(self):
-        """The first and last ids, in one query.
-
-        MIN() and MAX() together read one entry of the primary key index each on PostgreSQL,
-        but every row on SQLite: a long section's span is read as the first row from each end
-        of the index instead. A short one (the themes) keeps MIN() and MAX(), which compile
-        its rule once rather than twice.
-        """
-        if self.span is None:
-            ends = self.queryset.aggregate(first=Min("pk"), last=Max("pk"))
-            return ends["first"], ends["last"]
-        ends = self.span.model._base_manager.order_by().annotate(
-            first=Subquery(self.span.order_by("pk").values("pk")[:1]),
-            last=Subquery(self.span.order_by("-pk").values("pk")[:1]),
+    def runs(self):
+        """The first id of the section and the first id of each run holding a row, in one
+        query: a recursive one jumping from each such id to the first row at or past the next
+        run's start (a loose index scan), one probe of the primary key index per page rather
+        than a read of every row. A run without a row is jumped over by the next probe."""
+        first_row = self.span.order_by("pk").values("pk")[:1]
+        next_start = RawSQL(
+            "runs.first_id + ((runs.run_id - runs.first_id) / %s + 1) * %s",
+            (self.per_page, self.per_page),
+            output_field=BigIntegerField(),
         )
-        return ends.values_list("first", "last").first() or (None, None)
+        next_row = self.span.filter(pk__gte=next_start).order_by("pk").values("pk")[:1]
+        connection = connections[self.span.db]
+        first_sql, first_params = first_row.query.get_compiler(connection=connection).as_sql()
+        next_sql, next_params = next_row.query.get_compiler(connection=connection).as_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH RECURSIVE runs(first_id, run_id) AS ("
+                f"SELECT found.id, found.id FROM (SELECT ({first_sql}) AS id) found "
+                f"UNION ALL SELECT runs.first_id, ({next_sql}) FROM runs "
+                "WHERE runs.run_id IS NOT NULL"
+                ") SELECT first_id, run_id FROM runs WHERE run_id IS NOT NULL",
+                (*first_params, *next_params),
+            )
+            return [run_id for _first, run_id in cursor.fetchall()]
 
     @property
     def num_pages(self):
-        first, last = self.ids
-        if first is None:
-            return 0  # an empty section has no page: see `index`
-        return (last - first) // self.per_page + 1
+        return len(self.runs)  # an empty section has no page: see `index`
 
     def page(self, number):
         try:
@@ -113,7 +123,8 @@ class IdRangePaginator:
             raise PageNotAnInteger("That page number is not an integer.") from None
         if not 1 <= number <= self.num_pages:
             raise EmptyPage("That page contains no results.")
-        start = (self.ids[0] or 0) + (number - 1) * self.per_page
+        first = self.runs[0]
+        start = first + (self.runs[number - 1] - first) // self.per_page * self.per_page
         page = self.queryset.filter(pk__gte=start, pk__lt=start + self.per_page)
         return IdRangePage(self.rows(page))
 
