@@ -64,7 +64,7 @@ from django.utils.safestring import mark_safe
 
 from .markup import plain_text
 from .models import Article, ArticleAuthor, Award, Exchange, Film, Person, Quote, ThemedItem
-from .models.article import named_only_by_hidden_pieces, public_condition
+from .models.article import public_condition, unlisted_people
 from .models.search import SearchDocument
 from .text import fold
 
@@ -670,7 +670,7 @@ def visible_documents(kind=None, theme=None, year=None):
     # People are, but for those whom only hidden pieces name (a few, read once).
     documents = SearchDocument.objects.filter(
         Q(kind=SearchDocument.Kind.FILM)
-        | Q(kind=SearchDocument.Kind.PERSON) & ~Q(object_id__in=named_only_by_hidden_pieces())
+        | Q(kind=SearchDocument.Kind.PERSON) & ~Q(object_id__in=unlisted_people())
         | public_condition("article__")
     )
     if kind in Article.Kind.values:

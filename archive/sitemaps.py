@@ -38,7 +38,7 @@ from .models import (
     Quote,
     Theme,
 )
-from .models.article import named_only_by_hidden_pieces
+from .models.article import unlisted_people
 
 LIMIT = 2_000
 
@@ -252,7 +252,7 @@ class PersonSitemap(ModelSitemap):
     def unlisted(self):
         """Those whom only hidden pieces name (`Person.objects.public()`): a few ids, read once
         rather than planned into each of the section's queries."""
-        return list(named_only_by_hidden_pieces().values_list("pk", flat=True))
+        return unlisted_people()
 
     def page_rows(self, page):
         """Annotated for a page only: the subqueries cost more to build than the section's

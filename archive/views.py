@@ -451,7 +451,7 @@ class ThemeFilterForm(forms.Form):
         if self.data.get("theme"):
             # Made per request: what is public depends on the time (scheduled pieces).
             self.fields["theme"].queryset = self.carried_themes()
-        if "person" in self.fields:
+        if "person" in self.fields and self.data.get("person"):
             self.fields["person"].queryset = Person.objects.public()
 
     @classmethod
@@ -996,11 +996,13 @@ class PersonListView(PublicListView):
 
     def in_role(self, cleaned):
         """Everyone in the role chosen (for the page and for the initials it offers)."""
+        if not hasattr(self, "public_people"):
+            self.public_people = Person.objects.public()
         if not cleaned.get("role"):
-            return Person.objects.public()
+            return self.public_people
         if not hasattr(self, "role_condition"):
             self.role_condition = role_condition(cleaned["role"])
-        return Person.objects.public().filter(self.role_condition)
+        return self.public_people.filter(self.role_condition)
 
     def filtered(self, cleaned):
         people = self.in_role(cleaned)

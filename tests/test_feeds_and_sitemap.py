@@ -12,6 +12,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from archive.models import Article, ArticleAuthor, Film, Person
+from archive.models.article import named_only_by_hidden_pieces
 from archive.sitemaps import ModelSitemap
 
 from .factories import (
@@ -700,6 +701,21 @@ class SitemapIndexPlanTests(WithoutPlannerStatistics, PublicPageTestCase):
                 cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
                 steps = [row[-1] for row in cursor.fetchall()]
             self.assertFalse([step for step in steps if "TEMP B-TREE" in step], query["sql"])
+
+    def test_whom_only_unpublished_pieces_name_is_read_from_each_person(self):
+        """The people only drafts and scheduled pieces name (left out of every list) are found
+        from the hidden pieces, then each checked through their own links, each link's piece
+        by its key: never by walking every public piece for each of them (six minutes at
+        100,000 articles, as one join let SQLite plan it)."""
+        with CaptureQueriesContext(connection) as queries:
+            named_only_by_hidden_pieces()
+        (query,) = queries
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            steps = [row[-1] for row in cursor.fetchall()]
+        public_walk = "article_public_idx (status=? AND published_at<?)"
+        self.assertFalse([step for step in steps if public_walk in step], steps)
+        self.assertFalse([step for step in steps if step.startswith("SCAN")], steps)
 
     def test_a_persons_pieces_are_found_from_the_person(self):
         """Each person's latest piece is looked for through their own links (byline,

@@ -12,9 +12,9 @@ class PersonQuerySet(models.QuerySet):
         """People a reader may see: all but those whom only drafts and scheduled pieces name
         (see `named_only_by_hidden_pieces`). Someone nothing names yet, just entered, is
         public, as a film is."""
-        from .article import named_only_by_hidden_pieces
+        from .article import unlisted_people
 
-        return self.exclude(pk__in=named_only_by_hidden_pieces())
+        return self.exclude(pk__in=unlisted_people())
 
 
 class Person(SluggedModel):
