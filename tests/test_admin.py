@@ -1777,6 +1777,28 @@ class ChangelistTests(AdminTestCase):
                 response = self.client.get(admin_url(f"{name}_changelist", query=query))
                 self.assertLess(response.status_code, 500, f"{name} {query}")
 
+    def test_a_selection_that_names_no_row_is_said_to_be_unreadable(self):
+        """A list's action sent with a selection that does not read as ids (a damaged or
+        crafted form, "abc"): every list answered with a server error. The list is shown again,
+        saying that nothing was changed and why."""
+        self.login(self.editor)
+        article = make_article(status=Article.Status.DRAFT)
+        for name, action in [
+            ("article", "publish_now"),
+            ("article", "delete_selected"),
+            ("film", "delete_selected"),
+            ("theme", "merge_themes"),
+            ("language", "delete_selected"),
+        ]:
+            url = admin_url(f"{name}_changelist")
+            data = {"action": action, ACTION_CHECKBOX_NAME: [str(article.pk), "abc"]}
+            response = self.client.post(url, data, follow=True)
+            self.assertRedirects(response, url, msg_prefix=f"{name} {action}")
+            self.assertContains(
+                response, "The selection sent could not be read: nothing was changed."
+            )
+        self.assertEqual(Article.objects.get(pk=article.pk).status, Article.Status.DRAFT)
+
     def test_a_year_no_calendar_has_is_a_filter_not_understood(self):
         """A year outside the calendar (0, 99999) or not written in ASCII digits ("²" is a
         digit to Python, not a number) in the article or quote list's year filter: the list is

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 
 from ..models import ArticleFilm, Award, Credit, Film, Language, Person
 from .history import ArchiveAdmin, ArchiveInline, work_link
-from .lists import ThemeFilter, theme_names
+from .lists import ThemeFilter, WrittenCheckboxes, theme_names
 from .usage import WhereUsedMixin, film_uses, person_uses
 from .widgets import SearchableSelectMultiple
 
@@ -112,7 +112,7 @@ class PersonAdmin(WhereUsedMixin, ArchiveAdmin):
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(WrittenCheckboxes, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 

@@ -3,10 +3,11 @@ paginator and their rows' checkboxes."""
 
 from datetime import MAXYEAR, MINYEAR
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
@@ -188,7 +189,24 @@ class DeepPagePaginator(Paginator):
 class WrittenCheckboxes:
     """A list's action checkboxes written as Django's widget writes them, without the widget:
     rendered through the form renderer's templates, each cost 0.9 ms, 90 ms for a page of 100
-    rows."""
+    rows. What they send is read back as ids before any action runs."""
+
+    def response_action(self, request, queryset):
+        """A selection that does not read as ids (a damaged or crafted form: "abc") changes
+        nothing, and the list says so: Django looked the rows up with it, a server error."""
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.to_python(value)
+        except ValidationError:
+            self.message_user(
+                request,
+                "The selection sent could not be read: nothing was changed. Select the rows "
+                "again and choose the action.",
+                messages.WARNING,
+            )
+            return None
+        return super().response_action(request, queryset)
 
     def action_checkbox(self, obj):
         return format_html(
