@@ -1777,6 +1777,32 @@ class ChangelistTests(AdminTestCase):
                 response = self.client.get(admin_url(f"{name}_changelist", query=query))
                 self.assertLess(response.status_code, 500, f"{name} {query}")
 
+    def test_a_lookup_no_filter_offers_that_the_database_cannot_run(self):
+        """Lookups typed into a list's address that no filter or link offers, whose value only
+        the database reads: a pattern it cannot read (`?title__regex=(`), a range of one value,
+        a text longer than SQLite takes as a pattern. They were server errors, and on SQLite
+        the page said the database could not be reached. The list is shown again without
+        them, as for any filter not understood."""
+        self.login(self.editor)
+        self.fill(1)
+        long_text = "a" * 60_000
+        for name, query in [
+            ("film", "title__regex=("),
+            ("article", "title__iregex=["),
+            ("person", "slug__regex=*"),
+            ("quote", "text__regex=("),
+            ("theme", "name__regex=("),
+            ("language", "name__iregex=("),
+            ("film", "year__range=1"),
+            ("film", f"title__startswith={long_text}"),
+            ("theme", f"name__contains={long_text}"),
+        ]:
+            url = admin_url(f"{name}_changelist", query=f"?{query}")
+            response = self.client.get(url)
+            self.assertRedirects(
+                response, admin_url(f"{name}_changelist", query="?e=1"), msg_prefix=url[:80]
+            )
+
     def test_a_selection_that_names_no_row_is_said_to_be_unreadable(self):
         """A list's action sent with a selection that does not read as ids (a damaged or
         crafted form, "abc"): every list answered with a server error. The list is shown again,

@@ -7,10 +7,8 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.contrib.admin.utils import NestedObjects, quote, unquote
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router
@@ -46,7 +44,7 @@ from ..models import (
     Person,
     Quote,
 )
-from .lists import DeepPagePaginator, WrittenCheckboxes
+from .lists import ArchiveChangeList, DeepPagePaginator, WrittenCheckboxes
 from .search import FoldedSearchMixin
 from .widgets import ReadableAutocompletes
 
@@ -77,16 +75,6 @@ def work_of(row):
     if isinstance(row, Credit):
         return row.film
     return getattr(row, "article", row)
-
-
-class ArchiveChangeList(ChangeList):
-    def get_filters(self, request):
-        """Django's, with an impossible date in the date hierarchy (year 99999) treated like
-        any other bad filter: the list is shown again without it, not a server error."""
-        try:
-            return super().get_filters(request)
-        except (OverflowError, ValueError) as error:
-            raise IncorrectLookupParameters(error) from error
 
 
 # The slug filled in as an editor types a title or a name is the one that will be saved.

@@ -1,11 +1,12 @@
 """The theme filter and column shared by the lists of films, articles and quotes, their
-paginator and their rows' checkboxes."""
+paginator, their rows' checkboxes and the reading of every list's address."""
 
 from datetime import MAXYEAR, MINYEAR
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,6 +19,36 @@ from django.utils.translation import gettext as _
 from ..models import Theme, ThemedItem
 from ..models.aggregates import distinct_years, year_of
 from ..themes import spaced
+
+# Lookups no filter or link of the admin offers, whose value only the database reads when the
+# list is read: a pattern it cannot compile, a range that is no pair.
+UNOFFERED_LOOKUPS = {"regex", "iregex", "range"}
+# Longer than any title or name: SQLite refuses a pattern past 50,000 bytes.
+LONGEST_FILTER_VALUE = 10_000
+
+
+class ArchiveChangeList(ChangeList):
+    """Every list's reading of its address: a filter typed into it that cannot be run is one
+    not understood, as Django treats a field that does not exist. The list is shown again
+    without it, rather than a server error (or, on SQLite, a page saying that the database
+    could not be reached)."""
+
+    def get_filters(self, request):
+        """Django's, with an impossible date in the date hierarchy (year 99999), a lookup of
+        UNOFFERED_LOOKUPS or a value past LONGEST_FILTER_VALUE treated like any other bad
+        filter."""
+        try:
+            filters = super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+        remaining = filters[2]
+        for key, values in remaining.items():
+            if key.rsplit("__", 1)[-1] in UNOFFERED_LOOKUPS:
+                raise IncorrectLookupParameters(f"No filter {key!r}.")
+            for value in values if isinstance(values, list) else [values]:
+                if isinstance(value, str) and len(value) > LONGEST_FILTER_VALUE:
+                    raise IncorrectLookupParameters(f"A value of {key!r} too long to filter by.")
+        return filters
 
 
 class ThemeFilter(admin.SimpleListFilter):

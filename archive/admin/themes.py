@@ -25,7 +25,7 @@ from ..models import Article, EarlierSlug, Film, Quote, Theme, ThemedItem
 from ..themes import spaced
 from .articles import outcome
 from .history import SLUG_SCRIPT
-from .lists import WrittenCheckboxes
+from .lists import ArchiveChangeList, WrittenCheckboxes
 from .search import FoldedSearchMixin
 from .usage import WhereUsedMixin, theme_uses
 
@@ -78,6 +78,9 @@ class ThemeAdmin(WhereUsedMixin, WrittenCheckboxes, FoldedSearchMixin, admin.Mod
     # Django's own list of changes (renames, merges): the archive's history template, found
     # first by the app's name, lists the versions of films, articles and quotes.
     object_history_template = "admin/object_history.html"
+
+    def get_changelist(self, request, **kwargs):
+        return ArchiveChangeList
 
     def get_queryset(self, request):
         """The themes with how many films, articles and quotes carry each: subqueries, counted
