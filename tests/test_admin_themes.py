@@ -192,6 +192,26 @@ class ThemeScreenTests(AdminTestCase):
                 self.client.get(address), "/themes/syria/", status_code=301, msg_prefix=address
             )
 
+    def test_a_merge_confirmed_twice_says_it_is_done(self):
+        """ "Yes, merge" sent twice (a double click, or the page sent again from the history):
+        the second sending found one theme left and answered "Choose at least two themes to
+        merge" beside it alone, the first one's "Merged" never shown (its answer was not
+        read), as if nothing had been merged. The list is shown, saying the others are gone
+        since the page was shown and that nothing more was changed."""
+        merge = admin_url("theme_merge", query=f"?ids={self.syria.pk},{self.war.pk}")
+        confirm = {"into": str(self.syria.pk), "confirm": "yes"}
+        self.client.post(merge, confirm)
+        response = self.client.post(merge, confirm, follow=True)
+        self.assertRedirects(response, admin_url("theme_changelist"))
+        self.assertContains(
+            response,
+            "Of the themes this page was shown for, only “Syria” is left: the others were "
+            "merged or removed since (the form sent twice, or another editor). Nothing more "
+            "has been changed.",
+        )
+        self.assertEqual(names(self.film), ["Syria"])
+        self.assertEqual(names(self.article), ["Syria", "conflict"])
+
     def test_merging_needs_two_themes_and_survives_bad_input(self):
         for query in ["", "?ids=", f"?ids={self.syria.pk}", "?ids=abc,%00,99999999999999999999,²"]:
             response = self.client.get(admin_url("theme_merge", query=query))

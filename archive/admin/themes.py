@@ -259,6 +259,8 @@ class ThemeAdmin(WhereUsedMixin, WrittenCheckboxes, FoldedSearchMixin, admin.Mod
             if part.isascii() and part.isdigit() and len(part) < 19
         ]
         themes = self.get_queryset(request).filter(pk__in=ids).order_by(Lower("name"))
+        if request.method == "POST" and len(set(ids)) > 1 and len(themes) < 2:
+            return self.merged_since(request, themes)
         form = MergeThemesForm(request.POST or None, themes=themes)
         plan = None
         if request.method == "POST" and form.is_valid():
@@ -277,6 +279,24 @@ class ThemeAdmin(WhereUsedMixin, WrittenCheckboxes, FoldedSearchMixin, admin.Mod
             rows=list(zip(form["into"], themes, strict=True)),
             plan=plan,
         )
+
+    def merged_since(self, request, left):
+        """The answer to a merge sent for themes of which one or none is left: the first sending
+        of a form sent twice merged them (its answer, saying so, was not read), or another
+        editor merged or removed them meanwhile. Nothing is changed, and the list says so."""
+        since = "since (the form sent twice, or another editor)"
+        if left:
+            message = (
+                f"Of the themes this page was shown for, only “{left[0]}” is left: the others "
+                f"were merged or removed {since}. Nothing more has been changed."
+            )
+        else:
+            message = (
+                f"None of the themes this page was shown for is left: they were merged or "
+                f"removed {since}. Nothing has been changed."
+            )
+        self.message_user(request, message, messages.WARNING)
+        return redirect("admin:archive_theme_changelist")
 
     def rename_view(self, request, object_id):
         theme = self.get_object(request, unquote(object_id))
