@@ -482,3 +482,35 @@ def test_leaving_a_form_with_changes_not_saved_is_asked_first(site, tab):
     tab.get_by_role("link", name="Films", exact=True).first.click()
     expect(tab.get_by_label("Title:", exact=True)).to_have_value("A film without its year")
     assert asked == ["beforeunload", "beforeunload"]
+
+
+def test_leaving_a_theme_or_language_typed_is_asked_first(site, tab):
+    """A theme or a language typed on its form, or a theme's new name, then a link followed:
+    these forms were left without a word, and what was typed was lost. The browser asks
+    first, as it does on the forms of films, people, articles and quotes."""
+    url, _film = site
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # "Stay on page"
+
+    tab.on("dialog", answer)
+    sign_in(tab, url)
+    syria = Theme.objects.get(name="Syria")
+    for number, (address, typed) in enumerate(
+        [
+            ("/admin/archive/theme/add/", "civil defence"),
+            ("/admin/archive/language/add/", "Danish"),
+            (f"/admin/archive/theme/{syria.pk}/rename/", "Syrian Arab Republic"),
+        ],
+        start=1,
+    ):
+        tab.goto(url + address)
+        name = tab.locator("#id_name")
+        loaded = name.input_value()
+        name.fill(typed)
+        tab.locator(".breadcrumbs a").first.click()
+        expect(name).to_have_value(typed)
+        assert asked == ["beforeunload"] * number, address
+        name.fill(loaded)  # as loaded: left without a question

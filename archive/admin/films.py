@@ -5,7 +5,7 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from ..models import ArticleFilm, Award, Credit, Film, Language, Person
-from .history import ArchiveAdmin, ArchiveInline, work_link
+from .history import UNSAVED_SCRIPT, ArchiveAdmin, ArchiveInline, work_link
 from .lists import ArchiveChangeList, ThemeFilter, WrittenCheckboxes, theme_names
 from .usage import WhereUsedMixin, film_uses, person_uses
 from .widgets import SearchableSelectMultiple
@@ -115,6 +115,9 @@ class PersonAdmin(WhereUsedMixin, ArchiveAdmin):
 class LanguageAdmin(WrittenCheckboxes, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
+
+    class Media:
+        js = [UNSAVED_SCRIPT]
 
     def get_changelist(self, request, **kwargs):
         return ArchiveChangeList

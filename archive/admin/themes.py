@@ -24,7 +24,7 @@ from ..forms import (
 from ..models import Article, EarlierSlug, Film, Quote, Theme, ThemedItem
 from ..themes import spaced
 from .articles import outcome
-from .history import SLUG_SCRIPT
+from .history import SLUG_SCRIPT, UNSAVED_SCRIPT
 from .lists import ArchiveChangeList, WrittenCheckboxes
 from .search import FoldedSearchMixin
 from .usage import WhereUsedMixin, theme_uses
@@ -69,7 +69,7 @@ class ThemeAdmin(WhereUsedMixin, WrittenCheckboxes, FoldedSearchMixin, admin.Mod
     list_display = ["name", "film_count", "article_count", "quote_count", "total"]
 
     class Media:
-        js = [SLUG_SCRIPT]
+        js = [SLUG_SCRIPT, UNSAVED_SCRIPT]
 
     list_filter = [ThemeUseFilter]
     search_fields = ["name"]

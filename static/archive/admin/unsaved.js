@@ -1,7 +1,7 @@
 'use strict';
-// An editor about to leave a film's, person's, article's or quote's form with changes not
-// saved (by "Preview", "History", "Paste a transcript", the navigation), or the text to import
-// pasted, is asked first, with the browser's own "Leave site?" question. The admin's pages are
+// An editor about to leave a film's, person's, article's, quote's, theme's or language's form
+// with changes not saved (by "Preview", "History", "Paste a transcript", the navigation), a
+// theme's new name typed, or the text to import pasted, is asked first, with the browser's own "Leave site?" question. The admin's pages are
 // never cached, so the browser does not bring the changes back on returning: they were lost
 // without a word.
 //
@@ -54,7 +54,7 @@
 
     document.addEventListener('DOMContentLoaded', () => {
         const form = document.querySelector(
-            '#content-main form[id$="_form"], #import-form, #import-preview'
+            '#content-main form[id$="_form"], #import-form, #import-preview, #theme-rename'
         );
         if (!form) {
             return;
