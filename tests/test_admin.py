@@ -1777,6 +1777,34 @@ class ChangelistTests(AdminTestCase):
                 response = self.client.get(admin_url(f"{name}_changelist", query=query))
                 self.assertLess(response.status_code, 500, f"{name} {query}")
 
+    def test_rows_deleted_since_the_list_was_shown_are_named_as_gone(self):
+        """An action on rows of which some were deleted since the list was shown: "Published
+        no articles: none of the selected needed it", as if they had been looked at and found
+        published already. The list says how many are gone, and the action applies to the
+        others."""
+        self.login(self.editor)
+        kept, gone = make_article(status=Article.Status.DRAFT), make_article()
+        gone_pk = gone.pk
+        gone.delete()
+        url = admin_url("article_changelist")
+        data = {"action": "publish_now", ACTION_CHECKBOX_NAME: [str(kept.pk), str(gone_pk)]}
+        response = self.client.post(url, data, follow=True)
+        self.assertContains(
+            response,
+            "1 of the 2 articles selected no longer exists: deleted since the list was shown.",
+        )
+        self.assertContains(response, f"Published 1 article: “{kept}”.")
+
+        data = {"action": "publish_now", ACTION_CHECKBOX_NAME: [str(gone_pk)]}
+        response = self.client.post(url, data, follow=True)
+        self.assertRedirects(response, url)
+        self.assertContains(
+            response,
+            "None of the articles selected exists any more: deleted since the list was shown. "
+            "Nothing was changed.",
+        )
+        self.assertNotContains(response, "none of the selected needed it")
+
     def test_a_lookup_no_filter_offers_that_the_database_cannot_run(self):
         """Lookups typed into a list's address that no filter or link offers, whose value only
         the database reads: a pattern it cannot read (`?title__regex=(`), a range of one value,

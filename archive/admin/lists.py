@@ -224,11 +224,14 @@ class WrittenCheckboxes:
 
     def response_action(self, request, queryset):
         """A selection that does not read as ids (a damaged or crafted form: "abc") changes
-        nothing, and the list says so: Django looked the rows up with it, a server error."""
+        nothing, and the list says so: Django looked the rows up with it, a server error.
+        Rows deleted since the list was shown are said to be gone: the action's own message
+        ("none of the selected needed it") read as if they had been looked at."""
         pk = self.model._meta.pk
         try:
-            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-                pk.to_python(value)
+            ids = {
+                pk.to_python(value) for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+            }
         except ValidationError:
             self.message_user(
                 request,
@@ -237,6 +240,25 @@ class WrittenCheckboxes:
                 messages.WARNING,
             )
             return None
+        if ids and request.POST.get("select_across") != "1":
+            gone = len(ids) - self.model._default_manager.filter(pk__in=ids).count()
+            opts = self.model._meta
+            if gone == len(ids):
+                self.message_user(
+                    request,
+                    f"None of the {opts.verbose_name_plural} selected exists any more: deleted "
+                    "since the list was shown. Nothing was changed.",
+                    messages.WARNING,
+                )
+                return None
+            if gone:
+                self.message_user(
+                    request,
+                    f"{gone} of the {len(ids)} {opts.verbose_name_plural} selected "
+                    f"{'no longer exists' if gone == 1 else 'no longer exist'}: deleted since "
+                    "the list was shown.",
+                    messages.WARNING,
+                )
         return super().response_action(request, queryset)
 
     def action_checkbox(self, obj):
