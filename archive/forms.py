@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
+from django.forms.formsets import DEFAULT_MAX_NUM
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -226,13 +227,19 @@ class OwnRowsFormSet(BaseInlineFormSet):
                 )
 
 
+# The rows of a formset read at most: as many as Django's formsets read by default (max_num and
+# DEFAULT_MAX_NUM more). A form claiming 10**20 rows (a crafted TOTAL_FORMS) held its worker
+# for good, each row looked for in turn; the formset itself refuses it, saying so.
+ROWS_READ_AT_MOST = 2 * DEFAULT_MAX_NUM
+
+
 def reopen_foreign_rows(data, prefix, model, own_rows):
     """A formset's submitted `data` in which the rows posted with an id that is not among
     `own_rows` are new rows (their id emptied, an existing row's moved after the existing ones),
     and the indexes those rows now have."""
     try:
         initial = int(data[f"{prefix}-INITIAL_FORMS"])
-        total = int(data[f"{prefix}-TOTAL_FORMS"])
+        total = min(int(data[f"{prefix}-TOTAL_FORMS"]), ROWS_READ_AT_MOST)
     except (KeyError, ValueError):
         return data, []
     initial = min(initial, total)
@@ -269,7 +276,7 @@ def rows_made_new(data, prefix, parent_model, model):
     changeform_view). Its rows' objects went with it, and the link each row keeps to it would
     be refused ("The inline value did not match the parent instance")."""
     try:
-        total = int(data[f"{prefix}-TOTAL_FORMS"])
+        total = min(int(data[f"{prefix}-TOTAL_FORMS"]), ROWS_READ_AT_MOST)
     except (KeyError, ValueError):
         return data
     links = [

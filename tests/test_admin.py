@@ -1354,6 +1354,23 @@ class ForeignRowTests(AdminTestCase):
                     self.assertContains(response, self.REFUSED.format("film"))
                     self.assertEqual(Credit.objects.count(), 1)
 
+    def test_a_form_claiming_countless_rows_is_refused(self):
+        """A form whose count of rows claims 10**20 (crafted): each was looked for in turn
+        among the rows posted, and the worker never answered. The form is shown again with the
+        formset's refusal, on the page of an article and of one deleted since it was opened."""
+        interview = make_article(
+            films=[self.film], kind=Article.Kind.INTERVIEW, status=Article.Status.DRAFT
+        )
+        make_exchange(interview, self.director)
+        url = admin_url("article_change", interview.pk)
+        data = self.open_form(url, "article_form")
+        data["exchanges-TOTAL_FORMS"] = [str(10**20)]
+        response = self.client.post(url, data)
+        self.assertContains(response, "Please submit at most 1000 forms.")
+        interview.delete()
+        response = self.client.post(url, data)
+        self.assertContains(response, "Please submit at most 1000 forms.")
+
     def test_a_row_deleted_meanwhile_is_refused_not_copied(self):
         """A credit deleted after the film's page was opened, the film itself unchanged (not in
         the admin): saving the page says so rather than making the credit again."""
