@@ -833,14 +833,7 @@ class PersonDetailView(FollowsEarlierSlugs, DetailView):
 
     def get_queryset(self):
         # Made per request: whom only hidden pieces name depends on the time (scheduled ones).
-        return Person.objects.public().prefetch_related(
-            Prefetch(
-                "credits",
-                queryset=Credit.objects.select_related("film").order_by(
-                    "-film__year", "film__sort_title"
-                ),
-            )
-        )
+        return Person.objects.public().with_credits()
 
     def get_context_data(self, **kwargs):
         person = self.object

@@ -173,14 +173,7 @@ class PersonDetail(PublicDetail):
     articles_shown = 20
 
     def get_queryset(self):
-        return Person.objects.public().prefetch_related(
-            Prefetch(
-                "credits",
-                queryset=Credit.objects.select_related("film").order_by(
-                    "-film__year", "film__sort_title"
-                ),
-            )
-        )
+        return Person.objects.public().with_credits()
 
     def get_object(self):
         person = super().get_object()

@@ -16,6 +16,14 @@ class PersonQuerySet(models.QuerySet):
 
         return self.exclude(pk__in=unlisted_people())
 
+    def with_credits(self):
+        """With their credits and each credit's film, the latest film first: what a person's
+        page and the API's person show."""
+        from .film import Credit
+
+        credits = Credit.objects.select_related("film").order_by("-film__year", "film__sort_title")
+        return self.prefetch_related(models.Prefetch("credits", queryset=credits))
+
 
 class Person(SluggedModel):
     """Anyone the archive names: filmmakers, people on screen, writers, interviewees."""
