@@ -163,9 +163,11 @@ class FilterPlanTests(WithoutPlannerStatistics, TestCase):
 
     # How a step of a plan may read: the themes themselves (the options listed, under any
     # alias), the rows of a skip through an index (see archive.views.DISTINCT_VALUES_SQL), a
-    # theme's items in the themed-item index, one row by its primary key, or one step of a skip.
+    # theme's items in the themed-item index, one row by its primary key, one step of a skip,
+    # or the sitemap's runs of ids, each found by one probe (archive.sitemaps.IdRangePaginator).
     READS = (
         r"SCAN found\b"
+        r"|SCAN runs\b|SCAN CONSTANT ROW"
         r"|SEARCH \w+ USING COVERING INDEX themed_item_by_theme_idx \(tag_id=\?"
         r"|SEARCH \w+ USING INTEGER PRIMARY KEY \(rowid=\?\)"
         r"|SEARCH \w+ USING COVERING INDEX film_(kind_sort|year)_idx"

@@ -71,7 +71,8 @@ class EarlierAddressTests(TestCase):
         self.assertMoved(f"/films/{BAYT}/card.png", f"/films/{current}/card.png")
         self.assertMoved(f"/feeds/films/{BAYT}/atom/", f"/feeds/films/{current}/atom/")
         self.assertMoved(f"/articles/?film={BAYT}", f"/articles/?film={current}")
-        response = self.client.get(f"/api/v1/articles/?film={BAYT}")
+        self.assertMoved(f"/api/v1/articles/?film={BAYT}", f"/api/v1/articles/?film={current}")
+        response = self.client.get(f"/api/v1/articles/?film={current}")
         self.assertEqual([a["slug"] for a in response.json()["results"]], ["on-a-house"])
         response = self.client.get(f"/api/v1/films/{BAYT}/")
         self.assertEqual(response.status_code, 301)
@@ -177,8 +178,10 @@ class EarlierAddressTests(TestCase):
         self.assertMoved("/search/?q=review&theme=syria", "/search/?q=review&theme=syrian-war")
         response = self.client.get("/articles/?film=no-such-film")
         self.assertContains(response, "Some filters were not understood")
-        # The API applies the filter it means.
-        response = self.client.get("/api/v1/articles/?film=last-men&theme=syria")
+        # The API leads to the filter it means, as its own addresses do.
+        current = "/api/v1/articles/?film=last-men-in-aleppo&theme=syrian-war"
+        self.assertMoved("/api/v1/articles/?film=last-men&theme=syria", current)
+        response = self.client.get(current)
         self.assertEqual([a["slug"] for a in response.json()["results"]], ["a-review"])
 
     def test_filters_spelling_a_slug_with_capitals_or_accents_follow(self):
