@@ -156,7 +156,7 @@ class OfferedChoices(StorableChoicesField):
 def offered_ids(raw):
     """The ids of an `offered_<name>` value, as the preview writes it ("3,17"), or None if it is
     not one: each an id in plain digits (not "²", which Python calls a digit but int() does
-    not read, nor "٣"), of at most 18 of them, within the ids' range."""
+    not read, nor "٣"), of at most 18 digits, within the ids' range."""
     parts = [part.strip() for part in raw.split(",")] if raw.strip() else []
     if all(part.isascii() and part.isdigit() and len(part) < 19 for part in parts):
         return [int(part) for part in parts]
