@@ -227,6 +227,15 @@ class OwnRowsFormSet(BaseInlineFormSet):
                 )
 
 
+def posted_id(value):
+    """An id as a form or an address sends it ("17"), or None for anything else: not "²" or
+    "٣", which Python counts as digits (int() refuses the one, reads the other), nor a number
+    of 19 digits or more, past any id, which SQLite's driver cannot even send."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
+
+
 # The rows of a formset read at most: as many as Django's formsets read by default (max_num and
 # DEFAULT_MAX_NUM more). A form claiming 10**20 rows (a crafted TOTAL_FORMS) held its worker
 # for good, each row looked for in turn; the formset itself refuses it, saying so.

@@ -32,6 +32,7 @@ from ..forms import (
     ExchangeFormSet,
     QuotesRefused,
     mark_changed,
+    posted_id,
 )
 from ..models import (
     Article,
@@ -170,7 +171,7 @@ def quotes_deleted_with(request):
         for key in data
         if key.startswith("quotes-") and key.endswith("-DELETE") and data.get(key)
     )
-    return {int(pk) for pk in ids if pk.isascii() and pk.isdigit() and len(pk) < 19}
+    return {pk for pk in map(posted_id, ids) if pk is not None}
 
 
 class QuoteInline(ArticlePartInline, admin.StackedInline):

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_protect
 
 from .. import importing
-from ..forms import mark_changed, record_history
+from ..forms import mark_changed, posted_id, record_history
 from ..models import Article, ArticleFilm, Exchange, Film, Person, Theme
 from ..pagecache import CACHE_ERRORS
 from ..text import NormalisedFormField
@@ -155,12 +155,9 @@ class OfferedChoices(StorableChoicesField):
 
 def offered_ids(raw):
     """The ids of an `offered_<name>` value, as the preview writes it ("3,17"), or None if it is
-    not one: each an id in plain digits (not "²", which Python calls a digit but int() does
-    not read, nor "٣"), of at most 18 digits, within the ids' range."""
-    parts = [part.strip() for part in raw.split(",")] if raw.strip() else []
-    if all(part.isascii() and part.isdigit() and len(part) < 19 for part in parts):
-        return [int(part) for part in parts]
-    return None
+    not one: each a `posted_id`."""
+    ids = [posted_id(part.strip()) for part in raw.split(",")] if raw.strip() else []
+    return None if None in ids else ids
 
 
 class ImportPreviewForm(forms.Form):

@@ -19,6 +19,7 @@ from ..forms import (
     RenameThemeForm,
     ThemeAdminForm,
     mark_carriers_changed,
+    posted_id,
     usage,
 )
 from ..models import Article, EarlierSlug, Film, Quote, Theme, ThemedItem
@@ -254,9 +255,9 @@ class ThemeAdmin(WhereUsedMixin, WrittenCheckboxes, FoldedSearchMixin, admin.Mod
         if not self.may_manage(request):
             raise PermissionDenied
         ids = [
-            int(part)
-            for part in request.GET.get("ids", "").split(",")[:1000]
-            if part.isascii() and part.isdigit() and len(part) < 19
+            pk
+            for pk in map(posted_id, request.GET.get("ids", "").split(",")[:1000])
+            if pk is not None
         ]
         themes = self.get_queryset(request).filter(pk__in=ids).order_by(Lower("name"))
         if request.method == "POST" and len(set(ids)) > 1 and len(themes) < 2:
@@ -341,9 +342,9 @@ class ThemeAdmin(WhereUsedMixin, WrittenCheckboxes, FoldedSearchMixin, admin.Mod
             # Only the themes the confirmation listed, if still unused: not one made, or left
             # by its last item, while the editor read the list.
             listed = [
-                int(pk)
-                for pk in request.POST.getlist("theme")[:10_000]
-                if pk.isascii() and pk.isdigit() and len(pk) < 19
+                pk
+                for pk in map(posted_id, request.POST.getlist("theme")[:10_000])
+                if pk is not None
             ]
             unused = unused.filter(pk__in=listed)
             names = [theme.name for theme in unused]
