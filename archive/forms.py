@@ -254,7 +254,7 @@ def reopen_foreign_rows(data, prefix, model, own_rows):
     initial = min(initial, total)
     pk_name = model._meta.pk.name
     posted = {index: data.get(f"{prefix}-{index}-{pk_name}", "") for index in range(total)}
-    ids = [pk for pk in posted.values() if pk.isascii() and pk.isdigit()]
+    ids = [pk for pk in posted.values() if posted_id(pk) is not None]
     own = {str(pk) for pk in own_rows.filter(pk__in=ids).values_list("pk", flat=True)}
     # An id of no row of this object's, or one that does not read as an id (a damaged form).
     foreign = [index for index, pk in posted.items() if pk and pk not in own]

@@ -1347,7 +1347,7 @@ class ForeignRowTests(AdminTestCase):
 
     def test_a_row_of_no_credit_is_refused(self):
         make_credit(self.film, self.director)
-        for credit_id in ["999999", "abc", "²"]:
+        for credit_id in ["999999", "abc", "²", "9" * 30]:
             for added in [False, True]:
                 with self.subTest(credit_id=credit_id, added=added):
                     response = self.post_credit_row(credit_id, added=added)
@@ -1862,12 +1862,13 @@ class ChangelistTests(AdminTestCase):
             ("language", "delete_selected"),
         ]:
             url = admin_url(f"{name}_changelist")
-            data = {"action": action, ACTION_CHECKBOX_NAME: [str(article.pk), "abc"]}
-            response = self.client.post(url, data, follow=True)
-            self.assertRedirects(response, url, msg_prefix=f"{name} {action}")
-            self.assertContains(
-                response, "The selection sent could not be read: nothing was changed."
-            )
+            for unreadable in ["abc", "9" * 30]:
+                data = {"action": action, ACTION_CHECKBOX_NAME: [str(article.pk), unreadable]}
+                response = self.client.post(url, data, follow=True)
+                self.assertRedirects(response, url, msg_prefix=f"{name} {action} {unreadable}")
+                self.assertContains(
+                    response, "The selection sent could not be read: nothing was changed."
+                )
         self.assertEqual(Article.objects.get(pk=article.pk).status, Article.Status.DRAFT)
 
     def test_a_year_no_calendar_has_is_a_filter_not_understood(self):

@@ -8,7 +8,6 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from ..models import Theme, ThemedItem
 from ..models.aggregates import distinct_years, year_of
 from ..themes import spaced
+from .widgets import storable
 
 # Lookups no filter or link of the admin offers, whose value only the database reads when the
 # list is read: a pattern it cannot compile, a range that is no pair.
@@ -223,16 +223,14 @@ class WrittenCheckboxes:
     rows. What they send is read back as ids before any action runs."""
 
     def response_action(self, request, queryset):
-        """A selection that does not read as ids (a damaged or crafted form: "abc") changes
-        nothing, and the list says so: Django looked the rows up with it, a server error.
+        """A selection that does not read as ids the database can hold (a damaged or crafted
+        form: "abc", "9" * 30) changes nothing, and the list says so: Django looked the rows up
+        with it, a server error (a bare 400 on SQLite, which cannot send such a number).
         Rows deleted since the list was shown are said to be gone: the action's own message
         ("none of the selected needed it") read as if they had been looked at."""
         pk = self.model._meta.pk
-        try:
-            ids = {
-                pk.to_python(value) for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-            }
-        except ValidationError:
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(storable(pk, value) for value in selected):
             self.message_user(
                 request,
                 "The selection sent could not be read: nothing was changed. Select the rows "
@@ -240,6 +238,7 @@ class WrittenCheckboxes:
                 messages.WARNING,
             )
             return None
+        ids = {pk.to_python(value) for value in selected}
         if ids and request.POST.get("select_across") != "1":
             gone = len(ids) - self.model._default_manager.filter(pk__in=ids).count()
             opts = self.model._meta
