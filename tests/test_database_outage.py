@@ -34,11 +34,13 @@ DATABASE = "film_archive_outage_test"
 
 
 class Relay:
-    """Forwards TCP connections to PostgreSQL until cut; while cut, drops every connection."""
+    """Forwards TCP connections to PostgreSQL until cut; while cut, drops every connection
+    (a server that hangs up at once). Counts the connections it is asked for."""
 
     def __init__(self, target):
         self.target = target
         self.open = True
+        self.connections = 0
         self.pairs = []
         self.lock = threading.Lock()
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -51,6 +53,7 @@ class Relay:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            self.connections += 1
             if not self.open:
                 client.close()
                 continue
@@ -197,25 +200,6 @@ def test_a_scheduled_piece_due_during_the_outage_gives_503_not_an_error(site):
     assert get(films)[0] == 200
 
 
-class RefusingServer:
-    """A database server that takes every connection and hangs up at once, counting them."""
-
-    def __init__(self):
-        self.connections = 0
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            self.connections += 1
-            client.close()
-
-
 @pytest.mark.once
 @pytest.mark.parametrize("cookie", ["", "sessionid=an-editors-session-of-32-characters"])
 @pytest.mark.parametrize("path", ["/films/", "/api/v1/films/"])
@@ -224,7 +208,8 @@ def test_a_page_tries_the_unreachable_database_once(tmp_path, path, cookie):
     one attempt to connect. The cache asked the database when the next piece is scheduled, and
     on failing let the view ask again: each request waited on the database twice (ten seconds,
     with a host that does not answer, rather than five)."""
-    server = RefusingServer()
+    server = Relay(POSTGRES)
+    server.cut()  # every connection dropped at once, as by a server that refuses it
     try:
         result = run_django(
             "from django.test import Client; "
@@ -235,7 +220,7 @@ def test_a_page_tries_the_unreachable_database_once(tmp_path, path, cookie):
             DJANGO_ALLOWED_HOSTS="testserver",
         )
     finally:
-        server.listener.close()
+        server.close()
     assert result.returncode == 0, result.stderr
     status = next(line for line in result.stdout.splitlines() if line.startswith("status"))
     kind = "application/problem+json" if path.startswith("/api/") else "text/html"
