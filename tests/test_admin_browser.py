@@ -59,6 +59,19 @@ def tab(browser):
         yield page
 
 
+def dialogs_answered_stay(page):
+    """The types of the dialogs `page` opens from now on ("beforeunload"), each answered "Stay
+    on page"."""
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    return asked
+
+
 def sign_in(page, url):
     page.goto(f"{url}/admin/")
     page.get_by_label("Username").fill("edith")
@@ -447,13 +460,7 @@ def test_leaving_a_form_with_changes_not_saved_is_asked_first(site, tab):
     url, film = site
     review = make_article(films=[film], title="Rubble and light", standfirst="As it was.")
     change = f"{url}/admin/archive/article/{review.pk}/change/"
-    asked = []
-
-    def answer(dialog):
-        asked.append(dialog.type)
-        dialog.dismiss()  # "Stay on page"
-
-    tab.on("dialog", answer)
+    asked = dialogs_answered_stay(tab)
     sign_in(tab, url)
     tab.goto(change)
     tab.get_by_role("link", name="History").click()
@@ -489,13 +496,7 @@ def test_leaving_a_theme_or_language_typed_is_asked_first(site, tab):
     these forms were left without a word, and what was typed was lost. The browser asks
     first, as it does on the forms of films, people, articles and quotes."""
     url, _film = site
-    asked = []
-
-    def answer(dialog):
-        asked.append(dialog.type)
-        dialog.dismiss()  # "Stay on page"
-
-    tab.on("dialog", answer)
+    asked = dialogs_answered_stay(tab)
     sign_in(tab, url)
     syria = Theme.objects.get(name="Syria")
     for number, (address, typed) in enumerate(

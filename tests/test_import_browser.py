@@ -17,7 +17,13 @@ from archive.models import Article, Theme
 
 from .conftest import csp_recording_page
 from .factories import make_film, make_person
-from .test_admin_browser import PASSWORD, SCREENSHOTS, editors_group, sign_in
+from .test_admin_browser import (
+    PASSWORD,
+    SCREENSHOTS,
+    dialogs_answered_stay,
+    editors_group,
+    sign_in,
+)
 from .test_import import INTERVIEW_SEED
 
 pytestmark = pytest.mark.once
@@ -137,14 +143,8 @@ def test_leaving_the_text_or_its_split_is_asked_first(site, browser):
     mistake: the text and the split were gone, nothing having been saved. The browser now asks
     first; the form's own "Show the split", "Start again" and "Cancel" do not ask."""
     url, film, director = site
-    asked = []
-
-    def answer(dialog):
-        asked.append(dialog.type)
-        dialog.dismiss()  # "Stay on page"
-
     with csp_recording_page(browser) as tab:
-        tab.on("dialog", answer)
+        asked = dialogs_answered_stay(tab)
         sign_in(tab, url)
         tab.goto(f"{url}/admin/archive/article/import/")
         text = INTERVIEW_SEED.read_text()
